@@ -1,0 +1,2 @@
+import { ensureAll } from './lib/ensure.mjs';
+ensureAll();

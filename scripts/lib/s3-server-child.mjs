@@ -1,0 +1,45 @@
+// The s3rver process itself; see s3-server.mjs.
+import S3rver from 's3rver';
+
+const corsXml = `<?xml version="1.0" encoding="UTF-8"?>
+<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedMethod>DELETE</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <ExposeHeader>Content-Length</ExposeHeader>
+    <ExposeHeader>Content-Range</ExposeHeader>
+    <ExposeHeader>Accept-Ranges</ExposeHeader>
+    <ExposeHeader>x-amz-meta-owner</ExposeHeader>
+    <ExposeHeader>x-amz-meta-initiator</ExposeHeader>
+    <ExposeHeader>x-amz-meta-title</ExposeHeader>
+    <ExposeHeader>x-amz-meta-duration</ExposeHeader>
+    <ExposeHeader>x-amz-meta-started-at</ExposeHeader>
+    <ExposeHeader>x-amz-meta-room</ExposeHeader>
+    <ExposeHeader>x-amz-meta-recording-id</ExposeHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
+const server = new S3rver({
+  port: Number(process.env.RR_S3_PORT ?? 0),
+  address: '127.0.0.1',
+  directory: process.env.RR_S3_DIR,
+  silent: true,
+  configureBuckets: [{ name: process.env.RR_S3_BUCKET ?? 'room-recorder', configs: [corsXml] }],
+});
+const { port } = await server.run();
+process.stdout.write(`RR_S3_LISTENING ${port}\n`);
+const close = () => server.close().finally(() => process.exit(0));
+process.on('SIGTERM', close);
+process.on('SIGINT', close);
+// Die with the parent: an orphaned S3 server would hold the port.
+process.on('disconnect', close);
+setInterval(() => {
+  if (process.ppid === 1) close();
+}, 1000).unref();

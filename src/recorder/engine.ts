@@ -1,0 +1,97 @@
+/**
+ * The boundary between the controller (who decides) and the engine (what records and stores).
+ * The controller speaks only to this interface, so the UI and the rules never touch codecs,
+ * IndexedDB or S3.
+ */
+import type { PipelineHealth } from '../media/types.js';
+import type { RoomType, StopCause } from '../session/types.js';
+
+/** Something whose pictures can be drawn into the recording. */
+export type VisualSource = HTMLVideoElement | HTMLCanvasElement | MediaStreamTrack;
+
+/** A webcam tile: its picture source, and who it is (for ordering; the name is never drawn). */
+export interface WebcamSource {
+  id: string;
+  source: VisualSource;
+}
+
+/** What goes into the recording. Sources may change while recording. */
+export interface RecordingSources {
+  stage: VisualSource | null;
+  webcams: WebcamSource[];
+  audio: MediaStreamTrack[];
+}
+
+/** Why recording cannot start on this device now (X4). */
+export type PreflightProblem =
+  | 'no-webcodecs'
+  | 'no-h264'
+  | 'no-audio-codec'
+  | 'no-storage'
+  | 'upload-unreachable'
+  | 'locked-elsewhere';
+
+export interface PreflightResult {
+  ok: boolean;
+  problems: PreflightProblem[];
+  /** Bytes the origin may still store, when the browser says. */
+  storageAvailable?: number;
+}
+
+/** What the engine needs to know of a recording to name, own and store it. */
+export interface RecordingMeta {
+  recordingId: string;
+  roomId: string;
+  roomType: RoomType;
+  title: string;
+  ownerId: string;
+  initiatorId: string;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Object key of the file (already sanitized, B12). */
+  objectKey: string;
+  /** File name shown to users, e.g. `Rec - 2026-11-26 14:03:00 - Class.mp4`. */
+  fileName: string;
+}
+
+/** A recording stored in the Recordings folder. */
+export interface StoredRecording {
+  recordingId: string;
+  objectKey: string;
+  fileName: string;
+  bytes: number;
+  durationSec: number;
+  /** A time-limited link to play or download it. */
+  url: string;
+}
+
+/** Health for the host (X5): the pipeline's figures plus storage and upload. */
+export interface EngineHealth extends PipelineHealth {
+  uploadBacklogBytes: number;
+  storageAvailableBytes: number | null;
+  warnings: Array<'frames-dropping' | 'upload-lagging' | 'storage-low'>;
+}
+
+export interface EngineEvents {
+  health: (health: EngineHealth) => void;
+  /** The engine had to stop on its own (storage full, encoder failure); what was written is kept. */
+  fault: (cause: StopCause, message: string) => void;
+  /** A recording left behind by a crash was recovered and stored (X1). */
+  recovered: (recording: StoredRecording) => void;
+}
+
+/** Records, journals and uploads. One per page. */
+export interface RecordingEngine {
+  preflight(): Promise<PreflightResult>;
+  start(meta: RecordingMeta, sources: RecordingSources): Promise<void>;
+  /** Replace the sources mid-recording (a webcam joins or leaves, a share ends). */
+  updateSources(sources: RecordingSources): void;
+  /** Stops recording; resolves once the upload has begun its finish (B7). */
+  stop(cause: StopCause): Promise<void>;
+  /** Resolves when the file is stored and verified (B8). */
+  whenStored(): Promise<StoredRecording>;
+  /** Finishes and uploads recordings a crash left behind (X1). */
+  recover(): Promise<StoredRecording[]>;
+  on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,78 @@
+/**
+ * Shared vocabulary of the session rules. No DOM, no media: these types travel between the
+ * rules (session/), the room channel (room/), the controller (recorder/) and the UI (ui/).
+ */
+
+/** A participant's role in the room, as the host application reports it. */
+export type Role = 'host' | 'moderator' | 'participant';
+
+/** The kind of room, which decides who owns a recording (B14). */
+export type RoomType = 'channel' | 'media-gallery' | 'single';
+
+/** Where a recording is in its life, as every participant sees it. */
+export type RecordingPhase =
+  | 'idle'
+  | 'confirming-start'
+  | 'starting'
+  | 'recording'
+  | 'confirming-stop'
+  | 'stopping'
+  | 'uploading'
+  | 'available'
+  | 'failed';
+
+/** Why an action was refused; a UI maps each to a translated sentence. */
+export type RefusalReason =
+  | 'not-allowed'
+  | 'mobile-device'
+  | 'already-recording'
+  | 'not-recording'
+  | 'not-confirming'
+  | 'cap-reached'
+  | 'busy'
+  | 'preflight-failed'
+  | 'locked-elsewhere';
+
+/** The result of asking the rules for an action. */
+export type Decision = { ok: true } | { ok: false; reason: RefusalReason };
+
+/** Who receives a notice. */
+export type Audience = 'everyone' | 'initiator' | 'others' | 'hosts';
+
+/**
+ * Every notice the product shows, by id. The English wording lives in
+ * `session/notices.ts` as data, so a UI can replace it for translation.
+ */
+export type NoticeId =
+  | 'recording-starting'
+  | 'recording-started'
+  | 'recording-ended-uploading'
+  | 'recording-completed'
+  | 'recording-available'
+  | 'recording-cap-reached'
+  | 'recording-host-away-stopped'
+  | 'recording-room-ended'
+  | 'recording-failed';
+
+/** A notice to show, with the values its text may interpolate. */
+export interface Notice {
+  id: NoticeId;
+  audience: Audience;
+  /** Values for the text, e.g. `{ url }` for the available notice, `{ reason }` for failure. */
+  params?: Record<string, string>;
+}
+
+/** Why a recording stopped. */
+export type StopCause = 'user' | 'host-away' | 'cap' | 'room-ended' | 'error' | 'storage-full';
+
+/** What a participant who joins late needs to show the right state at once (B5). */
+export interface SessionSnapshot {
+  phase: RecordingPhase;
+  recordingId: string | null;
+  /** Epoch ms when recording started (the elapsed counter is derived from it). */
+  startedAt: number | null;
+  /** User id of whoever started it. */
+  initiatorId: string | null;
+  /** Epoch ms when the host-away countdown will stop the recording, if running. */
+  hostAwayDeadline: number | null;
+}

@@ -1,0 +1,49 @@
+// Browser tests in Debian's Chromium: real WebCodecs, IndexedDB, workers and DOM.
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { serverCommandsPlugin } from './test/browser/server-commands.mjs';
+import { mswWorkerMiddleware } from './test/browser/msw-middleware.mjs';
+
+const files = process.env.RR_BROWSER_FILES
+  ? process.env.RR_BROWSER_FILES.split(',')
+  : ['test/browser/**/*.test.ts', 'src/**/*.test.ts'];
+
+export default {
+  files,
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  hostname: '127.0.0.1',
+  // WebCodecs tests are CPU-bound: one file at a time on a 2-core machine.
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 10 * 60_000,
+  browserStartTimeout: 60_000,
+  testFramework: { config: { timeout: 120_000 } },
+  middleware: [mswWorkerMiddleware],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    serverCommandsPlugin(),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--use-fake-ui-for-media-stream',
+          '--use-fake-device-for-media-stream',
+          '--autoplay-policy=no-user-gesture-required',
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
+        ],
+      },
+    }),
+  ],
+};
