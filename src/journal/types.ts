@@ -1,0 +1,71 @@
+/**
+ * Contracts of the journal: everything a recording needs to survive a crash (X1) lives in
+ * IndexedDB until storage has confirmed it (X8).
+ */
+import type { FragmentInfo, FragmentSink } from '../media/types.js';
+import type { RoomType } from '../session/types.js';
+import type { CompletedPart } from '../upload/types.js';
+
+export type JournalState = 'recording' | 'stopping' | 'uploading' | 'stored' | 'failed';
+
+/** One recording as the journal keeps it. */
+export interface RecordingRecord {
+  id: string;
+  roomId: string;
+  roomType: RoomType;
+  title: string;
+  fileName: string;
+  objectKey: string;
+  ownerId: string;
+  initiatorId: string;
+  state: JournalState;
+  /** Epoch ms. */
+  startedAt: number;
+  endedAt: number | null;
+  /** Bytes written so far in the original (un-rewritten) stream: header + fragments. */
+  bytes: number;
+  /** Size of the original header (ftyp + moov) at the start of the stream. */
+  headerBytes: number;
+  uploadId: string | null;
+  /** Parts storage has confirmed, by part number. */
+  parts: CompletedPart[];
+  /** Duration in microseconds, known once stopped. */
+  durationUs: number | null;
+  /** Why it failed, when state is 'failed'. */
+  error: string | null;
+}
+
+export type NewRecording = Pick<
+  RecordingRecord,
+  | 'id'
+  | 'roomId'
+  | 'roomType'
+  | 'title'
+  | 'fileName'
+  | 'objectKey'
+  | 'ownerId'
+  | 'initiatorId'
+  | 'startedAt'
+>;
+
+/** The journal as the recorder and the uploader see it. */
+export interface Journal {
+  create(meta: NewRecording): Promise<RecordingRecord>;
+  get(id: string): Promise<RecordingRecord | undefined>;
+  /** Recordings a crash or a reload left in 'recording', 'stopping' or 'uploading'. */
+  unfinished(): Promise<RecordingRecord[]>;
+  update(id: string, patch: Partial<RecordingRecord>): Promise<RecordingRecord>;
+  /** A sink that writes the recording's header and fragments durably (strict). */
+  sink(id: string): FragmentSink;
+  /** The index of every fragment written, in order. */
+  fragments(id: string): Promise<FragmentInfo[]>;
+  /** The original header bytes. */
+  header(id: string): Promise<Uint8Array>;
+  /** Bytes [start, end) of the original stream, from the fragments still held. */
+  read(id: string, start: number, end: number): Promise<Uint8Array>;
+  /** Records a confirmed part durably, then drops fragments no longer needed (X8). */
+  confirmPart(id: string, part: CompletedPart): Promise<void>;
+  /** Bytes the journal holds for a recording (header + fragments kept). */
+  heldBytes(id: string): Promise<number>;
+  remove(id: string): Promise<void>;
+}

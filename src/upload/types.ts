@@ -1,0 +1,66 @@
+/**
+ * Contracts of the multipart upload. The journal (journal/) keeps the bytes and the ETags;
+ * the uploader (upload/) moves them to storage through a target (the S3 client or the
+ * integrator's presigned URLs).
+ */
+
+/** S3 allows at most 10,000 parts. */
+export const MAX_PARTS = 10_000;
+/** S3 requires every part but the last to be at least 5 MiB. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+/** Our part size: 16 MiB keeps a 24-hour, 6 Mb/s recording (~66 GB) well under 10,000 parts. */
+export const PART_BYTES = 16 * 1024 * 1024;
+
+/** A part already accepted by storage. */
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/** Metadata stored with the object as `x-amz-meta-*` (values ASCII-safe, encoded by the target). */
+export type ObjectMetadata = Record<string, string>;
+
+/**
+ * Where parts go. Implemented by the S3 client target and the presigned-URL target.
+ * Every method throws an `UploadError` whose `retryable` says whether trying again may help.
+ */
+export interface UploadTarget {
+  createMultipartUpload(
+    key: string,
+    contentType: string,
+    metadata: ObjectMetadata,
+  ): Promise<string>;
+  uploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Uint8Array,
+    signal?: AbortSignal,
+  ): Promise<string>;
+  completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void>;
+  /** Best effort: some servers (and s3rver) do not implement it. */
+  abortMultipartUpload(key: string, uploadId: string): Promise<void>;
+  /** Size of a stored object, to verify it after Complete; null when absent. */
+  headObject(key: string): Promise<{ size: number; metadata: ObjectMetadata } | null>;
+  /** Writes a small whole object (e.g. the per-owner index). */
+  putObject(
+    key: string,
+    body: Uint8Array,
+    contentType: string,
+    metadata?: ObjectMetadata,
+  ): Promise<void>;
+  /** Reachability check for the pre-flight (X4). */
+  probe(): Promise<boolean>;
+}
+
+/** Why an upload step failed, and whether a retry may succeed (5xx, 429, network). */
+export class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'UploadError';
+  }
+}
