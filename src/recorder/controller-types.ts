@@ -1,0 +1,48 @@
+/**
+ * What the UI sees of the recorder controller. The UI renders a `RecorderView` and calls
+ * these methods; it never decides who may record (session/ does).
+ */
+import type { LibraryEntry } from '../library/types.js';
+import type { Decision, Notice, RecordingPhase, Role } from '../session/types.js';
+import type { EngineHealth, PreflightResult, StoredRecording } from './engine.js';
+
+/** Everything the controls need to render, recomputed on every change. */
+export interface RecorderView {
+  /** This page's phase: includes the local confirming-start / confirming-stop steps. */
+  phase: RecordingPhase;
+  role: Role;
+  mobile: boolean;
+  /** Whether Record may be offered, and why not (B1, X4). */
+  canStart: Decision;
+  /** Whether Stop may be offered, and why not. */
+  canStop: Decision;
+  preflight: PreflightResult | null;
+  /** Epoch ms the current recording started (the counter derives from it). */
+  startedAt: number | null;
+  /** Only on the page that records (X5). */
+  health: EngineHealth | null;
+  /** The newest recording stored by this page. */
+  lastRecording: StoredRecording | null;
+}
+
+export interface RecorderControllerApi {
+  readonly view: RecorderView;
+  /** Called with the new view after every change; returns an unsubscribe function. */
+  subscribe(listener: (view: RecorderView) => void): () => void;
+  /** Called for every notice this participant should see (B3, B7, B8, B11...). */
+  onNotice(listener: (notice: Notice) => void): () => void;
+  /** Record chosen in the menu: opens the start confirm (B2) or says why not. */
+  requestStart(): Decision;
+  /** Start Recording pressed in the confirm. */
+  confirmStart(): Promise<Decision>;
+  /** Cancel or Escape in either confirm. */
+  cancelConfirm(): void;
+  /** The square or the menu's Stop recording: opens the stop confirm (B6). */
+  requestStop(): Decision;
+  /** The red Stop recording pressed in the confirm. */
+  confirmStop(): Promise<Decision>;
+  /** The room's Recordings folder for this user (B12, B13). */
+  listRecordings(): Promise<LibraryEntry[]>;
+  /** A time-limited link to a recording. */
+  linkTo(entry: LibraryEntry, purpose: 'play' | 'download' | 'share'): Promise<string>;
+}
