@@ -1,0 +1,39 @@
+/** How an integrator configures a recorder (the properties of `<rr-recorder>` map onto this). */
+import type { RecordingLibrary } from '../library/types.js';
+import type { RoomChannel } from '../room/index.js';
+import type { Role, RoomType } from '../session/types.js';
+import type { RecordingEngine, RecordingSources } from './engine.js';
+
+/** Who owns recordings made in this room, by room type (B14). */
+export interface OwnerIds {
+  channelOwnerId?: string;
+  galleryOwnerId?: string;
+  mediaOwnerId?: string;
+}
+
+export interface RecorderOptions {
+  roomId: string;
+  roomType: RoomType;
+  userId: string;
+  role: Role;
+  /** A mobile device may not start or stop (B1). */
+  mobile: boolean;
+  meetingTitle: string;
+  owners: OwnerIds;
+  /** How the other participants hear about the recording. */
+  channel: RoomChannel;
+  /** Records and stores; null on a page that will never record (e.g. a participant). */
+  engine: RecordingEngine | null;
+  /** The Recordings folder; null hides it. */
+  library: RecordingLibrary | null;
+  /** What to record; read again when recording starts. */
+  sources: () => RecordingSources;
+  /** IANA time zone for the file name; default UTC. */
+  timeZone?: string;
+  /** File name template, default `Rec - {date} {time} - {title}`. */
+  fileNameTemplate?: string;
+  /** Object key prefix, default `rooms`. */
+  keyPrefix?: string;
+  /** Injected clock (tests). */
+  now?: () => number;
+}
