@@ -1,0 +1,305 @@
+/**
+ * Keeps every page's view of the recording in step over a {@link RoomChannel}: the page
+ * that records publishes its state on every change and answers late joiners; every page
+ * keeps the newest state it has seen and who is present. Pure logic: no DOM, clock injected.
+ */
+import type { Role, SessionSnapshot } from '../session/types.js';
+import { currentSelf, type RoomChannel, type SelfInfo } from './channel.js';
+import { randomId } from './ids.js';
+import {
+  ROOM_PROTOCOL_VERSION,
+  STRING_LIMITS,
+  isPrivilegedRole,
+  type PresenceMessage,
+  type PresenceStatus,
+  type RoomMessage,
+  type SenderInfo,
+  type StateMessage,
+} from './messages.js';
+import { isNewerState } from './state-order.js';
+
+/** What the recording page says about its recording. */
+export interface RoomStatePayload {
+  snapshot: SessionSnapshot;
+  /** The meeting title (cut to 1024 characters when published); null when unknown. */
+  title: string | null;
+}
+
+/** The newest recording state this page knows, with where it came from. */
+export interface RoomState extends RoomStatePayload {
+  /** Who published it, as the adapter reported them (this page's own self when local). */
+  sender: SenderInfo;
+  /** The publishing page instance and its counter. */
+  source: string;
+  seq: number;
+  /** Epoch ms on the publisher's clock. */
+  sentAt: number;
+  /** Epoch ms on this page's clock when it arrived (or was published here). */
+  receivedAt: number;
+  /** True when this page published it. */
+  local: boolean;
+}
+
+export interface RoomSyncOptions {
+  channel: RoomChannel;
+  /** Who this page is; a function when the role can change. */
+  self: SelfInfo;
+  /**
+   * On a page that can record: the state to publish, or null while this page is not the
+   * one recording (then it stays silent when a late joiner asks). Pages that never record
+   * leave it out.
+   */
+  provider?: () => RoomStatePayload | null;
+  /** Clock (epoch ms); default `Date.now`. */
+  now?: () => number;
+  /** Id of this page instance in `state` messages; default a random UUID. */
+  pageId?: string;
+}
+
+/** Events of a {@link RoomSync}. */
+export interface RoomSyncEvents {
+  /** The newest state changed (from another page, or published here when `local`). */
+  state: (state: RoomState) => void;
+  /** Someone joined, left or answered; `present` is the whole map after the change. */
+  presence: (present: ReadonlyMap<string, Role>, change: PresenceMessage) => void;
+}
+
+/** Phases in which the elapsed counter runs. */
+const COUNTING_PHASES: ReadonlySet<SessionSnapshot['phase']> = new Set([
+  'recording',
+  'confirming-stop',
+]);
+
+/**
+ * Milliseconds the recording has run at `now`, or null when it is not running. Derived from
+ * `startedAt`, so a late joiner's counter shows the right time at once (B5).
+ */
+export function elapsedMs(snapshot: SessionSnapshot, now: number): number | null {
+  if (!COUNTING_PHASES.has(snapshot.phase) || snapshot.startedAt === null) return null;
+  return Math.max(0, now - snapshot.startedAt);
+}
+
+function sameSnapshot(a: RoomStatePayload, b: RoomStatePayload): boolean {
+  return (
+    a.title === b.title &&
+    a.snapshot.phase === b.snapshot.phase &&
+    a.snapshot.recordingId === b.snapshot.recordingId &&
+    a.snapshot.startedAt === b.snapshot.startedAt &&
+    a.snapshot.initiatorId === b.snapshot.initiatorId &&
+    a.snapshot.hostAwayDeadline === b.snapshot.hostAwayDeadline
+  );
+}
+
+/**
+ * The state snapshot protocol (B5) and presence (for the host-away timer, B9).
+ *
+ * - {@link RoomSync.start} announces this page (`presence` 'joined') and asks for the
+ *   state (`snapshot-request`).
+ * - The page whose `provider` returns a state answers every `snapshot-request` with it, and
+ *   {@link RoomSync.update} re-publishes it whenever it changed (call it on every change).
+ * - Every page keeps the newest state: a stale one (lower `seq` from the same page, or an
+ *   older `sentAt` from another) never overwrites a newer one.
+ * - Hosts and moderators answer a `joined` with `here`, so a page that joins learns which
+ *   hosts and moderators are already present; participants appear as they join.
+ */
+export class RoomSync {
+  readonly #channel: RoomChannel;
+  readonly #self: SelfInfo;
+  readonly #provider: (() => RoomStatePayload | null) | undefined;
+  readonly #now: () => number;
+  readonly #pageId: string;
+  readonly #present = new Map<string, Role>();
+  readonly #listeners: { [K in keyof RoomSyncEvents]: Set<RoomSyncEvents[K]> } = {
+    state: new Set(),
+    presence: new Set(),
+  };
+  #state: RoomState | null = null;
+  #lastPublished: RoomStatePayload | null = null;
+  #seq = 0;
+  #unsubscribe: (() => void) | null = null;
+  #closed = false;
+
+  constructor(options: RoomSyncOptions) {
+    if (!options?.channel || typeof options.channel.subscribe !== 'function') {
+      throw new TypeError('RoomSync needs options.channel, a RoomChannel.');
+    }
+    if (options.self === undefined || options.self === null) {
+      throw new TypeError('RoomSync needs options.self: { userId, role } of this page.');
+    }
+    if (options.provider !== undefined && typeof options.provider !== 'function') {
+      throw new TypeError(
+        'RoomSync options.provider must be a function returning the state or null.',
+      );
+    }
+    this.#channel = options.channel;
+    this.#self = options.self;
+    this.#provider = options.provider;
+    this.#now = options.now ?? Date.now;
+    this.#pageId = options.pageId ?? randomId();
+  }
+
+  /** The newest state seen or published here; null until one arrives. */
+  get state(): RoomState | null {
+    return this.#state;
+  }
+
+  /** User id to role of everyone known to be present, this page's user included. */
+  get present(): ReadonlyMap<string, Role> {
+    return this.#present;
+  }
+
+  /** Whether a host or moderator other than `exceptUserId` is known to be present. */
+  hasHostPresent(exceptUserId?: string): boolean {
+    for (const [userId, role] of this.#present) {
+      if (userId !== exceptUserId && isPrivilegedRole(role)) return true;
+    }
+    return false;
+  }
+
+  /** Starts listening, announces this page and asks for the current state. */
+  start(): void {
+    if (this.#closed)
+      throw new Error('RoomSync.start: this RoomSync was closed; create a new one.');
+    if (this.#unsubscribe) return;
+    this.#unsubscribe = this.#channel.subscribe((message, sender) =>
+      this.#receive(message, sender),
+    );
+    const self = currentSelf(this.#self);
+    this.#present.set(self.userId, self.role);
+    this.#publishPresence('joined');
+    this.#channel.publish({ v: ROOM_PROTOCOL_VERSION, kind: 'snapshot-request' });
+    // A page that records from the start (or after a reload) tells the room at once.
+    this.update();
+  }
+
+  /**
+   * Publishes this page's state if it changed since it was last published: call it on every
+   * phase change of the recording page. `payload` defaults to the provider's answer.
+   *
+   * @returns whether a `state` message went out.
+   */
+  update(payload?: RoomStatePayload | null): boolean {
+    if (this.#closed || !this.#unsubscribe) return false;
+    const next = payload === undefined ? (this.#provider?.() ?? null) : payload;
+    if (next === null) return false;
+    if (this.#lastPublished !== null && sameSnapshot(this.#lastPublished, next)) return false;
+    this.#publishState(next);
+    return true;
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<K extends keyof RoomSyncEvents>(event: K, listener: RoomSyncEvents[K]): () => void {
+    const set = this.#listeners[event] as Set<RoomSyncEvents[K]>;
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  /** Says goodbye (`presence` 'left') and stops listening. The channel stays open. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#unsubscribe) {
+      try {
+        this.#publishPresence('left');
+      } catch (error) {
+        console.warn('[room-recorder] RoomSync could not say goodbye:', error);
+      }
+      this.#unsubscribe();
+      this.#unsubscribe = null;
+    }
+    this.#listeners.state.clear();
+    this.#listeners.presence.clear();
+  }
+
+  #publishState(payload: RoomStatePayload): void {
+    const self = currentSelf(this.#self);
+    const title = payload.title === null ? null : payload.title.slice(0, STRING_LIMITS.title);
+    const message: StateMessage = {
+      v: ROOM_PROTOCOL_VERSION,
+      kind: 'state',
+      source: this.#pageId,
+      seq: ++this.#seq,
+      sentAt: this.#now(),
+      snapshot: { ...payload.snapshot },
+      title,
+    };
+    this.#channel.publish(message);
+    this.#lastPublished = { snapshot: message.snapshot, title };
+    this.#accept(message, self, true);
+  }
+
+  #publishPresence(status: PresenceStatus): void {
+    const self = currentSelf(this.#self);
+    this.#channel.publish({
+      v: ROOM_PROTOCOL_VERSION,
+      kind: 'presence',
+      userId: self.userId,
+      role: self.role,
+      status,
+    });
+  }
+
+  #receive(message: RoomMessage, sender: SenderInfo): void {
+    switch (message.kind) {
+      case 'state':
+        this.#accept(message, sender, false);
+        return;
+      case 'snapshot-request': {
+        const payload = this.#provider?.() ?? null;
+        if (payload !== null) this.#publishState(payload);
+        return;
+      }
+      case 'presence':
+        this.#presence(message);
+        return;
+      default:
+        // Notices, requests and room-ended are the controller's to handle.
+        return;
+    }
+  }
+
+  #accept(message: StateMessage, sender: SenderInfo, local: boolean): void {
+    if (!isNewerState(message, this.#state)) return;
+    const state: RoomState = {
+      snapshot: message.snapshot,
+      title: message.title,
+      sender,
+      source: message.source,
+      seq: message.seq,
+      sentAt: message.sentAt,
+      receivedAt: this.#now(),
+      local,
+    };
+    this.#state = state;
+    for (const listener of [...this.#listeners.state]) this.#call(() => listener(state));
+  }
+
+  #presence(message: PresenceMessage): void {
+    const self = currentSelf(this.#self);
+    if (message.status === 'left') {
+      this.#present.delete(message.userId);
+    } else {
+      this.#present.set(message.userId, message.role);
+    }
+    if (
+      message.status === 'joined' &&
+      message.userId !== self.userId &&
+      isPrivilegedRole(self.role)
+    ) {
+      this.#publishPresence('here');
+    }
+    for (const listener of [...this.#listeners.presence]) {
+      this.#call(() => listener(this.#present, message));
+    }
+  }
+
+  #call(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      console.error('[room-recorder] a RoomSync listener threw:', error);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Hand-written validation of room messages. Every function returns either a clean copy
+ * (only the known fields, so nothing unexpected travels further into the page) or the
+ * reason it was refused, in words a developer can act on. Nothing here throws.
+ */
+import type { Audience, Notice, NoticeId, Role, SessionSnapshot } from '../session/types.js';
+import {
+  MAX_NOTICE_PARAMS,
+  RECORDING_PHASES,
+  ROLES,
+  ROOM_MESSAGE_KINDS,
+  ROOM_PROTOCOL_VERSION,
+  STRING_LIMITS,
+  type PresenceStatus,
+  type RoomMessage,
+  type RoomMessageKind,
+  type SenderInfo,
+} from './messages.js';
+
+/** The outcome of a validation: the value, or why it was refused. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const NOTICE_IDS: readonly NoticeId[] = [
+  'recording-starting',
+  'recording-started',
+  'recording-ended-uploading',
+  'recording-completed',
+  'recording-available',
+  'recording-cap-reached',
+  'recording-host-away-stopped',
+  'recording-room-ended',
+  'recording-failed',
+];
+const AUDIENCES: readonly Audience[] = ['everyone', 'initiator', 'others', 'hosts'];
+const PRESENCE_STATUSES: readonly PresenceStatus[] = ['joined', 'left', 'here'];
+
+/** Thrown only inside this module, to unwind a nested check with its reason. */
+class Invalid extends Error {}
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(obj: Obj, key: string, max: number, where: string): string {
+  const value = obj[key];
+  if (typeof value !== 'string') {
+    throw new Invalid(`${where}.${key} must be a string, got ${describe(value)}`);
+  }
+  if (value.length > max) {
+    throw new Invalid(`${where}.${key} is ${value.length} characters long, over the cap of ${max}`);
+  }
+  return value;
+}
+
+function id(obj: Obj, key: string, where: string): string {
+  const value = str(obj, key, STRING_LIMITS.id, where);
+  if (value.length === 0) throw new Invalid(`${where}.${key} must not be empty`);
+  return value;
+}
+
+function nullableId(obj: Obj, key: string, where: string): string | null {
+  return obj[key] === null ? null : id(obj, key, where);
+}
+
+function num(obj: Obj, key: string, where: string): number {
+  const value = obj[key];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Invalid(`${where}.${key} must be a finite number >= 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function nullableNum(obj: Obj, key: string, where: string): number | null {
+  return obj[key] === null ? null : num(obj, key, where);
+}
+
+function oneOf<T extends string>(obj: Obj, key: string, allowed: readonly T[], where: string): T {
+  const value = obj[key];
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new Invalid(
+      `${where}.${key} must be one of ${allowed.join(', ')}, got ${describe(value)}`,
+    );
+  }
+  return value as T;
+}
+
+function child(obj: Obj, key: string, where: string): Obj {
+  const value = obj[key];
+  if (!isObject(value)) throw new Invalid(`${where}.${key} must be an object`);
+  return value;
+}
+
+/** A short, safe description of a bad value for a warning (never the whole value). */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+function snapshotOf(obj: Obj, where: string): SessionSnapshot {
+  return {
+    phase: oneOf(obj, 'phase', RECORDING_PHASES, where),
+    recordingId: nullableId(obj, 'recordingId', where),
+    startedAt: nullableNum(obj, 'startedAt', where),
+    initiatorId: nullableId(obj, 'initiatorId', where),
+    hostAwayDeadline: nullableNum(obj, 'hostAwayDeadline', where),
+  };
+}
+
+function noticeOf(obj: Obj, where: string): Notice {
+  const notice: Notice = {
+    id: oneOf(obj, 'id', NOTICE_IDS, where),
+    audience: oneOf(obj, 'audience', AUDIENCES, where),
+  };
+  if (obj['params'] !== undefined) {
+    const params = child(obj, 'params', where);
+    const keys = Object.keys(params);
+    if (keys.length > MAX_NOTICE_PARAMS) {
+      throw new Invalid(
+        `${where}.params has ${keys.length} entries, over the cap of ${MAX_NOTICE_PARAMS}`,
+      );
+    }
+    const clean: Record<string, string> = {};
+    for (const key of keys) {
+      if (key.length === 0 || key.length > STRING_LIMITS.paramKey) {
+        throw new Invalid(
+          `${where}.params has a key of ${key.length} characters (1 to ${STRING_LIMITS.paramKey} allowed)`,
+        );
+      }
+      clean[key] = str(params, key, STRING_LIMITS.paramValue, `${where}.params`);
+    }
+    notice.params = clean;
+  }
+  return notice;
+}
+
+function messageOf(obj: Obj, kind: RoomMessageKind): RoomMessage {
+  const v = ROOM_PROTOCOL_VERSION;
+  const where = kind;
+  switch (kind) {
+    case 'state': {
+      const seq = num(obj, 'seq', where);
+      if (!Number.isSafeInteger(seq)) throw new Invalid(`state.seq must be an integer, got ${seq}`);
+      const title = obj['title'] === null ? null : str(obj, 'title', STRING_LIMITS.title, where);
+      return {
+        v,
+        kind,
+        source: id(obj, 'source', where),
+        seq,
+        sentAt: num(obj, 'sentAt', where),
+        snapshot: snapshotOf(child(obj, 'snapshot', where), 'state.snapshot'),
+        title,
+      };
+    }
+    case 'snapshot-request':
+    case 'room-ended':
+      return { v, kind };
+    case 'notice':
+      return {
+        v,
+        kind,
+        notice: noticeOf(child(obj, 'notice', where), 'notice.notice'),
+        initiatorId: nullableId(obj, 'initiatorId', where),
+        recordingId: nullableId(obj, 'recordingId', where),
+      };
+    case 'start-request':
+      return {
+        v,
+        kind,
+        requestId: id(obj, 'requestId', where),
+        target: nullableId(obj, 'target', where),
+      };
+    case 'stop-request':
+      return {
+        v,
+        kind,
+        requestId: id(obj, 'requestId', where),
+        recordingId: nullableId(obj, 'recordingId', where),
+      };
+    case 'presence':
+      return {
+        v,
+        kind,
+        userId: id(obj, 'userId', where),
+        role: oneOf(obj, 'role', ROLES, where),
+        status: oneOf(obj, 'status', PRESENCE_STATUSES, where),
+      };
+  }
+}
+
+/**
+ * Checks that `value` (already parsed from JSON) is a well-formed version-1 room message.
+ * Unknown extra fields are tolerated and left out of the returned copy.
+ */
+export function validateRoomMessage(value: unknown): Validated<RoomMessage> {
+  if (!isObject(value))
+    return { ok: false, reason: `message must be a JSON object, got ${describe(value)}` };
+  if (value['v'] !== ROOM_PROTOCOL_VERSION) {
+    return {
+      ok: false,
+      reason: `unsupported protocol version ${describe(value['v'])} (this page speaks v${ROOM_PROTOCOL_VERSION})`,
+    };
+  }
+  const kind = value['kind'];
+  if (typeof kind !== 'string' || !(ROOM_MESSAGE_KINDS as readonly string[]).includes(kind)) {
+    return { ok: false, reason: `unknown message kind ${describe(kind)}` };
+  }
+  try {
+    return { ok: true, value: messageOf(value, kind as RoomMessageKind) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+/** Checks a sender as an adapter or an envelope reports it. */
+export function validateSender(value: unknown): Validated<SenderInfo> {
+  if (!isObject(value))
+    return { ok: false, reason: `sender must be an object, got ${describe(value)}` };
+  try {
+    const role: Role = oneOf(value, 'role', ROLES, 'sender');
+    return { ok: true, value: { userId: id(value, 'userId', 'sender'), role } };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
