@@ -75,4 +75,47 @@ export interface SessionSnapshot {
   initiatorId: string | null;
   /** Epoch ms when the host-away countdown will stop the recording, if running. */
   hostAwayDeadline: number | null;
+  /**
+   * Why the current recording stopped, once it has (phases stopping, uploading, available);
+   * lets the other pages show the right notice (B7, B9, B11, B15). Absent means unknown.
+   */
+  stopCause?: StopCause | null;
+  /** User id of whoever pressed Stop, when a person did (B7: they get the upload notice). */
+  stoppedBy?: string | null;
+  /** Why the recording failed, when phase is 'failed'. */
+  failure?: string | null;
 }
+
+/**
+ * The local user of a page, as the host application reports it. `mobile` is true on a phone
+ * or tablet, where no one may start or stop a recording (B1).
+ */
+export interface LocalUser {
+  id: string;
+  role: Role;
+  mobile: boolean;
+}
+
+/** Who looks at a notice: enough to pick the notices meant for them. */
+export interface Viewer {
+  id: string;
+  role: Role;
+}
+
+/**
+ * A step in a recording's life, as every page can derive it (the recording page from its own
+ * actions, the other pages from the snapshots they receive). Notices are computed from these
+ * with `noticesFor(event, viewer)`, so every page shows the same thing.
+ */
+export type SessionEvent =
+  | { type: 'starting'; initiatorId: string }
+  | { type: 'started'; initiatorId: string; recordingId: string; startedAt: number }
+  | {
+      type: 'stopped';
+      initiatorId: string;
+      cause: StopCause;
+      /** User id of whoever pressed Stop; null when it stopped by itself. */
+      stoppedBy: string | null;
+    }
+  | { type: 'available'; initiatorId: string; url: string }
+  | { type: 'failed'; initiatorId: string; reason: string };

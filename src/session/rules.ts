@@ -1,0 +1,30 @@
+/** Who may do what, and the product's time limits: the rules as plain data and functions. */
+import type { Decision, LocalUser, Role } from './types.js';
+
+/** B9: a recording with no host or moderator in the room stops this long after the last left. */
+export const HOST_AWAY_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** B11: one recording lasts at most this long; at the cap it stops and is kept. */
+export const RECORDING_CAP_MS = 24 * 60 * 60 * 1000;
+
+/** B11: a room session may last this long; no recording may start after it. */
+export const ROOM_SESSION_MAX_MS = 72 * 60 * 60 * 1000;
+
+/** Roles that may start and stop a recording (B1). */
+export const CONTROLLING_ROLES: readonly Role[] = ['host', 'moderator'];
+
+/** Whether a role counts as a host for the host-away timer (B9) and the menu (B1). */
+export function isHostRole(role: Role): boolean {
+  return CONTROLLING_ROLES.includes(role);
+}
+
+/**
+ * B1: may this user start or stop a recording? Hosts and moderators may, except on a mobile
+ * device. A participant is refused as 'not-allowed' even on mobile, since the role is the
+ * reason that would remain on a desktop.
+ */
+export function mayControl(user: Pick<LocalUser, 'role' | 'mobile'>): Decision {
+  if (!isHostRole(user.role)) return { ok: false, reason: 'not-allowed' };
+  if (user.mobile) return { ok: false, reason: 'mobile-device' };
+  return { ok: true };
+}
