@@ -1,0 +1,25 @@
+/** The journal: IndexedDB store of recordings, recovery, storage and the room lock. */
+export type { Journal, JournalState, NewRecording, RecordingRecord } from './types.js';
+export { IndexedDbJournal } from './idb-journal.js';
+export type { IndexedDbJournalOptions, JournalFragment } from './idb-journal.js';
+export { DB_NAME, DB_VERSION } from './schema.js';
+export { JournalError, MissingBytesError } from './errors.js';
+export type { JournalErrorCode } from './errors.js';
+export { MAX_CHUNK_BYTES, partOf, partRange } from './layout.js';
+export {
+  StorageFullError,
+  isQuotaExceeded,
+  requestPersistence,
+  storageEstimate,
+} from './storage.js';
+export type { StorageEstimate } from './storage.js';
+export { cutAtLastCompleteFragment, planRecovery } from './recovery.js';
+export type { RecoveredFragment, RecoveryPlan } from './recovery.js';
+export {
+  RoomLockedError,
+  acquireRoomLock,
+  acquireRoomLockOrThrow,
+  isRoomLocked,
+  roomLockName,
+} from './room-lock.js';
+export type { RoomLock, RoomLockRefusal } from './room-lock.js';
