@@ -1,0 +1,438 @@
+/**
+ * The uploader: sends a recording to storage WHILE it records (X2), from the journal, so a
+ * reload or a crash loses nothing already confirmed (X1) and confirmed bytes leave IndexedDB
+ * (X8).
+ *
+ * Part 1 holds the header, which is rewritten at Stop (duration, index: X3), so it is sent
+ * last; every later part is sent as soon as its 16 MiB are journaled. S3 lets a part number be
+ * sent again before Complete (the last one wins), so resuming simply sends every part without
+ * a journaled ETag, without ListParts (which s3rver lacks).
+ */
+import { withRetry, DEFAULT_RETRY } from './backoff.js';
+import type { RetryOptions } from './backoff.js';
+import { assertPartCount, assertPartSize, partCount, partRange } from './part-plan.js';
+import { PART_BYTES, UploadError } from './types.js';
+import type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
+import type { Journal, RecordingRecord } from '../journal/types.js';
+
+export interface MultipartUploadOptions {
+  journal: Journal;
+  target: UploadTarget;
+  recordingId: string;
+  /** Parts in flight at once (each holds 16 MiB in memory); default 3. */
+  concurrency?: number;
+  retry?: Partial<RetryOptions>;
+  /** A part taking longer is abandoned and retried; default 5 minutes. */
+  partTimeoutMs?: number;
+  /** Default `video/mp4`. */
+  contentType?: string;
+}
+
+/** Where the upload stands, for health (X5) and progress. */
+export interface UploadProgress {
+  /** Bytes of the stream written so far (as last notified). */
+  knownBytes: number;
+  /** Bytes in confirmed parts. */
+  confirmedBytes: number;
+  confirmedParts: number;
+  /** Bytes written but not yet confirmed, apart from the header part held until Stop. */
+  backlogBytes: number;
+}
+
+/** The stored object, verified. */
+export interface UploadResult {
+  key: string;
+  uploadId: string;
+  /** Size of the stored object: rewritten header + fragments. */
+  bytes: number;
+  parts: CompletedPart[];
+}
+
+export interface MultipartUploadEvents {
+  /** A part was confirmed by storage and journaled. */
+  part: (part: CompletedPart, bytes: number) => void;
+  progress: (progress: UploadProgress) => void;
+  /** A failure that will be retried after a backoff. */
+  retry: (error: UploadError, partNumber: number | null, attempt: number) => void;
+  /** A part failed for good (retries spent); `finish()` will try it again. */
+  error: (error: UploadError, partNumber: number) => void;
+}
+
+type Listeners = { [K in keyof MultipartUploadEvents]: Set<MultipartUploadEvents[K]> };
+
+/** One recording's multipart upload, fed by the journal. */
+export class MultipartUpload {
+  private readonly journal: Journal;
+  private readonly target: UploadTarget;
+  readonly recordingId: string;
+  private readonly concurrency: number;
+  private readonly retry: RetryOptions;
+  private readonly partTimeoutMs: number;
+  private readonly contentType: string;
+
+  private record: RecordingRecord | null = null;
+  private uploadId: string | null = null;
+  private knownBytes = 0;
+  private finalBytes: number | null = null;
+  private readonly confirmed = new Map<number, string>();
+  private readonly queue: number[] = [];
+  private readonly queued = new Set<number>();
+  private readonly active = new Set<number>();
+  private readonly failed = new Map<number, UploadError>();
+  private idleWaiters: Array<() => void> = [];
+  private readonly stopper = new AbortController();
+  private readonly listeners: Listeners = {
+    part: new Set(),
+    progress: new Set(),
+    retry: new Set(),
+    error: new Set(),
+  };
+  private fatal: UploadError | null = null;
+  private partCalls = 0;
+
+  constructor(options: MultipartUploadOptions) {
+    this.journal = options.journal;
+    this.target = options.target;
+    this.recordingId = options.recordingId;
+    this.concurrency = Math.max(1, options.concurrency ?? 3);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.partTimeoutMs = options.partTimeoutMs ?? 5 * 60_000;
+    this.contentType = options.contentType ?? 'video/mp4';
+  }
+
+  /**
+   * Starts the multipart upload (CreateMultipartUpload), or resumes the one the journal
+   * already holds. Returns the upload id.
+   */
+  async start(metadata: ObjectMetadata = {}): Promise<string> {
+    const record = await this.journal.get(this.recordingId);
+    if (!record) throw new UploadError(`No journaled recording ${this.recordingId}`, false);
+    this.record = record;
+    for (const p of record.parts) this.confirmed.set(p.partNumber, p.etag);
+    this.knownBytes = Math.max(this.knownBytes, record.bytes);
+    if (record.uploadId) {
+      this.uploadId = record.uploadId;
+    } else {
+      const uploadId = await withRetry(
+        'CreateMultipartUpload',
+        () => this.target.createMultipartUpload(record.objectKey, this.contentType, metadata),
+        this.retry,
+        this.stopper.signal,
+        (e, attempt) => this.emit('retry', e, null, attempt),
+      );
+      // Durable before any part is sent, so a reload finds the same upload.
+      await this.journal.update(this.recordingId, { uploadId });
+      this.uploadId = uploadId;
+    }
+    this.schedule();
+    return this.uploadId;
+  }
+
+  /**
+   * The stream now holds `totalBytes` journaled bytes: every complete part from 2 on is
+   * queued. Returns at once; failures surface as `error` events and in `finish()`.
+   */
+  notifyBytes(totalBytes: number): void {
+    if (this.fatal) return;
+    try {
+      assertPartCount(totalBytes);
+    } catch (e) {
+      this.fatal = e as UploadError;
+      this.emit('error', this.fatal, partCount(totalBytes));
+      return;
+    }
+    this.knownBytes = Math.max(this.knownBytes, totalBytes);
+    this.schedule();
+  }
+
+  /**
+   * Sends what is left, then part 1 (`rewrittenHeader` followed by the original bytes after
+   * the original header), completes and verifies the stored size with HeadObject.
+   * `totalBytes` is the length of the original stream (header + fragments).
+   */
+  async finish(rewrittenHeader: Uint8Array, totalBytes: number): Promise<UploadResult> {
+    if (!this.record || !this.uploadId) await this.start();
+    const record = this.record as RecordingRecord;
+    const uploadId = this.uploadId as string;
+    assertPartCount(totalBytes);
+    if (totalBytes < record.headerBytes) {
+      throw new UploadError(
+        `Stream of ${totalBytes} bytes is shorter than its header (${record.headerBytes})`,
+        false,
+      );
+    }
+    this.fatal = null;
+    this.finalBytes = totalBytes;
+    this.knownBytes = totalBytes;
+    const last = partCount(totalBytes);
+
+    // Parts 2..last, then once more for any that failed in the background.
+    for (let round = 0; ; round++) {
+      this.schedule();
+      await this.idle();
+      this.throwIfStopped();
+      if (this.failed.size === 0) break;
+      const [first] = this.failed.values();
+      if (round >= 1 || !first?.retryable) throw first as UploadError;
+      this.failed.clear();
+    }
+    for (let n = 2; n <= last; n++) {
+      if (!this.confirmed.has(n)) throw new UploadError(`Part ${n} was not confirmed`, true);
+    }
+
+    const partOneSize =
+      rewrittenHeader.byteLength + partRange(1, totalBytes).end - record.headerBytes;
+    if (!this.confirmed.has(1)) {
+      assertPartSize(1, partOneSize, last === 1);
+      const rest = await this.journal.read(
+        this.recordingId,
+        record.headerBytes,
+        partRange(1, totalBytes).end,
+      );
+      const body = new Uint8Array(partOneSize);
+      body.set(rewrittenHeader, 0);
+      body.set(rest, rewrittenHeader.byteLength);
+      if (rest.byteLength !== partOneSize - rewrittenHeader.byteLength) {
+        throw new UploadError(
+          `Journal returned ${rest.byteLength} bytes for part 1, expected ${partOneSize - rewrittenHeader.byteLength}`,
+          false,
+        );
+      }
+      await this.sendPart(1, body);
+    }
+
+    const parts = [...this.confirmed]
+      .filter(([n]) => n <= last)
+      .sort(([a], [b]) => a - b)
+      .map(([partNumber, etag]) => ({ partNumber, etag }));
+    const expected = rewrittenHeader.byteLength + totalBytes - record.headerBytes;
+    await this.complete(record.objectKey, uploadId, parts, expected);
+    return { key: record.objectKey, uploadId, bytes: expected, parts };
+  }
+
+  /** Stops sending and asks storage to drop the parts (best effort: s3rver cannot). */
+  async abort(): Promise<boolean> {
+    this.stopper.abort();
+    await this.idle();
+    if (!this.record || !this.uploadId) return true;
+    try {
+      await this.target.abortMultipartUpload(this.record.objectKey, this.uploadId);
+      return true;
+    } catch {
+      // Storage's lifecycle rule for incomplete uploads cleans up what this could not.
+      return false;
+    }
+  }
+
+  /** Bytes written but not yet confirmed, apart from part 1, held until Stop (X5). */
+  get backlogBytes(): number {
+    const total = this.knownBytes;
+    let confirmedLater = 0;
+    for (const n of this.confirmed.keys()) {
+      if (n >= 2) confirmedLater += sizeOf(n, total);
+    }
+    return Math.max(0, total - Math.min(total, PART_BYTES) - confirmedLater);
+  }
+
+  /** Where the upload stands. */
+  get progress(): UploadProgress {
+    let confirmedBytes = 0;
+    for (const n of this.confirmed.keys()) confirmedBytes += sizeOf(n, this.knownBytes);
+    return {
+      knownBytes: this.knownBytes,
+      confirmedBytes,
+      confirmedParts: this.confirmed.size,
+      backlogBytes: this.backlogBytes,
+    };
+  }
+
+  /** UploadPart requests made by this instance (attempts included). */
+  get partRequests(): number {
+    return this.partCalls;
+  }
+
+  /** Listens to an event; returns the function that stops listening. */
+  on<K extends keyof MultipartUploadEvents>(
+    event: K,
+    listener: MultipartUploadEvents[K],
+  ): () => void {
+    this.listeners[event].add(listener);
+    return () => this.listeners[event].delete(listener);
+  }
+
+  /** Queues every part whose bytes are all journaled and that storage lacks, then sends. */
+  private schedule(): void {
+    if (this.fatal || this.stopper.signal.aborted) return;
+    const total = this.knownBytes;
+    const complete = Math.floor(total / PART_BYTES);
+    // The last, partial part goes only once the stream is final.
+    const upTo = this.finalBytes !== null ? partCount(this.finalBytes) : complete;
+    for (let n = 2; n <= upTo; n++) {
+      if (this.confirmed.has(n) || this.queued.has(n) || this.active.has(n)) continue;
+      if (this.failed.has(n)) continue;
+      this.queue.push(n);
+      this.queued.add(n);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (!this.uploadId || !this.record) return;
+    if (this.stopper.signal.aborted) {
+      this.queue.length = 0;
+      this.queued.clear();
+    }
+    while (this.active.size < this.concurrency && this.queue.length > 0) {
+      const n = this.queue.shift() as number;
+      this.queued.delete(n);
+      this.active.add(n);
+      void this.uploadFromJournal(n)
+        .catch((e: unknown) => {
+          const error = e instanceof UploadError ? e : new UploadError(String(e), false);
+          this.failed.set(n, error);
+          if (!this.stopper.signal.aborted) this.emit('error', error, n);
+        })
+        .finally(() => {
+          this.active.delete(n);
+          this.pump();
+          if (this.active.size === 0 && this.queue.length === 0) {
+            const waiters = this.idleWaiters;
+            this.idleWaiters = [];
+            for (const w of waiters) w();
+          }
+        });
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.active.size === 0 && (this.queue.length === 0 || !this.uploadId)) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async uploadFromJournal(n: number): Promise<void> {
+    const total = this.finalBytes ?? this.knownBytes;
+    const { start, end } = partRange(n, total);
+    const isLast = this.finalBytes !== null && n === partCount(this.finalBytes);
+    assertPartSize(n, end - start, isLast);
+    const body = await this.journal.read(this.recordingId, start, end);
+    if (body.byteLength !== end - start) {
+      throw new UploadError(
+        `Journal returned ${body.byteLength} bytes for part ${n} [${start}, ${end}), expected ${end - start}`,
+        false,
+      );
+    }
+    // Checked again on the bytes actually read: whatever the journal did, S3's rule holds.
+    assertPartSize(n, body.byteLength, isLast);
+    await this.sendPart(n, body);
+  }
+
+  /** Sends one part with retries, then journals its ETag durably. */
+  private async sendPart(n: number, body: Uint8Array): Promise<void> {
+    const record = this.record as RecordingRecord;
+    const uploadId = this.uploadId as string;
+    const etag = await withRetry(
+      `UploadPart ${n}`,
+      () => this.attemptPart(record.objectKey, uploadId, n, body),
+      this.retry,
+      this.stopper.signal,
+      (e, attempt) => this.emit('retry', e, n, attempt),
+    );
+    const part = { partNumber: n, etag };
+    await this.journal.confirmPart(this.recordingId, part);
+    this.confirmed.set(n, etag);
+    this.failed.delete(n);
+    this.emit('part', part, body.byteLength);
+    this.emit('progress', this.progress);
+  }
+
+  /** One attempt, abandoned (and retryable) when it outlives the part timeout. */
+  private async attemptPart(
+    key: string,
+    uploadId: string,
+    n: number,
+    body: Uint8Array,
+  ): Promise<string> {
+    this.partCalls++;
+    const attempt = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, this.partTimeoutMs);
+    const stop = () => attempt.abort();
+    this.stopper.signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await this.target.uploadPart(key, uploadId, n, body, attempt.signal);
+    } catch (e) {
+      if (timedOut) {
+        throw new UploadError(`UploadPart ${n} timed out after ${this.partTimeoutMs} ms`, true);
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      this.stopper.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  /**
+   * CompleteMultipartUpload, then HeadObject to verify the size. A Complete whose answer was
+   * lost may have worked: when a retry is refused, the object's size decides.
+   */
+  private async complete(
+    key: string,
+    uploadId: string,
+    parts: CompletedPart[],
+    expected: number,
+  ): Promise<void> {
+    let completeError: UploadError | null = null;
+    try {
+      await withRetry(
+        'CompleteMultipartUpload',
+        () => this.target.completeMultipartUpload(key, uploadId, parts),
+        this.retry,
+        this.stopper.signal,
+        (e, attempt) => this.emit('retry', e, null, attempt),
+      );
+    } catch (e) {
+      completeError = e as UploadError;
+    }
+    const head = await withRetry(
+      'HeadObject',
+      () => this.target.headObject(key),
+      this.retry,
+      this.stopper.signal,
+    );
+    if (head && head.size === expected) return;
+    if (completeError) throw completeError;
+    throw new UploadError(
+      head
+        ? `Stored object ${key} has ${head.size} bytes, expected ${expected}`
+        : `Stored object ${key} is missing after Complete`,
+      false,
+    );
+  }
+
+  private throwIfStopped(): void {
+    if (this.stopper.signal.aborted) throw new UploadError('Upload aborted', false);
+  }
+
+  private emit<K extends keyof MultipartUploadEvents>(
+    event: K,
+    ...args: Parameters<MultipartUploadEvents[K]>
+  ): void {
+    for (const listener of this.listeners[event]) {
+      try {
+        (listener as (...a: Parameters<MultipartUploadEvents[K]>) => void)(...args);
+      } catch {
+        // A listener's bug must not break the upload.
+      }
+    }
+  }
+}
+
+function sizeOf(partNumber: number, totalBytes: number): number {
+  const { start, end } = partRange(partNumber, totalBytes);
+  return Math.max(0, end - start);
+}

@@ -1,0 +1,187 @@
+/**
+ * The presigned target: the page holds no storage credentials. The integrator's server
+ * (see `demo/server/presign.mjs`) starts, completes and aborts the multipart upload and signs
+ * one URL per part; the page PUTs the bytes straight to storage.
+ *
+ * Protocol (JSON bodies, relative to `baseUrl`):
+ * - `POST create {key, contentType, metadata}` -> `{uploadId}`
+ * - `POST part {key, uploadId, partNumber}` -> `{url}`; the page PUTs the part to `url`
+ * - `POST complete {key, uploadId, parts}`, `POST abort {key, uploadId}`
+ * - `POST head {key}` -> `{object: {size, metadata} | null}`
+ * - `POST put-url {key, contentType, metadata}` -> `{url, headers}`
+ * - `POST list {prefix, continuationToken}` -> `{objects, nextToken}`
+ * - `POST link {key, expiresInSec, contentDisposition}` -> `{url}`
+ * - `GET health` -> `{ok}`
+ *
+ * Errors answer with the storage's HTTP status and `{error, code}`. Metadata values are
+ * percent-encoded here, so the server passes ASCII through.
+ */
+import { decodeMetadata, encodeMetadata } from './metadata.js';
+import { httpError, toUploadError } from './errors.js';
+import { assertSafeKey } from './keys.js';
+import { UploadError } from './types.js';
+import type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
+import type { ListPage } from './s3-target.js';
+
+export interface PresignedTargetConfig {
+  /** The integrator's endpoint, e.g. `/api/s3`. */
+  baseUrl: string;
+  /** Cookies for the integrator's endpoint (its session); default `same-origin`. */
+  credentials?: RequestCredentials;
+  /** Extra headers for the integrator's endpoint (e.g. a bearer token), fresh on each call. */
+  headers?: Record<string, string> | (() => Promise<Record<string, string>>);
+  /** A fetch to use instead of the global one. */
+  fetch?: typeof fetch;
+}
+
+/** `UploadTarget` over an integrator's signing endpoint. */
+export class PresignedTarget implements UploadTarget {
+  private readonly base: string;
+
+  constructor(readonly config: PresignedTargetConfig) {
+    this.base = config.baseUrl.replace(/\/+$/, '');
+  }
+
+  async createMultipartUpload(
+    key: string,
+    contentType: string,
+    metadata: ObjectMetadata,
+  ): Promise<string> {
+    assertSafeKey(key);
+    const out = await this.call<{ uploadId?: string }>('create', {
+      key,
+      contentType,
+      metadata: encodeMetadata(metadata),
+    });
+    if (!out.uploadId) throw new UploadError('create returned no uploadId', true);
+    return out.uploadId;
+  }
+
+  async uploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Uint8Array,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    assertSafeKey(key);
+    const { url } = await this.call<{ url: string }>('part', { key, uploadId, partNumber }, signal);
+    const what = `UploadPart ${partNumber}`;
+    let res: Response;
+    try {
+      res = await this.fetch(url, { method: 'PUT', body: body as BodyInit, signal });
+    } catch (e) {
+      throw toUploadError(what, e);
+    }
+    if (!res.ok) throw httpError(what, res.status, await s3ErrorCode(res));
+    const etag = res.headers.get('ETag');
+    if (!etag) throw new UploadError(`${what} returned no ETag (is ETag exposed by CORS?)`, false);
+    return etag;
+  }
+
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: CompletedPart[],
+  ): Promise<void> {
+    await this.call('complete', { key, uploadId, parts });
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    await this.call('abort', { key, uploadId });
+  }
+
+  async headObject(key: string): Promise<{ size: number; metadata: ObjectMetadata } | null> {
+    const out = await this.call<{ object: { size: number; metadata: ObjectMetadata } | null }>(
+      'head',
+      { key },
+    );
+    return out.object
+      ? { size: out.object.size, metadata: decodeMetadata(out.object.metadata) }
+      : null;
+  }
+
+  async putObject(
+    key: string,
+    body: Uint8Array,
+    contentType: string,
+    metadata: ObjectMetadata = {},
+  ): Promise<void> {
+    assertSafeKey(key);
+    const { url, headers } = await this.call<{ url: string; headers: Record<string, string> }>(
+      'put-url',
+      { key, contentType, metadata: encodeMetadata(metadata) },
+    );
+    let res: Response;
+    try {
+      res = await this.fetch(url, { method: 'PUT', body: body as BodyInit, headers });
+    } catch (e) {
+      throw toUploadError('PutObject', e);
+    }
+    if (!res.ok) throw httpError('PutObject', res.status, await s3ErrorCode(res));
+  }
+
+  async probe(): Promise<boolean> {
+    try {
+      const res = await this.fetch(`${this.base}/health`, {
+        credentials: this.config.credentials ?? 'same-origin',
+        headers: await this.headers(),
+      });
+      return res.ok && ((await res.json()) as { ok?: boolean }).ok === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One page of keys under `prefix`. */
+  listObjects(prefix: string, continuationToken?: string): Promise<ListPage> {
+    return this.call<ListPage>('list', { prefix, continuationToken });
+  }
+
+  /** A signed GET link; `contentDisposition` is applied to the response. */
+  async link(key: string, expiresInSec: number, contentDisposition?: string): Promise<string> {
+    return (await this.call<{ url: string }>('link', { key, expiresInSec, contentDisposition }))
+      .url;
+  }
+
+  /** Calls one endpoint of the integrator's server. */
+  async call<T = unknown>(op: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetch(`${this.base}/${op}`, {
+        method: 'POST',
+        credentials: this.config.credentials ?? 'same-origin',
+        headers: { 'Content-Type': 'application/json', ...(await this.headers()) },
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (e) {
+      throw toUploadError(op, e);
+    }
+    if (!res.ok) {
+      const err = (await res.json().catch(() => ({}))) as { error?: string; code?: string };
+      const mapped = httpError(op, res.status, err.code);
+      throw new UploadError(
+        err.error ? `${mapped.message}: ${err.error}` : mapped.message,
+        mapped.retryable,
+        res.status,
+      );
+    }
+    return (await res.json()) as T;
+  }
+
+  private fetch(input: string, init: RequestInit): Promise<Response> {
+    return (this.config.fetch ?? globalThis.fetch)(input, init);
+  }
+
+  private async headers(): Promise<Record<string, string>> {
+    const h = this.config.headers;
+    return typeof h === 'function' ? await h() : (h ?? {});
+  }
+}
+
+/** S3's error code from an XML error body (e.g. `SlowDown`), when there is one. */
+async function s3ErrorCode(res: Response): Promise<string | undefined> {
+  const text = await res.text().catch(() => '');
+  return /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+}
