@@ -110,10 +110,11 @@ export function childBoxes(bytes: Uint8Array, parent: BoxRef): BoxRef[] {
 export function findBox(bytes: Uint8Array, path: readonly string[]): BoxRef | undefined {
   let boxes = listBoxes(bytes);
   let found: BoxRef | undefined;
-  for (const type of path) {
+  for (const [i, type] of path.entries()) {
+    // Only containers are descended into: a leaf's payload is not a list of boxes.
+    if (i > 0) boxes = childBoxes(bytes, found!);
     found = boxes.find((b) => b.type === type);
     if (!found) return undefined;
-    boxes = childBoxes(bytes, found);
   }
   return found;
 }
