@@ -15,7 +15,8 @@ import { ListenerSet } from './listeners.js';
 import { ROOM_PROTOCOL_VERSION, type RoomMessage, type SenderInfo } from './messages.js';
 
 /** A handler property typed loosely enough to accept both the DOM's and `ws`'s events. */
-type Handler = { bivarianceHack(event: { data?: unknown }): void }['bivarianceHack'] | null;
+// A method's parameter is checked both ways, so `(event: MessageEvent) => void` fits `object`.
+type Handler = { bivarianceHack(event: object): void }['bivarianceHack'] | null;
 
 /** The part of the WebSocket API this adapter uses (the DOM's and the `ws` package's fit). */
 export interface WebSocketLike {
@@ -243,7 +244,7 @@ export class WebSocketRoom implements RoomChannel {
     };
     socket.onmessage = (event) => {
       if (this.#socket !== socket) return;
-      const received = decodeEnvelope(event.data);
+      const received = decodeEnvelope((event as { data?: unknown }).data);
       if (received && received.origin !== this.#origin) {
         this.#listeners.emit(received.message, received.sender);
       }
