@@ -17,10 +17,9 @@ export function fakeChunk(
     duration,
     byteLength: size,
     copyTo(dest: AllowSharedBufferSource) {
-      const out =
-        dest instanceof ArrayBuffer
-          ? new Uint8Array(dest)
-          : new Uint8Array(dest.buffer, dest.byteOffset, dest.byteLength);
+      const out = ArrayBuffer.isView(dest)
+        ? new Uint8Array(dest.buffer, dest.byteOffset, dest.byteLength)
+        : new Uint8Array(dest);
       out.set(data);
     },
   };

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import type { Fragment } from '../../../src/media/types.js';
+import {
+  boxPayload,
+  childBoxes,
+  listBoxes,
+  readU32,
+  readU64,
+} from '../../../src/media/mp4/boxes.js';
+import { Mp4FragmentWriter } from '../../../src/media/mp4/writer.js';
+import { fakeChunk, MemorySink, OPUS_META, VIDEO_META } from './mp4-fixtures.js';
+
+const VIDEO = { width: 1920, height: 1080, framerate: 30 };
+const OPUS = { codec: 'opus' as const, sampleRate: 48000, numberOfChannels: 2 };
+const frameUs = (i: number) => Math.floor((i * 1e6) / 30);
+
+/** mfhd sequence number and each traf's track id and tfdt, of one fragment's bytes. */
+function describeFragment(bytes: Uint8Array) {
+  const top = listBoxes(bytes);
+  const moof = top[0]!;
+  const kids = childBoxes(bytes, moof);
+  const mfhd = boxPayload(
+    bytes,
+    kids.find((b) => b.type === 'mfhd')!,
+  );
+  const trafs = kids
+    .filter((b) => b.type === 'traf')
+    .map((traf) => {
+      const t = childBoxes(bytes, traf);
+      const tfhd = boxPayload(
+        bytes,
+        t.find((b) => b.type === 'tfhd')!,
+      );
+      const tfdt = boxPayload(
+        bytes,
+        t.find((b) => b.type === 'tfdt')!,
+      );
+      return {
+        trackId: readU32(tfhd, 4),
+        baseIsMoof: (readU32(tfhd, 0) & 0x20000) !== 0,
+        tfdt: tfdt[0] === 1 ? readU64(tfdt, 4) : readU32(tfdt, 4),
+      };
+    });
+  return { types: top.map((b) => b.type), sequence: readU32(mfhd, 4), trafs };
+}
+
+/** Feeds `seconds` of 30-fps video (keyframes at `keys` frame indexes) and 20-ms Opus. */
+async function record(w: Mp4FragmentWriter, seconds: number, isKey: (i: number) => boolean) {
+  let audioUs = 0;
+  for (let i = 0; i < seconds * 30; i++) {
+    const t = frameUs(i);
+    await w.addVideoChunk(
+      fakeChunk(isKey(i) ? 'key' : 'delta', t, 400 + (i % 7)),
+      i === 0 ? VIDEO_META : undefined,
+    );
+    while (audioUs <= t) {
+      await w.addAudioChunk(
+        fakeChunk('key', audioUs, 80, 20_000),
+        audioUs === 0 ? OPUS_META : undefined,
+      );
+      audioUs += 20_000;
+    }
+  }
+}
+
+describe('Mp4FragmentWriter', () => {
+  it('writes the header once, then contiguous moof+mdat fragments starting at keyframes', async () => {
+    const sink = new MemorySink();
+    const w = new Mp4FragmentWriter({ video: VIDEO, audio: OPUS, sink });
+    await record(w, 10, (i) => i % 60 === 0);
+    const result = await w.finish();
+
+    expect(sink.headerCalls).toBe(1);
+    expect(listBoxes(sink.header!).map((b) => b.type)).toEqual(['ftyp', 'moov']);
+    expect(result.header).toBe(sink.header);
+    expect(sink.fragments.map((f) => f.startUs)).toEqual(
+      [0, 2, 4, 6, 8].map((s) => frameUs(s * 30)),
+    );
+    let offset = sink.header!.length;
+    sink.fragments.forEach((f, i) => {
+      expect(f.index).toBe(i);
+      expect(f.offset).toBe(offset);
+      expect(f.startsWithKeyframe).toBe(true);
+      offset += f.bytes.length;
+      const d = describeFragment(f.bytes);
+      expect(d.types).toEqual(['moof', 'mdat']); // no mfra, no moov
+      expect(d.sequence).toBe(i + 1);
+      expect(d.trafs.map((t) => t.trackId)).toEqual([1, 2]);
+      expect(d.trafs.every((t) => t.baseIsMoof)).toBe(true);
+      // Video tfdt (timescale 30) is the absolute start; audio (48 kHz) starts with it.
+      expect(d.trafs[0]!.tfdt).toBe(Math.round((f.startUs * 30) / 1e6));
+      expect(Math.abs(d.trafs[1]!.tfdt / 48000 - f.startUs / 1e6)).toBeLessThan(0.021);
+    });
+    expect(result.bytesWritten).toBe(offset);
+    expect(w.bytesWritten).toBe(offset);
+    expect(w.fragmentCount).toBe(5);
+    expect(sink.stream().length).toBe(offset);
+    // Durations tile the timeline: each fragment ends where the next starts.
+    for (let i = 0; i + 1 < sink.fragments.length; i++) {
+      const f = sink.fragments[i]!;
+      expect(f.startUs + f.durationUs).toBe(sink.fragments[i + 1]!.startUs);
+    }
+    expect(result.durationUs).toBeGreaterThanOrEqual(frameUs(300) - 1);
+    expect(result.durationUs).toBeLessThan(frameUs(300) + 25_000);
+    expect(result.fragments).toEqual(sink.fragments.map(({ bytes: _b, ...info }) => info));
+  });
+
+  it('keeps fragments at least 1 s long when the encoder adds scene-change keyframes', async () => {
+    const sink = new MemorySink();
+    const w = new Mp4FragmentWriter({ video: VIDEO, audio: null, sink });
+    // GOP keyframes every 2 s, plus unsolicited ones at 0.5 s, 3.2 s and 4.3 s.
+    const extra = new Set([15, 96, 129]);
+    await record2(w, 10, (i) => i % 60 === 0 || extra.has(i));
+    await w.finish();
+    const starts = sink.fragments.map((f) => f.startUs);
+    expect(starts).toEqual([0, 60, 96, 129, 180, 240].map(frameUs));
+    for (const f of sink.fragments.slice(0, -1)) expect(f.durationUs).toBeGreaterThanOrEqual(1e6);
+  });
+
+  it('waits for the audio of a fragment before writing it, but not forever', async () => {
+    const sink = new MemorySink();
+    const w = new Mp4FragmentWriter({ video: VIDEO, audio: OPUS, sink });
+    await w.addAudioChunk(fakeChunk('key', 0, 80, 20_000), OPUS_META);
+    for (let i = 0; i <= 60; i++) {
+      await w.addVideoChunk(
+        fakeChunk(i % 60 === 0 ? 'key' : 'delta', frameUs(i), 100),
+        i === 0 ? VIDEO_META : undefined,
+      );
+    }
+    // The 0-2 s fragment is complete, but audio only reached 20 ms.
+    expect(sink.fragments).toHaveLength(0);
+    for (let t = 20_000; t < 2_100_000; t += 20_000)
+      await w.addAudioChunk(fakeChunk('key', t, 80, 20_000));
+    expect(sink.fragments).toHaveLength(1);
+    const audioTraf = describeFragment(sink.fragments[0]!.bytes).trafs[1]!;
+    expect(audioTraf.trackId).toBe(2);
+    // Audio stalls: after a second complete fragment the first goes without waiting.
+    for (let i = 61; i <= 180; i++)
+      await w.addVideoChunk(fakeChunk(i % 60 === 0 ? 'key' : 'delta', frameUs(i), 100));
+    expect(sink.fragments.length).toBeGreaterThanOrEqual(2);
+    const r = await w.finish();
+    expect(r.fragments.map((f) => f.startUs)).toEqual([0, 60, 120, 180].map(frameUs));
+  });
+
+  it('writes a header with the audio track even before any audio arrived', async () => {
+    const sink = new MemorySink();
+    const w = new Mp4FragmentWriter({
+      video: VIDEO,
+      audio: { codec: 'aac', sampleRate: 48000, numberOfChannels: 2 },
+      sink,
+    });
+    for (let i = 0; i < 150; i++) {
+      await w.addVideoChunk(
+        fakeChunk(i % 60 === 0 ? 'key' : 'delta', frameUs(i), 100),
+        i === 0 ? VIDEO_META : undefined,
+      );
+    }
+    await w.finish();
+    const moov = listBoxes(sink.header!)[1]!;
+    expect(childBoxes(sink.header!, moov).filter((b) => b.type === 'trak')).toHaveLength(2);
+    const text = new TextDecoder('latin1').decode(sink.header!);
+    expect(text).toContain('mp4a');
+    expect(text).toContain('esds');
+  });
+
+  it('applies backpressure: a call that completes a fragment settles only once the sink has it', async () => {
+    let release: () => void = () => undefined;
+    const written: Fragment[] = [];
+    const sink = {
+      writeHeader: () => Promise.resolve(),
+      writeFragment: (f: Fragment) =>
+        new Promise<void>((resolve) => {
+          release = () => {
+            written.push(f);
+            resolve();
+          };
+        }),
+    };
+    const w = new Mp4FragmentWriter({ video: VIDEO, audio: null, sink });
+    for (let i = 0; i < 60; i++) {
+      await w.addVideoChunk(
+        fakeChunk(i === 0 ? 'key' : 'delta', frameUs(i), 100),
+        i === 0 ? VIDEO_META : undefined,
+      );
+    }
+    let settled = false;
+    const p = w.addVideoChunk(fakeChunk('key', frameUs(60), 100)).then(() => (settled = true));
+    let nextSettled = false;
+    const q = w
+      .addVideoChunk(fakeChunk('delta', frameUs(61), 100))
+      .then(() => (nextSettled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    expect(nextSettled).toBe(false);
+    expect(w.fragmentCount).toBe(0);
+    release();
+    await Promise.all([p, q]);
+    expect(written).toHaveLength(1);
+    expect(w.fragmentCount).toBe(1);
+  });
+
+  it('fails clearly without a decoder config, without video, and after finish', async () => {
+    const w1 = new Mp4FragmentWriter({ video: VIDEO, audio: null, sink: new MemorySink() });
+    await expect(w1.addVideoChunk(fakeChunk('key', 0, 10))).rejects.toThrow(/decoderConfig/);
+    // A failed writer stays failed rather than writing a broken stream.
+    await expect(w1.addVideoChunk(fakeChunk('key', 0, 10), VIDEO_META)).rejects.toThrow(
+      /decoderConfig/,
+    );
+
+    const w2 = new Mp4FragmentWriter({ video: VIDEO, audio: null, sink: new MemorySink() });
+    await expect(w2.finish()).rejects.toThrow(/no video/);
+    await expect(w2.addAudioChunk(fakeChunk('key', 0, 10))).rejects.toThrow();
+
+    const w3 = new Mp4FragmentWriter({ video: VIDEO, audio: null, sink: new MemorySink() });
+    await expect(w3.addAudioChunk(fakeChunk('key', 0, 10), OPUS_META)).rejects.toThrow(
+      /without an audio track/,
+    );
+    expect(
+      () =>
+        new Mp4FragmentWriter({
+          video: { ...VIDEO, framerate: 0 },
+          audio: null,
+          sink: new MemorySink(),
+        }),
+    ).toThrow(RangeError);
+  });
+
+  it('skips video before the first keyframe and audio that goes back in time', async () => {
+    const sink = new MemorySink();
+    const w = new Mp4FragmentWriter({ video: VIDEO, audio: OPUS, sink });
+    await w.addVideoChunk(fakeChunk('delta', 0, 10), VIDEO_META);
+    await w.addAudioChunk(fakeChunk('key', 40_000, 10, 20_000), OPUS_META);
+    await w.addAudioChunk(fakeChunk('key', 20_000, 10, 20_000));
+    for (let i = 1; i < 40; i++)
+      await w.addVideoChunk(fakeChunk(i === 1 ? 'key' : 'delta', frameUs(i), 10));
+    const r = await w.finish();
+    expect(w.skippedPackets).toBe(2);
+    expect(r.fragments[0]!.startUs).toBe(frameUs(1));
+  });
+});
+
+/** Video only, 30 fps. */
+async function record2(w: Mp4FragmentWriter, seconds: number, isKey: (i: number) => boolean) {
+  for (let i = 0; i < seconds * 30; i++) {
+    await w.addVideoChunk(
+      fakeChunk(isKey(i) ? 'key' : 'delta', frameUs(i), 100),
+      i === 0 ? VIDEO_META : undefined,
+    );
+  }
+}
