@@ -26,7 +26,7 @@ export {
   parseStopCause,
   parseUserId,
 } from './parse.js';
-export { DEFAULT_NOTICE_TEXT, formatNotice, noticesFor } from './notices.js';
+export { DEFAULT_NOTICE_TEXT, formatNotice, noticesFor, roomNotices } from './notices.js';
 export type { NoticeText } from './notices.js';
 export { SessionMachine } from './machine.js';
 export type {

@@ -53,6 +53,11 @@ export interface SessionMachineOptions {
   recordingCapMs?: number;
   /** B11 limit of a room session; default 72 hours. */
   roomSessionMaxMs?: number;
+  /**
+   * Where an error thrown by a listener goes; default: rethrown in a microtask, so it reaches
+   * the host's error reporting without breaking the machine half-way through a change.
+   */
+  reportError?: (error: unknown) => void;
 }
 
 /** Everything a page knows of the session; what `onChange` listeners receive. */
@@ -118,6 +123,7 @@ export class SessionMachine {
   private readonly hostAwayTimeoutMs: number;
   private readonly recordingCapMs: number;
   private readonly roomSessionMaxMs: number;
+  private readonly reportError: (error: unknown) => void;
 
   private phase: RecordingPhase = 'idle';
   /** The phase a cancelled start confirm returns to. */
@@ -150,6 +156,7 @@ export class SessionMachine {
   constructor(options: SessionMachineOptions) {
     this.user = parseLocalUser(options.user);
     this.clock = options.clock ?? systemClock;
+    this.reportError = options.reportError ?? rethrowLater;
     this.roomOpenedAt =
       options.roomOpenedAt === undefined ? null : epochMs('roomOpenedAt', options.roomOpenedAt);
     this.hostAwayTimeoutMs = positiveMs(
@@ -689,31 +696,32 @@ export class SessionMachine {
     }
   }
 
+  /** Runs a listener; its error goes to `reportError`, not into the machine's change. */
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
   private emitChange(): void {
     if (this.disposed) return;
     const state = this.state;
-    for (const listener of [...this.changeListeners]) safely(() => listener(state));
+    for (const listener of [...this.changeListeners]) this.safely(() => listener(state));
   }
 
   private emitEvent(event: SessionEvent): void {
     if (this.disposed) return;
-    for (const listener of [...this.eventListeners]) safely(() => listener(event));
+    for (const listener of [...this.eventListeners]) this.safely(() => listener(event));
     for (const notice of noticesFor(event, this.user)) {
-      for (const listener of [...this.noticeListeners]) safely(() => listener(notice));
+      for (const listener of [...this.noticeListeners]) this.safely(() => listener(notice));
     }
   }
 }
 
-/**
- * Runs a listener so that its error reaches the host's error reporting without breaking the
- * machine half-way through a change.
- */
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
+function rethrowLater(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
 }

@@ -94,3 +94,29 @@ export function noticesFor(event: SessionEvent, viewer: Viewer): Notice[] {
         : [];
   }
 }
+
+/**
+ * Every notice of `event` with its audience, for a page that sends notices over the room and
+ * lets each receiver filter by audience ('initiator' is whoever started the recording,
+ * 'others' everyone else, 'hosts' hosts and moderators). Per viewer, this gives the same as
+ * {@link noticesFor}, except that a host who stopped someone else's recording from another
+ * page is in 'others' here: their own page shows them the upload notice when they confirm.
+ */
+export function roomNotices(event: SessionEvent): Notice[] {
+  switch (event.type) {
+    case 'starting':
+    case 'started':
+      return noticesFor(event, { id: event.initiatorId, role: 'participant' });
+    case 'stopped': {
+      const why = CAUSE_NOTICE[event.cause];
+      const uploading: Notice = { id: 'recording-ended-uploading', audience: 'initiator' };
+      if (why) return [{ id: why, audience: 'everyone' }, uploading];
+      if (event.cause !== 'user') uploading.params = { cause: event.cause };
+      return [uploading, { id: 'recording-completed', audience: 'others' }];
+    }
+    case 'available':
+      return [{ id: 'recording-available', audience: 'initiator', params: { url: event.url } }];
+    case 'failed':
+      return [{ id: 'recording-failed', audience: 'hosts', params: { reason: event.reason } }];
+  }
+}

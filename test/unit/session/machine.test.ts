@@ -1,0 +1,554 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  HOST_AWAY_TIMEOUT_MS,
+  RECORDING_CAP_MS,
+  SessionMachine,
+  type LocalUser,
+  type Notice,
+  type SessionEvent,
+  type SessionSnapshot,
+  type SessionState,
+} from '../../../src/session/index.js';
+
+const T0 = Date.UTC(2026, 10, 26, 14, 3, 0);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+const host: LocalUser = { id: 'h1', role: 'host', mobile: false };
+
+interface Harness {
+  machine: SessionMachine;
+  notices: Notice[];
+  events: SessionEvent[];
+  states: SessionState[];
+}
+
+function make(user: LocalUser = host, extra: Partial<{ roomOpenedAt: number }> = {}): Harness {
+  const machine = new SessionMachine({ user, ...extra });
+  const notices: Notice[] = [];
+  const events: SessionEvent[] = [];
+  const states: SessionState[] = [];
+  machine.onNotice((n) => notices.push(n));
+  machine.onEvent((e) => events.push(e));
+  machine.onChange((s) => states.push(s));
+  return { machine, notices, events, states };
+}
+
+/** Drives a host's machine to 'recording', started now. */
+function recording(h: Harness, id = 'rec-1'): void {
+  expect(h.machine.requestStart()).toEqual({ ok: true });
+  expect(h.machine.confirmStart()).toEqual({ ok: true });
+  expect(h.machine.markRecording(Date.now(), id)).toEqual({ ok: true });
+}
+
+const ids = (notices: Notice[]) => notices.map((n) => n.id);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('who may start and stop', () => {
+  it('B1: a participant and a mobile host are refused, a moderator is allowed', () => {
+    const participant = make({ id: 'p1', role: 'participant', mobile: false }).machine;
+    expect(participant.requestStart()).toEqual({ ok: false, reason: 'not-allowed' });
+    expect(participant.state.phase).toBe('idle');
+
+    const mobileParticipant = make({ id: 'p2', role: 'participant', mobile: true }).machine;
+    expect(mobileParticipant.requestStart()).toEqual({ ok: false, reason: 'not-allowed' });
+
+    const mobileHost = make({ id: 'h2', role: 'host', mobile: true }).machine;
+    expect(mobileHost.requestStart()).toEqual({ ok: false, reason: 'mobile-device' });
+    expect(mobileHost.canStart()).toEqual({ ok: false, reason: 'mobile-device' });
+    expect(mobileHost.state.phase).toBe('idle');
+
+    const moderator = make({ id: 'm1', role: 'moderator', mobile: false }).machine;
+    expect(moderator.requestStart()).toEqual({ ok: true });
+    expect(moderator.state.phase).toBe('confirming-start');
+  });
+
+  it('B1: a participant and a mobile host cannot stop a mirrored recording', () => {
+    const source = make();
+    recording(source);
+    const participant = make({ id: 'p1', role: 'participant', mobile: false }).machine;
+    const mobileHost = make({ id: 'h2', role: 'host', mobile: true }).machine;
+    participant.applyRemote(source.machine.snapshot());
+    mobileHost.applyRemote(source.machine.snapshot());
+    expect(participant.requestStop()).toEqual({ ok: false, reason: 'not-allowed' });
+    expect(mobileHost.requestStop()).toEqual({ ok: false, reason: 'mobile-device' });
+    expect(participant.state.phase).toBe('recording');
+  });
+
+  it('B1: a stop request from the room is honoured only from a desktop host or moderator', () => {
+    const h = make();
+    recording(h);
+    expect(h.machine.acceptRemoteStop({ id: 'p1', role: 'participant' })).toEqual({
+      ok: false,
+      reason: 'not-allowed',
+    });
+    expect(h.machine.acceptRemoteStop({ id: 'm1', role: 'moderator', mobile: true })).toEqual({
+      ok: false,
+      reason: 'mobile-device',
+    });
+    expect(h.machine.state.phase).toBe('recording');
+    expect(h.machine.acceptRemoteStop({ id: 'm1', role: 'moderator' })).toEqual({ ok: true });
+    expect(h.machine.state).toMatchObject({
+      phase: 'stopping',
+      stopCause: 'user',
+      stoppedBy: 'm1',
+    });
+  });
+
+  it('refuses out-of-order actions with a reason and changes nothing', () => {
+    const h = make();
+    expect(h.machine.confirmStart()).toEqual({ ok: false, reason: 'not-confirming' });
+    expect(h.machine.cancel()).toEqual({ ok: false, reason: 'not-confirming' });
+    expect(h.machine.requestStop()).toEqual({ ok: false, reason: 'not-recording' });
+    expect(h.machine.confirmStop()).toEqual({ ok: false, reason: 'not-recording' });
+    expect(h.machine.markRecording(T0, 'r')).toEqual({ ok: false, reason: 'not-recording' });
+    expect(h.machine.markUploading()).toEqual({ ok: false, reason: 'not-recording' });
+    expect(h.machine.markAvailable('https://x/y')).toEqual({ ok: false, reason: 'not-recording' });
+    expect(h.machine.markFailed('boom')).toEqual({ ok: false, reason: 'not-recording' });
+    expect(h.machine.autoStop('error')).toEqual({ ok: false, reason: 'not-recording' });
+    expect(h.states).toHaveLength(0);
+    expect(h.notices).toHaveLength(0);
+
+    recording(h);
+    expect(h.machine.requestStart()).toEqual({ ok: false, reason: 'already-recording' });
+    expect(h.machine.confirmStop()).toEqual({ ok: false, reason: 'not-confirming' });
+    expect(h.machine.markRecording(T0, 'r2')).toEqual({ ok: false, reason: 'already-recording' });
+    expect(h.machine.requestStop()).toEqual({ ok: true });
+    expect(h.machine.requestStop()).toEqual({ ok: false, reason: 'busy' });
+    expect(h.machine.cancel()).toEqual({ ok: true });
+    expect(h.machine.state.phase).toBe('recording');
+  });
+
+  it('cancel in the start confirm returns to idle and tells no one', () => {
+    const h = make();
+    h.machine.requestStart();
+    expect(h.machine.snapshot().phase).toBe('idle');
+    expect(h.machine.cancel()).toEqual({ ok: true });
+    expect(h.machine.state.phase).toBe('idle');
+    expect(h.events).toEqual([]);
+  });
+
+  it('throws a clear TypeError for bad input, never for a refusal', () => {
+    expect(
+      () => new SessionMachine({ user: { id: 'x', role: 'admin' as never, mobile: false } }),
+    ).toThrow(
+      new TypeError('Unknown role "admin": expected one of "host", "moderator", "participant".'),
+    );
+    expect(() => new SessionMachine({ user: { id: '', role: 'host', mobile: false } })).toThrow(
+      'Invalid user id "": expected a non-empty string.',
+    );
+    const h = make();
+    h.machine.requestStart();
+    h.machine.confirmStart();
+    expect(() => h.machine.markRecording(Number.NaN, 'r')).toThrow(
+      'Invalid recording start time number NaN: expected epoch milliseconds.',
+    );
+    expect(() => h.machine.setPresence(-1)).toThrow(
+      'Invalid host count number -1: expected a whole number of 0 or more.',
+    );
+    expect(() => h.machine.autoStop('user' as never)).toThrow(/confirmStop or acceptRemoteStop/);
+    expect(() => h.machine.applyRemote({ phase: 'paused' } as unknown as SessionSnapshot)).toThrow(
+      'Unknown recording phase "paused"',
+    );
+  });
+});
+
+describe('notices', () => {
+  it('B3: everyone sees "will start momentarily", then "being recorded"', () => {
+    const h = make();
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
+
+    h.machine.requestStart();
+    expect(h.notices).toEqual([]);
+    expect(participant.notices).toEqual([]);
+    h.machine.confirmStart();
+    expect(h.machine.state.phase).toBe('starting');
+    expect(ids(h.notices)).toEqual(['recording-starting']);
+    expect(ids(participant.notices)).toEqual(['recording-starting']);
+    h.machine.markRecording(T0, 'rec-1');
+    expect(ids(h.notices)).toEqual(['recording-starting', 'recording-started']);
+    expect(participant.notices).toEqual([
+      { id: 'recording-starting', audience: 'everyone' },
+      { id: 'recording-started', audience: 'everyone' },
+    ]);
+    expect(participant.machine.state).toMatchObject({ phase: 'recording', startedAt: T0 });
+  });
+
+  it('B7: the host who stopped sees "starting upload", the others "has completed"', () => {
+    const h = make();
+    const moderator = make({ id: 'm1', role: 'moderator', mobile: false });
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => {
+      moderator.machine.applyRemote(h.machine.snapshot());
+      participant.machine.applyRemote(h.machine.snapshot());
+    });
+    recording(h);
+    h.notices.length = 0;
+    moderator.notices.length = 0;
+    participant.notices.length = 0;
+
+    expect(h.machine.requestStop()).toEqual({ ok: true });
+    expect(moderator.machine.state.phase).toBe('recording');
+    expect(h.machine.confirmStop()).toEqual({ ok: true });
+    expect(h.machine.state).toMatchObject({
+      phase: 'stopping',
+      stopCause: 'user',
+      stoppedBy: 'h1',
+    });
+    expect(h.notices).toEqual([{ id: 'recording-ended-uploading', audience: 'initiator' }]);
+    expect(ids(moderator.notices)).toEqual(['recording-completed']);
+    expect(participant.notices).toEqual([{ id: 'recording-completed', audience: 'others' }]);
+
+    // Further snapshots of the same stop say nothing again.
+    h.machine.markUploading();
+    expect(ids(participant.notices)).toEqual(['recording-completed']);
+  });
+
+  it('B7: a moderator who stops from another page sees the upload notice, once', () => {
+    const h = make();
+    const moderator = make({ id: 'm1', role: 'moderator', mobile: false });
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => {
+      moderator.machine.applyRemote(h.machine.snapshot());
+      participant.machine.applyRemote(h.machine.snapshot());
+    });
+    recording(h);
+    h.notices.length = 0;
+    moderator.notices.length = 0;
+    participant.notices.length = 0;
+
+    expect(moderator.machine.requestStop()).toEqual({ ok: true });
+    expect(moderator.machine.confirmStop()).toEqual({ ok: true });
+    expect(ids(moderator.notices)).toEqual(['recording-ended-uploading']);
+    // The room delivers the stop to the recording page.
+    expect(h.machine.acceptRemoteStop({ id: 'm1', role: 'moderator' })).toEqual({ ok: true });
+    expect(ids(h.notices)).toEqual(['recording-ended-uploading']);
+    expect(ids(moderator.notices)).toEqual(['recording-ended-uploading']);
+    expect(ids(participant.notices)).toEqual(['recording-completed']);
+  });
+
+  it('B8: the initiator alone is told the recording is available, with its link', () => {
+    const h = make();
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
+    recording(h);
+    h.machine.requestStop();
+    h.machine.confirmStop();
+    expect(h.machine.markUploading()).toEqual({ ok: true });
+    h.notices.length = 0;
+    participant.notices.length = 0;
+    const url = 'https://s3.example/rooms/r1/Recordings/a.mp4?X-Amz-Expires=3600';
+    expect(h.machine.markAvailable(url)).toEqual({ ok: true });
+    expect(h.notices).toEqual([
+      { id: 'recording-available', audience: 'initiator', params: { url } },
+    ]);
+    expect(participant.notices).toEqual([]);
+    expect(h.machine.state).toMatchObject({ phase: 'available', url, recordsHere: false });
+    expect(h.machine.snapshot()).not.toHaveProperty('url');
+    expect(participant.machine.state).toMatchObject({ phase: 'available', url: null });
+  });
+
+  it('a failure tells the initiator and the hosts, not the participants', () => {
+    const h = make();
+    const moderator = make({ id: 'm1', role: 'moderator', mobile: false });
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => {
+      moderator.machine.applyRemote(h.machine.snapshot());
+      participant.machine.applyRemote(h.machine.snapshot());
+    });
+    recording(h);
+    h.notices.length = 0;
+    participant.notices.length = 0;
+    expect(h.machine.markFailed('Upload target refused the credentials')).toEqual({ ok: true });
+    const failed = {
+      id: 'recording-failed',
+      audience: 'hosts',
+      params: { reason: 'Upload target refused the credentials' },
+    };
+    expect(h.notices).toEqual([failed]);
+    expect(moderator.notices.at(-1)).toEqual(failed);
+    expect(participant.notices).toEqual([]);
+    expect(h.machine.state.phase).toBe('failed');
+    expect(h.machine.requestStart()).toEqual({ ok: true });
+  });
+});
+
+describe('late join', () => {
+  it('B5: late joiner mirrors recording phase and start time', () => {
+    const h = make();
+    recording(h);
+    vi.advanceTimersByTime(42 * MIN);
+    h.machine.setPresence(0);
+
+    const late = make({ id: 'p9', role: 'participant', mobile: false });
+    expect(late.machine.applyRemote(h.machine.snapshot())).toEqual({ ok: true });
+    expect(late.machine.state).toMatchObject({
+      phase: 'recording',
+      startedAt: T0,
+      recordingId: 'rec-1',
+      initiatorId: 'h1',
+      hostAwayDeadline: T0 + 42 * MIN + HOST_AWAY_TIMEOUT_MS,
+      recordsHere: false,
+    });
+    expect(Date.now() - late.machine.state.startedAt!).toBe(42 * MIN);
+    // A late joiner is told at once that the session is being recorded, once.
+    expect(ids(late.notices)).toEqual(['recording-started']);
+    late.machine.applyRemote(h.machine.snapshot());
+    expect(ids(late.notices)).toEqual(['recording-started']);
+  });
+
+  it('B5: the snapshot hides the local confirm steps', () => {
+    const h = make();
+    recording(h);
+    h.machine.requestStop();
+    expect(h.machine.state.phase).toBe('confirming-stop');
+    expect(h.machine.snapshot().phase).toBe('recording');
+  });
+
+  it('B5: the page that records refuses snapshots from elsewhere', () => {
+    const h = make();
+    recording(h);
+    const other: SessionSnapshot = {
+      phase: 'idle',
+      recordingId: null,
+      startedAt: null,
+      initiatorId: null,
+      hostAwayDeadline: null,
+    };
+    expect(h.machine.applyRemote(other)).toEqual({ ok: false, reason: 'busy' });
+    expect(h.machine.state.phase).toBe('recording');
+  });
+
+  it('a mirror keeps its open stop confirm over a repeated snapshot, and closes on a stop', () => {
+    const h = make();
+    recording(h);
+    const mod = make({ id: 'm1', role: 'moderator', mobile: false });
+    mod.machine.applyRemote(h.machine.snapshot());
+    mod.machine.requestStop();
+    mod.machine.applyRemote(h.machine.snapshot());
+    expect(mod.machine.state.phase).toBe('confirming-stop');
+    h.machine.requestStop();
+    h.machine.confirmStop();
+    mod.machine.applyRemote(h.machine.snapshot());
+    expect(mod.machine.state.phase).toBe('stopping');
+    expect(mod.machine.confirmStop()).toEqual({ ok: false, reason: 'not-recording' });
+  });
+});
+
+describe('host away', () => {
+  it('B9: stops 15 minutes after the last host left', () => {
+    const h = make();
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
+    h.machine.setPresence(['h1', 'm1']);
+    recording(h);
+    vi.advanceTimersByTime(10 * MIN);
+    h.machine.setPresence(['m1']);
+    expect(h.machine.snapshot().hostAwayDeadline).toBeNull();
+    vi.advanceTimersByTime(5 * MIN);
+    h.machine.setPresence([]);
+    const leftAt = Date.now();
+    expect(h.machine.snapshot().hostAwayDeadline).toBe(leftAt + 15 * MIN);
+    expect(participant.machine.state.hostAwayDeadline).toBe(leftAt + 15 * MIN);
+
+    vi.advanceTimersByTime(15 * MIN - 1);
+    expect(h.machine.state.phase).toBe('recording');
+    vi.advanceTimersByTime(1);
+    expect(h.machine.state).toMatchObject({
+      phase: 'stopping',
+      stopCause: 'host-away',
+      stoppedBy: null,
+      hostAwayDeadline: null,
+    });
+    expect(ids(h.notices).slice(-2)).toEqual([
+      'recording-host-away-stopped',
+      'recording-ended-uploading',
+    ]);
+    expect(ids(participant.notices).at(-1)).toBe('recording-host-away-stopped');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('B9: a host coming back cancels the auto-stop', () => {
+    const h = make();
+    recording(h);
+    h.machine.setPresence(0);
+    vi.advanceTimersByTime(14 * MIN);
+    h.machine.setPresence(['m7']);
+    expect(h.machine.snapshot().hostAwayDeadline).toBeNull();
+    vi.advanceTimersByTime(2 * HOUR);
+    expect(h.machine.state.phase).toBe('recording');
+    // Leaving again starts a fresh 15 minutes.
+    h.machine.setPresence(new Set<string>());
+    vi.advanceTimersByTime(15 * MIN);
+    expect(h.machine.state).toMatchObject({ phase: 'stopping', stopCause: 'host-away' });
+  });
+
+  it('B9: a recording started with no host present counts from its start; stopping disarms', () => {
+    const h = make();
+    h.machine.setPresence(0);
+    h.machine.requestStart();
+    h.machine.confirmStart();
+    expect(h.machine.snapshot().hostAwayDeadline).toBeNull();
+    vi.advanceTimersByTime(3000);
+    h.machine.markRecording(Date.now(), 'r');
+    expect(h.machine.snapshot().hostAwayDeadline).toBe(T0 + 3000 + HOST_AWAY_TIMEOUT_MS);
+    h.machine.requestStop();
+    h.machine.confirmStop();
+    expect(h.machine.snapshot().hostAwayDeadline).toBeNull();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('B9: presence does not arm a timer on a page that does not record', () => {
+    const h = make();
+    recording(h);
+    const mirror = make({ id: 'm1', role: 'moderator', mobile: false });
+    mirror.machine.applyRemote(h.machine.snapshot());
+    mirror.machine.setPresence(0);
+    expect(mirror.machine.state.hostAwayDeadline).toBeNull();
+    vi.advanceTimersByTime(HOST_AWAY_TIMEOUT_MS);
+    expect(mirror.machine.state.phase).toBe('recording');
+  });
+});
+
+describe('24-hour cap and room session', () => {
+  it('B11: stops at 24 hours with a notice and keeps the recording', () => {
+    const h = make();
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
+    recording(h);
+    expect(h.machine.state.capDeadline).toBe(T0 + RECORDING_CAP_MS);
+    vi.advanceTimersByTime(24 * HOUR - 1);
+    expect(h.machine.state.phase).toBe('recording');
+    vi.advanceTimersByTime(1);
+    // A stop, not a discard: phase 'stopping' leads to upload, and the recording id stays.
+    expect(h.machine.state).toMatchObject({
+      phase: 'stopping',
+      stopCause: 'cap',
+      recordingId: 'rec-1',
+      startedAt: T0,
+    });
+    expect(h.notices.slice(-2)).toEqual([
+      { id: 'recording-cap-reached', audience: 'everyone' },
+      { id: 'recording-ended-uploading', audience: 'initiator' },
+    ]);
+    expect(participant.notices.at(-1)).toEqual({
+      id: 'recording-cap-reached',
+      audience: 'everyone',
+    });
+    expect(h.machine.markUploading()).toEqual({ ok: true });
+    expect(h.machine.markAvailable('https://s3.example/a.mp4')).toEqual({ ok: true });
+
+    // A room session lasts up to 72 hours: a new recording may start after a capped one.
+    recording(h, 'rec-2');
+    expect(h.machine.state).toMatchObject({ phase: 'recording', recordingId: 'rec-2' });
+    expect(h.machine.state.capDeadline).toBe(T0 + 48 * HOUR);
+  });
+
+  it('B11: the cap applies while a stop confirm is open', () => {
+    const h = make();
+    recording(h);
+    vi.advanceTimersByTime(24 * HOUR - MIN);
+    h.machine.requestStop();
+    vi.advanceTimersByTime(MIN);
+    expect(h.machine.state).toMatchObject({ phase: 'stopping', stopCause: 'cap' });
+  });
+
+  it('B11: no recording starts once the room session has lasted 72 hours', () => {
+    const h = make(host, { roomOpenedAt: T0 });
+    vi.advanceTimersByTime(72 * HOUR - 1);
+    expect(h.machine.canStart()).toEqual({ ok: true });
+    h.machine.requestStart();
+    vi.advanceTimersByTime(1);
+    expect(h.machine.confirmStart()).toEqual({ ok: false, reason: 'cap-reached' });
+    expect(h.machine.state.phase).toBe('idle');
+    expect(h.machine.requestStart()).toEqual({ ok: false, reason: 'cap-reached' });
+  });
+
+  it('B11: a timer that fires late still stops at the next check', () => {
+    const now = { t: T0 };
+    const fired: Array<() => void> = [];
+    const machine = new SessionMachine({
+      user: host,
+      clock: { now: () => now.t, setTimeout: (fn) => fired.push(fn), clearTimeout: () => {} },
+    });
+    machine.requestStart();
+    machine.confirmStart();
+    machine.markRecording(T0, 'r');
+    // The timer fires early (the clock moved back): it waits again instead of stopping.
+    now.t = T0 + HOUR;
+    fired.shift()!();
+    expect(machine.state.phase).toBe('recording');
+    now.t = T0 + 25 * HOUR;
+    machine.checkDeadlines();
+    expect(machine.state).toMatchObject({ phase: 'stopping', stopCause: 'cap' });
+  });
+});
+
+describe('room ended', () => {
+  it('B15: ending the room stops and keeps the recording', () => {
+    const h = make();
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
+    recording(h);
+    vi.advanceTimersByTime(5 * MIN);
+    expect(h.machine.roomEnded()).toEqual({ ok: true });
+    expect(h.machine.state).toMatchObject({
+      phase: 'stopping',
+      stopCause: 'room-ended',
+      recordingId: 'rec-1',
+      roomEnded: true,
+    });
+    expect(ids(h.notices).slice(-2)).toEqual(['recording-room-ended', 'recording-ended-uploading']);
+    expect(ids(participant.notices).at(-1)).toBe('recording-room-ended');
+    expect(vi.getTimerCount()).toBe(0);
+    // The file still finishes; nothing new starts.
+    expect(h.machine.markAvailable('https://s3.example/a.mp4')).toEqual({ ok: true });
+    expect(h.machine.requestStart()).toEqual({ ok: false, reason: 'not-allowed' });
+  });
+
+  it('B15: ending a room with nothing recording closes an open start confirm', () => {
+    const h = make();
+    h.machine.requestStart();
+    expect(h.machine.roomEnded()).toEqual({ ok: false, reason: 'not-recording' });
+    expect(h.machine.state).toMatchObject({ phase: 'idle', roomEnded: true });
+    expect(h.notices).toEqual([]);
+  });
+});
+
+describe('listeners', () => {
+  it('unsubscribe stops delivery and a throwing listener does not break the machine', () => {
+    const errors: unknown[] = [];
+    const machine = new SessionMachine({ user: host, reportError: (e) => errors.push(e) });
+    const seen: string[] = [];
+    const after: string[] = [];
+    const off = machine.onChange((s) => seen.push(s.phase));
+    machine.onChange(() => {
+      throw new Error('listener bug');
+    });
+    machine.onChange((s) => after.push(s.phase));
+    machine.requestStart();
+    off();
+    machine.cancel();
+    expect(seen).toEqual(['confirming-start']);
+    expect(after).toEqual(['confirming-start', 'idle']);
+    expect(machine.state.phase).toBe('idle');
+    expect(errors.map((e) => (e as Error).message)).toEqual(['listener bug', 'listener bug']);
+  });
+
+  it('dispose clears the timers', () => {
+    const h = make();
+    recording(h);
+    h.machine.setPresence(0);
+    expect(vi.getTimerCount()).toBe(2);
+    h.machine.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
