@@ -46,6 +46,7 @@ export {
 } from './builders.js';
 export { noticeIsFor } from './notices.js';
 export { isNewerState, type StateStamp } from './state-order.js';
+export { PresenceRoster } from './presence.js';
 export { backoffDelay, resolveBackoff, type BackoffOptions } from './backoff.js';
 export { CallbackRoom, type CallbackRoomOptions } from './callback-room.js';
 export {

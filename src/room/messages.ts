@@ -101,6 +101,8 @@ export interface PresenceMessage extends MessageBase {
   /** Must equal the sender's role, else the message is dropped. */
   role: Role;
   status: PresenceStatus;
+  /** The announcing page instance, so a user with two tabs stays present until both leave. */
+  page?: string;
 }
 
 /** The room was ended by a host: the recording stops and is kept (B15). */

@@ -16,6 +16,7 @@ import {
   type SenderInfo,
   type StateMessage,
 } from './messages.js';
+import { PresenceRoster } from './presence.js';
 import { isNewerState } from './state-order.js';
 
 /** What the recording page says about its recording. */
@@ -60,7 +61,10 @@ export interface RoomSyncOptions {
 export interface RoomSyncEvents {
   /** The newest state changed (from another page, or published here when `local`). */
   state: (state: RoomState) => void;
-  /** Someone joined, left or answered; `present` is the whole map after the change. */
+  /**
+   * Someone joined, left or answered and the users present changed; `present` is the whole
+   * map (user id to role) after the change.
+   */
   presence: (present: ReadonlyMap<string, Role>, change: PresenceMessage) => void;
 }
 
@@ -108,7 +112,7 @@ export class RoomSync {
   readonly #provider: (() => RoomStatePayload | null) | undefined;
   readonly #now: () => number;
   readonly #pageId: string;
-  readonly #present = new Map<string, Role>();
+  readonly #roster = new PresenceRoster();
   readonly #listeners: { [K in keyof RoomSyncEvents]: Set<RoomSyncEvents[K]> } = {
     state: new Set(),
     presence: new Set(),
@@ -145,15 +149,24 @@ export class RoomSync {
 
   /** User id to role of everyone known to be present, this page's user included. */
   get present(): ReadonlyMap<string, Role> {
-    return this.#present;
+    return this.#roster.users();
   }
 
   /** Whether a host or moderator other than `exceptUserId` is known to be present. */
   hasHostPresent(exceptUserId?: string): boolean {
-    for (const [userId, role] of this.#present) {
-      if (userId !== exceptUserId && isPrivilegedRole(role)) return true;
-    }
-    return false;
+    return this.#roster.hasHost(exceptUserId);
+  }
+
+  /**
+   * What this page says after a reconnection: pass it as `WebSocketRoom`'s `announce`, e.g.
+   * `announce: () => sync.announcement()`, so the room hears this page (not just its user)
+   * is back and this page catches up on the state.
+   */
+  announcement(): RoomMessage[] {
+    return [
+      this.#presenceMessage('joined'),
+      { v: ROOM_PROTOCOL_VERSION, kind: 'snapshot-request' },
+    ];
   }
 
   /** Starts listening, announces this page and asks for the current state. */
@@ -164,8 +177,7 @@ export class RoomSync {
     this.#unsubscribe = this.#channel.subscribe((message, sender) =>
       this.#receive(message, sender),
     );
-    const self = currentSelf(this.#self);
-    this.#present.set(self.userId, self.role);
+    this.#roster.apply(this.#presenceMessage('joined'));
     this.#publishPresence('joined');
     this.#channel.publish({ v: ROOM_PROTOCOL_VERSION, kind: 'snapshot-request' });
     // A page that records from the start (or after a reload) tells the room at once.
@@ -230,15 +242,20 @@ export class RoomSync {
     this.#accept(message, self, true);
   }
 
-  #publishPresence(status: PresenceStatus): void {
+  #presenceMessage(status: PresenceStatus): PresenceMessage {
     const self = currentSelf(this.#self);
-    this.#channel.publish({
+    return {
       v: ROOM_PROTOCOL_VERSION,
       kind: 'presence',
       userId: self.userId,
       role: self.role,
       status,
-    });
+      page: this.#pageId,
+    };
+  }
+
+  #publishPresence(status: PresenceStatus): void {
+    this.#channel.publish(this.#presenceMessage(status));
   }
 
   #receive(message: RoomMessage, sender: SenderInfo): void {
@@ -278,20 +295,18 @@ export class RoomSync {
 
   #presence(message: PresenceMessage): void {
     const self = currentSelf(this.#self);
-    if (message.status === 'left') {
-      this.#present.delete(message.userId);
-    } else {
-      this.#present.set(message.userId, message.role);
-    }
+    const changed = this.#roster.apply(message);
     if (
       message.status === 'joined' &&
-      message.userId !== self.userId &&
+      message.page !== this.#pageId &&
       isPrivilegedRole(self.role)
     ) {
       this.#publishPresence('here');
     }
+    if (!changed) return;
+    const present = this.#roster.users();
     for (const listener of [...this.#listeners.presence]) {
-      this.#call(() => listener(this.#present, message));
+      this.#call(() => listener(present, message));
     }
   }
 

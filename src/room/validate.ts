@@ -11,6 +11,7 @@ import {
   ROOM_MESSAGE_KINDS,
   ROOM_PROTOCOL_VERSION,
   STRING_LIMITS,
+  type PresenceMessage,
   type PresenceStatus,
   type RoomMessage,
   type RoomMessageKind,
@@ -183,14 +184,17 @@ function messageOf(obj: Obj, kind: RoomMessageKind): RoomMessage {
         requestId: id(obj, 'requestId', where),
         recordingId: nullableId(obj, 'recordingId', where),
       };
-    case 'presence':
-      return {
+    case 'presence': {
+      const presence: PresenceMessage = {
         v,
         kind,
         userId: id(obj, 'userId', where),
         role: oneOf(obj, 'role', ROLES, where),
         status: oneOf(obj, 'status', PRESENCE_STATUSES, where),
       };
+      if (obj['page'] !== undefined) presence.page = id(obj, 'page', where);
+      return presence;
+    }
   }
 }
 

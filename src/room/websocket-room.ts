@@ -54,7 +54,8 @@ export interface WebSocketRoomOptions {
   /**
    * Messages sent first after every reconnection (not the first connection), so the room
    * hears this page is back and this page catches up. Default: a `presence` 'joined' for
-   * this page and a `snapshot-request`.
+   * this page's user and a `snapshot-request`. With a {@link RoomSync}, pass
+   * `() => sync.announcement()` instead, which names the page too.
    */
   announce?: (self: SenderInfo) => RoomMessage[];
   /** Called on every status change. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import {
   CallbackRoom,
+  PresenceRoster,
   RoomSync,
   elapsedMs,
   isNewerState,
@@ -233,5 +234,40 @@ describe('isNewerState and elapsedMs', () => {
     expect(elapsedMs(recording(5000), 4_000)).toBe(0);
     expect(elapsedMs({ ...recording(1000), phase: 'uploading' }, 4_000)).toBeNull();
     expect(elapsedMs(idle, 4_000)).toBeNull();
+  });
+});
+
+describe('PresenceRoster', () => {
+  it('B9: a host with two tabs stays present until both tabs have left', () => {
+    const roster = new PresenceRoster();
+    const tab = (page: string, status: 'joined' | 'left') => ({
+      userId: 'h1',
+      role: 'host' as const,
+      status,
+      page,
+    });
+    expect(roster.apply(tab('t1', 'joined'))).toBe(true);
+    expect(roster.apply(tab('t2', 'joined'))).toBe(false);
+    expect(roster.apply(tab('t1', 'left'))).toBe(false);
+    expect(roster.hasHost()).toBe(true);
+    expect(roster.apply(tab('t2', 'left'))).toBe(true);
+    expect(roster.hasHost()).toBe(false);
+  });
+
+  it('a page-less announcement (a plain re-announce) is ended by any goodbye of that user', () => {
+    const roster = new PresenceRoster();
+    roster.apply({ userId: 'm1', role: 'moderator', status: 'joined', page: 't1' });
+    roster.apply({ userId: 'm1', role: 'moderator', status: 'joined' });
+    roster.apply({ userId: 'm1', role: 'moderator', status: 'left', page: 't1' });
+    expect(roster.users().size).toBe(0);
+  });
+
+  it('counts a user seen with two roles with the more privileged one; excludes a given user', () => {
+    const roster = new PresenceRoster();
+    roster.apply({ userId: 'u', role: 'participant', status: 'joined', page: 'a' });
+    roster.apply({ userId: 'u', role: 'moderator', status: 'here', page: 'b' });
+    expect(roster.users().get('u')).toBe('moderator');
+    expect(roster.hasHost('u')).toBe(false);
+    expect(roster.hasHost()).toBe(true);
   });
 });

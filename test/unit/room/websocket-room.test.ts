@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { WebSocket } from 'ws';
 import {
+  RoomSync,
   WebSocketRoom,
   backoffDelay,
   resolveBackoff,
   stopRequestMessage,
   type RoomMessage,
+  type RoomStatePayload,
   type SenderInfo,
   type WebSocketConstructorLike,
   type WebSocketRoomOptions,
@@ -170,6 +172,67 @@ describe('WebSocketRoom against a real ws relay', () => {
     expect(gaps.length).toBeLessThanOrEqual(6); // not hammering the server
     expect(gaps[1]!).toBeGreaterThanOrEqual(80 - 5);
     expect(gaps[2]!).toBeGreaterThanOrEqual(160 - 5);
+  });
+
+  it('B5 over a WebSocket: after a restart, a reconnected page catches up on the state it missed', async () => {
+    let relay = await startRelay();
+    const port = relay.port;
+    cleanup.push(() => relay.stop());
+    const fast = { initialMs: 20, maxMs: 40, jitter: 0 };
+    let payload: RoomStatePayload | null = null;
+    const recRoom = new WebSocketRoom({
+      url: relay.url('h1', 'host'),
+      self: host,
+      WebSocket,
+      backoff: fast,
+    });
+    const viewRoom: WebSocketRoom = new WebSocketRoom({
+      url: relay.url('p1', 'participant'),
+      self: participant,
+      WebSocket,
+      backoff: fast,
+      announce: () => viewer.announcement(),
+    });
+    cleanup.push(
+      () => recRoom.close(),
+      () => viewRoom.close(),
+    );
+    const recorder = new RoomSync({ channel: recRoom, self: host, provider: () => payload });
+    // `announce` above reaches it lazily, after it exists.
+    const viewer: RoomSync = new RoomSync({ channel: viewRoom, self: participant });
+    recorder.start();
+    viewer.start();
+    await until(() => recRoom.status === 'open' && viewRoom.status === 'open', 'both open');
+    await until(() => viewer.present.get('h1') === 'host', 'the host to be seen');
+
+    await relay.stop();
+    await until(() => viewRoom.status === 'connecting', 'the drop');
+    // The recording starts while the viewer is cut off.
+    payload = {
+      snapshot: {
+        phase: 'recording',
+        recordingId: 'r1',
+        startedAt: 1234,
+        initiatorId: 'h1',
+        hostAwayDeadline: null,
+      },
+      title: 'T',
+    };
+    recorder.update();
+    relay = await startRelay({ port });
+    await until(() => viewer.state?.snapshot.phase === 'recording', 'the viewer to catch up');
+    expect(viewer.state?.snapshot.startedAt).toBe(1234);
+    expect(viewer.state?.sender).toEqual(host);
+    // The viewer re-announced its page and asked for the state.
+    await until(() => relay.forwarded.some((f) => f.includes('"snapshot-request"')), 'the request');
+    const hello = relay.forwarded.map((f) => JSON.parse(f) as { message: Record<string, unknown> });
+    expect(
+      hello.some(
+        ({ message: m }) =>
+          m['kind'] === 'presence' && m['userId'] === 'p1' && typeof m['page'] === 'string',
+      ),
+    ).toBe(true);
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it('close() stops reconnecting and drops the queue', async () => {

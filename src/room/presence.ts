@@ -1,0 +1,59 @@
+/**
+ * Who is in the room, per page: a user with two tabs is present until both have left.
+ * Pure bookkeeping over `presence` messages.
+ */
+import type { Role } from '../session/types.js';
+import { isPrivilegedRole, type PresenceMessage } from './messages.js';
+
+interface Entry {
+  userId: string;
+  role: Role;
+}
+
+/** Tracks presence by page; a message without a page id counts as one page of its user. */
+export class PresenceRoster {
+  readonly #pages = new Map<string, Entry>();
+
+  /** Applies a presence message; returns whether the set of present users or roles changed. */
+  apply(message: Pick<PresenceMessage, 'userId' | 'role' | 'status' | 'page'>): boolean {
+    const before = this.#signature();
+    const key = message.page !== undefined ? `page:${message.page}` : `user:${message.userId}`;
+    if (message.status === 'left') {
+      this.#pages.delete(key);
+      // A page-less entry cannot be told apart from this user's pages: any goodbye ends it.
+      this.#pages.delete(`user:${message.userId}`);
+    } else {
+      this.#pages.set(key, { userId: message.userId, role: message.role });
+    }
+    return this.#signature() !== before;
+  }
+
+  /** User id to role; a user seen with several roles counts with the most privileged. */
+  users(): Map<string, Role> {
+    const users = new Map<string, Role>();
+    for (const { userId, role } of this.#pages.values()) {
+      const known = users.get(userId);
+      if (known === undefined || rank(role) > rank(known)) users.set(userId, role);
+    }
+    return users;
+  }
+
+  /** Whether a host or moderator other than `exceptUserId` has a page in the room. */
+  hasHost(exceptUserId?: string): boolean {
+    for (const { userId, role } of this.#pages.values()) {
+      if (userId !== exceptUserId && isPrivilegedRole(role)) return true;
+    }
+    return false;
+  }
+
+  #signature(): string {
+    return [...this.users()]
+      .map(([u, r]) => `${u}:${r}`)
+      .sort()
+      .join('\n');
+  }
+}
+
+function rank(role: Role): number {
+  return role === 'host' ? 2 : role === 'moderator' ? 1 : 0;
+}
