@@ -8,10 +8,11 @@
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**
- * Invisible characters that reorder or hide text: bidirectional overrides and isolates (which
- * can make `gpj.exe` display as `exe.jpg`), zero-width marks, and the byte order mark.
+ * Invisible characters that reorder or hide text: bidirectional marks, overrides and isolates
+ * (which can make `gpj.exe` display as `exe.jpg`), the zero-width space, the word joiner and
+ * the byte order mark. Zero-width joiners stay: emoji sequences and several scripts need them.
  */
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const INVISIBLE = /[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 /** Lone UTF-16 surrogates, which no UTF-8 key can hold. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
