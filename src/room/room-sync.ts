@@ -187,8 +187,10 @@ export class RoomSync {
   /**
    * Publishes this page's state if it changed since it was last published: call it on every
    * phase change of the recording page. `payload` defaults to the provider's answer.
+   * Before {@link RoomSync.start} or after {@link RoomSync.close} it does nothing.
    *
    * @returns whether a `state` message went out.
+   * @throws TypeError on a participant's page: only a host's or moderator's page may publish state.
    */
   update(payload?: RoomStatePayload | null): boolean {
     if (this.#closed || !this.#unsubscribe) return false;
