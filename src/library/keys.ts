@@ -1,0 +1,42 @@
+/**
+ * Where the library's objects live. Recordings: `<prefix>/<roomId>/Recordings/<file>.mp4`
+ * (built by session/naming.ts, whose sanitizing is reused here so listings find exactly what
+ * was written). Per-owner index: `<prefix>/_owners/<ownerId>/<recordingId>.json`, one small
+ * object per recording, so two recordings finishing at once never race on a shared file.
+ */
+import { objectKey } from '../session/naming.js';
+
+const PROBE_ROOM = 'r';
+const PROBE_FILE = 'f.mp4';
+
+/** The sanitized prefix with a trailing `/`, or '' when there is none. */
+export function prefixPath(prefix: string): string {
+  const probe = objectKey(prefix, PROBE_ROOM, PROBE_FILE);
+  return probe.slice(0, probe.length - `${PROBE_ROOM}/Recordings/${PROBE_FILE}`.length);
+}
+
+/** The room's Recordings folder, with a trailing `/`: the prefix to list. */
+export function roomFolder(prefix: string, roomId: string): string {
+  const probe = objectKey(prefix, roomId, PROBE_FILE);
+  return probe.slice(0, probe.length - PROBE_FILE.length);
+}
+
+/** An id as one key segment: no `/`, and nothing a URL path would resolve. */
+function idSegment(id: string): string {
+  return encodeURIComponent(id).replace(/\./g, '%2E');
+}
+
+/** The folder of an owner's index objects, with a trailing `/`. */
+export function ownerIndexFolder(prefix: string, ownerId: string): string {
+  return `${prefixPath(prefix)}_owners/${idSegment(ownerId)}/`;
+}
+
+/** The index object of one recording of an owner. */
+export function ownerIndexKey(prefix: string, ownerId: string, recordingId: string): string {
+  return `${ownerIndexFolder(prefix, ownerId)}${idSegment(recordingId)}.json`;
+}
+
+/** The file name of a key: its last segment. */
+export function fileNameOf(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}

@@ -1,0 +1,20 @@
+/** Multipart upload while recording (X2) and its targets. */
+export { MAX_PARTS, MIN_PART_BYTES, PART_BYTES, UploadError } from './types.js';
+export type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
+export { MultipartUpload } from './multipart-upload.js';
+export type {
+  MultipartUploadEvents,
+  MultipartUploadOptions,
+  UploadProgress,
+  UploadResult,
+} from './multipart-upload.js';
+export { DEFAULT_RETRY, backoffDelay, withRetry } from './backoff.js';
+export type { RetryOptions } from './backoff.js';
+export { S3ClientTarget } from './s3-target.js';
+export type { ListPage, ListedObject, S3Credentials, S3TargetConfig } from './s3-target.js';
+export { PresignedTarget } from './presigned-target.js';
+export type { PresignedTargetConfig } from './presigned-target.js';
+export { decodeMetadata, encodeMetadata } from './metadata.js';
+export { assertSafeKey, MAX_KEY_BYTES } from './keys.js';
+export { assertPartCount, assertPartSize } from './part-plan.js';
+export { httpError, isRetryableStatus, toUploadError } from './errors.js';
