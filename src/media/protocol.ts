@@ -1,0 +1,119 @@
+/**
+ * Messages between the pipeline on the page and its worker. The worker composes, encodes and
+ * muxes; the page owns the sources (DOM elements, tracks), the audio mix and the sink.
+ */
+import type { PipelineErrorCode } from './errors.js';
+import type { Fragment, FragmentInfo, PipelineHealth } from './types.js';
+
+/** Video encoding settings. */
+export interface VideoSettings {
+  /** Codec string; `avc1.640028` is H.264 High, level 4.0. */
+  codec: string;
+  width: number;
+  height: number;
+  framerate: number;
+  bitrate: number;
+  /** Seconds between keyframes (each fragment starts at one). */
+  keyFrameIntervalSec: number;
+}
+
+/** How frames are paced. */
+export type ClockSettings =
+  /** A worker timer at the frame rate; frames the machine cannot make in time are dropped. */
+  | { mode: 'realtime' }
+  /**
+   * For tests: the next frame is taken as soon as the encoder is ready, stamped
+   * `n / framerate`, so frame counts do not depend on the machine's load; stops making frames
+   * after `frames` (the recording stays open until stop()).
+   */
+  | { mode: 'deterministic'; frames: number };
+
+/** Test-only fault injection. */
+export interface FaultSettings {
+  /** Breaks the video encoder (reconfigures it with an unsupported codec) at this frame. */
+  videoEncoderErrorAtFrame?: number;
+}
+
+/** A visual source as the worker knows it. */
+export interface SourceDesc {
+  id: string;
+  role: 'stage' | 'webcam';
+  /**
+   * `stream`: frames arrive on a transferred ReadableStream (a track processor's);
+   * `push`: the page sends frames on request (canvases, file-backed videos).
+   */
+  kind: 'stream' | 'push';
+  /** Size hint from the page (0 when unknown); replaced by the frames' own size. */
+  width: number;
+  height: number;
+}
+
+export interface StartMessage {
+  type: 'start';
+  video: VideoSettings;
+  /** Audio codec preference; the worker checks support. */
+  audio: { sampleRate: number; numberOfChannels: number; bitrate: number } | null;
+  clock: ClockSettings;
+  faults?: FaultSettings;
+  /** The sources at start, and the readables of its `stream` sources. */
+  sources: SourceDesc[];
+  streams: Array<{ id: string; readable: ReadableStream<VideoFrame> }>;
+  /** The mixed audio, as a track processor's readable. */
+  audioStream: ReadableStream<AudioData> | null;
+}
+
+export type ToWorker =
+  | StartMessage
+  | {
+      type: 'sources';
+      sources: SourceDesc[];
+      /** Readables for `stream` sources that are new in this message. */
+      streams: Array<{ id: string; readable: ReadableStream<VideoFrame> }>;
+    }
+  /** Frames of `push` sources, answering the tick `seq`. */
+  | { type: 'frames'; seq: number; frames: Array<{ id: string; frame: VideoFrame }> }
+  | { type: 'audio'; readable: ReadableStream<AudioData> }
+  | { type: 'sink-ack'; id: number; error?: string }
+  | { type: 'stop' };
+
+/** Figures of a whole run (the benchmark reads them). */
+export interface PipelineStats {
+  framesComposed: number;
+  framesEncoded: number;
+  framesDropped: number;
+  /** Compose time per frame (draws plus the frame copy), over the newest 10,000 frames. */
+  composeMsP50: number;
+  composeMsP95: number;
+  /** Source draws per composed frame, on average (drawing only new frames keeps it low). */
+  drawsPerFrame: number;
+  /** Video chunks out of the encoder per second of wall time. */
+  encodeFps: number;
+  audioCodec: 'aac' | 'opus' | null;
+  wallMs: number;
+}
+
+/** What the writer produced, as stop() returns it. */
+export interface PipelineResult {
+  header: Uint8Array;
+  fragments: FragmentInfo[];
+  durationUs: number;
+  /** Bytes of the stream as written (header plus fragments), for the header rewrite. */
+  bytesWritten: number;
+  stats: PipelineStats;
+}
+
+export type FromWorker =
+  | { type: 'started'; audioCodec: 'aac' | 'opus' | null }
+  | { type: 'tick'; seq: number; ids: string[] }
+  | { type: 'sink-header'; id: number; bytes: Uint8Array }
+  | { type: 'sink-fragment'; id: number; fragment: Fragment }
+  | { type: 'health'; health: PipelineHealth }
+  /** A deterministic clock made all its frames. */
+  | { type: 'clock-done'; frames: number }
+  | { type: 'source-ended'; id: string }
+  | { type: 'fault'; code: PipelineErrorCode; message: string; fatal: boolean }
+  | {
+      type: 'stopped';
+      result: PipelineResult | null;
+      error?: { code: PipelineErrorCode; message: string };
+    };
