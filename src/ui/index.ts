@@ -1,0 +1,19 @@
+/** The controls: importing this module defines every `rr-*` element. */
+export { RrElement } from './rr-element.js';
+export type { RrTheme } from './rr-element.js';
+export { RrMenu } from './rr-menu/rr-menu.js';
+export { RrConfirm } from './rr-confirm/rr-confirm.js';
+export { RrToasts } from './rr-toasts/rr-toasts.js';
+export { RrIndicator } from './rr-indicator/rr-indicator.js';
+export { RrRecordings } from './rr-recordings/rr-recordings.js';
+export type { LinkPurpose, LinkResolver, RecordingsState } from './rr-recordings/rr-recordings.js';
+export { RrRecorder } from './rr-recorder/rr-recorder.js';
+export type {
+  RecorderChannel,
+  RecorderControllerFactory,
+  RecorderStorage,
+} from './rr-recorder/rr-recorder.js';
+export { RR_STRINGS, interpolate, resolveStrings } from './strings.js';
+export type { HealthWarning, RrStringKey, RrStrings, RrStringsOverride } from './strings.js';
+export type * from './events.js';
+export { formatElapsed } from './controllers/elapsed-clock.js';

@@ -1,0 +1,324 @@
+import { html } from 'lit';
+import type { PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { LibraryEntry } from '../../library/types.js';
+import type { RecorderControllerApi, RecorderView } from '../../recorder/controller-types.js';
+import type { RecordingSources, VisualSource, WebcamSource } from '../../recorder/engine.js';
+import type { OwnerIds, RecorderOptions } from '../../recorder/options.js';
+import type { Decision, Notice, RecordingPhase, Role, RoomType } from '../../session/types.js';
+import { FocusTrapController } from '../controllers/focus-return.js';
+import { RecorderBinding } from '../controllers/recorder-binding.js';
+import type { ConfirmDetail, ConfirmKind } from '../events.js';
+import { RrElement } from '../rr-element.js';
+import type { RrToasts } from '../rr-toasts/rr-toasts.js';
+import type { LinkPurpose, RecordingsState } from '../rr-recordings/rr-recordings.js';
+import { buttons, tokens } from '../theme.js';
+import '../rr-confirm/rr-confirm.js';
+import '../rr-indicator/rr-indicator.js';
+import '../rr-menu/rr-menu.js';
+import '../rr-recordings/rr-recordings.js';
+import '../rr-toasts/rr-toasts.js';
+import { recorderStyles } from './rr-recorder.styles.js';
+
+const ROLES: ReadonlySet<string> = new Set<Role>(['host', 'moderator', 'participant']);
+/** Phases in which the room is being recorded: the indicator shows (B5). */
+const RECORDING: ReadonlySet<RecordingPhase> = new Set(['recording', 'confirming-stop']);
+
+/** The room's channel, as the recorder options name it. */
+export type RecorderChannel = RecorderOptions['channel'];
+/**
+ * Where recordings are stored (S3 client settings or presigned endpoints). Its shape belongs
+ * to the upload layer; the element only carries it to whoever builds the controller.
+ */
+export type RecorderStorage = unknown;
+/** Builds this element's own controller when none is given (wired by the package entry). */
+export type RecorderControllerFactory = (element: RrRecorder) => RecorderControllerApi | null;
+
+/**
+ * @summary The one-tag integration: the three-dots menu, both confirms, the notices, the
+ * indicator and the Recordings folder, bound to one recorder controller.
+ *
+ * @tag rr-recorder
+ *
+ * Place it where the room's three-dots button belongs. The toasts and the indicator are
+ * fixed to the viewport (an ancestor with `transform`, `filter` or `contain` would capture
+ * them). It is presentational: what may be offered comes from `controller.view`, and every
+ * user action becomes a controller call. The `role` attribute names the participant's room
+ * role; it is read into `userRole` and moved to `user-role` so the page never carries an
+ * invalid ARIA role.
+ *
+ * @slot - Content before the three-dots button (e.g. other room controls).
+ *
+ * @event rr-record-request - Bubbles out from the menu. Detail: `{}`.
+ * @event rr-stop-request - From the menu or the square. Detail: `{ source }`.
+ * @event rr-confirm - A confirm was accepted. Detail: `{ kind }`.
+ * @event rr-cancel - A confirm was cancelled. Detail: `{ kind }`.
+ * @event rr-open-recordings - Media and Files was chosen. Detail: `{}`.
+ * @event rr-toast-show - A notice appeared. Detail: `{ toastId, notice, key }`.
+ * @event rr-toast-dismiss - A notice left. Detail: `{ toastId, notice, key, reason }`.
+ *
+ * @csspart menu - The `<rr-menu>` (style its inside through its own parts).
+ * @csspart confirm - The `<rr-confirm>`.
+ * @csspart toasts - The `<rr-toasts>`.
+ * @csspart indicator - The `<rr-indicator>`.
+ * @csspart recordings-dialog - The dialog holding the Recordings folder.
+ * @csspart recordings - The `<rr-recordings>`.
+ * @csspart recordings-close - The dialog's Close button.
+ *
+ * @cssproperty [--rr-recordings-dialog-width=760px] - Width of the Recordings dialog.
+ * @cssproperty [--rr-color-surface=#ffffff] - Surfaces; see docs/components.md for all tokens.
+ */
+@customElement('rr-recorder')
+export class RrRecorder extends RrElement {
+  static override styles = [tokens, buttons, recorderStyles];
+
+  /** Set by the package entry to build a controller from the element's configuration. */
+  static controllerFactory: RecorderControllerFactory | null = null;
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'role'];
+  }
+
+  /** The participant's room role (attribute `role`, reflected as `user-role`). */
+  @property({ attribute: 'user-role', reflect: true }) userRole: Role = 'participant';
+  @property({ attribute: 'user-id' }) userId = '';
+  @property({ attribute: 'meeting-title' }) meetingTitle = '';
+  @property({ attribute: 'room-id' }) roomId = '';
+  @property({ attribute: 'room-type' }) roomType: RoomType = 'single';
+  @property({ attribute: 'channel-owner-id' }) channelOwnerId: string | undefined = undefined;
+  @property({ attribute: 'gallery-owner-id' }) galleryOwnerId: string | undefined = undefined;
+  @property({ attribute: 'media-owner-id' }) mediaOwnerId: string | undefined = undefined;
+  /** A mobile device: no one may start or stop from it (B1). */
+  @property({ type: Boolean, reflect: true }) mobile = false;
+  /** IANA time zone for file names and dates. */
+  @property({ attribute: 'time-zone' }) timeZone: string | undefined = undefined;
+  /** Hides Media and Files (when the page shows the Recordings folder itself). */
+  @property({ type: Boolean, attribute: 'hide-media-files' }) hideMediaFiles = false;
+
+  /** The stage content (slides, screen share). */
+  @property({ attribute: false }) stage: VisualSource | null = null;
+  /** The webcam tiles, in order. */
+  @property({ attribute: false }) webcams: WebcamSource[] = [];
+  /** The room's audio. */
+  @property({ attribute: false }) audioTracks: MediaStreamTrack[] = [];
+  /** How the other participants hear about the recording. */
+  @property({ attribute: false }) channel: RecorderChannel | null = null;
+  /** Where recordings are stored. */
+  @property({ attribute: false }) storage: RecorderStorage = null;
+  /** The controller to use; when unset, one is built through `controllerFactory`. */
+  @property({ attribute: false }) controller: RecorderControllerApi | null = null;
+
+  @state() private view: RecorderView | null = null;
+  @state() private libraryState: RecordingsState = 'loading';
+  @state() private libraryEntries: LibraryEntry[] = [];
+
+  @query('rr-toasts') private toasts!: RrToasts | null;
+  @query('.library') private libraryDialog!: HTMLDialogElement | null;
+
+  private readonly binding = new RecorderBinding(this);
+  private readonly libraryFocus = new FocusTrapController(this, () => this.libraryDialog);
+  private ownController: RecorderControllerApi | null = null;
+  private pendingNotices: Notice[] = [];
+  private lastKind: ConfirmKind = 'start';
+
+  /** The sources as the recorder options read them when recording starts. */
+  getSources(): RecordingSources {
+    return { stage: this.stage, webcams: this.webcams, audio: this.audioTracks };
+  }
+
+  /** Owner ids for B14, from the owner attributes. */
+  get owners(): OwnerIds {
+    return {
+      channelOwnerId: this.channelOwnerId,
+      galleryOwnerId: this.galleryOwnerId,
+      mediaOwnerId: this.mediaOwnerId,
+    };
+  }
+
+  /** The controller in use: the given one, else the one this element built. */
+  get activeController(): RecorderControllerApi | null {
+    return this.binding.controller;
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'role') {
+      // The ARIA `role` attribute is borrowed as the room role; keep the page's a11y tree valid.
+      if (value !== null && ROLES.has(value)) {
+        this.userRole = value as Role;
+        this.removeAttribute('role');
+      }
+      return;
+    }
+    super.attributeChangedCallback(name, old, value);
+  }
+
+  /** Called by the binding with every new view. */
+  onView(view: RecorderView | null): void {
+    this.view = view;
+  }
+
+  /** Called by the binding for every notice this participant should see. */
+  onNotice(notice: Notice): void {
+    if (this.toasts) this.toasts.show(notice);
+    else this.pendingNotices.push(notice);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('controller') || changed.has('channel') || !this.binding.controller) {
+      this.binding.bind(this.controller ?? this.buildOwnController());
+    }
+  }
+
+  protected override firstUpdated(): void {
+    const toasts = this.toasts;
+    if (!toasts) return;
+    for (const n of this.pendingNotices.splice(0)) toasts.show(n);
+  }
+
+  private buildOwnController(): RecorderControllerApi | null {
+    if (!this.ownController && this.isConnected && RrRecorder.controllerFactory) {
+      this.ownController = RrRecorder.controllerFactory(this);
+    }
+    return this.ownController;
+  }
+
+  // --- element events -> controller calls ---
+
+  private refused(d: Decision): void {
+    if (!d.ok) this.toasts?.showRefusal(d.reason);
+  }
+
+  private onRecordRequest = (): void => {
+    const c = this.binding.controller;
+    if (c) this.refused(c.requestStart());
+  };
+
+  private onStopRequest = (): void => {
+    const c = this.binding.controller;
+    if (c) this.refused(c.requestStop());
+  };
+
+  private onConfirm = async (e: CustomEvent<ConfirmDetail>): Promise<void> => {
+    const c = this.binding.controller;
+    if (!c) return;
+    const d = e.detail.kind === 'start' ? await c.confirmStart() : await c.confirmStop();
+    if (!d.ok) {
+      // The dialog has closed: leave the confirming step so the state matches the screen.
+      if (c.view.phase === 'confirming-start' || c.view.phase === 'confirming-stop') {
+        c.cancelConfirm();
+      }
+      this.refused(d);
+    }
+  };
+
+  private onCancel = (): void => {
+    this.binding.controller?.cancelConfirm();
+  };
+
+  private onOpenRecordings = (): void => {
+    const dialog = this.libraryDialog;
+    if (!dialog) return;
+    if (!dialog.open) {
+      this.libraryFocus.capture();
+      dialog.showModal();
+    }
+    void this.loadLibrary();
+  };
+
+  private async loadLibrary(): Promise<void> {
+    const c = this.binding.controller;
+    if (!c) return;
+    this.libraryState = 'loading';
+    try {
+      this.libraryEntries = await c.listRecordings();
+      this.libraryState = 'ready';
+    } catch {
+      this.libraryState = 'error';
+    }
+  }
+
+  private resolveLink = (entry: LibraryEntry, purpose: LinkPurpose): Promise<string> => {
+    const c = this.binding.controller;
+    return c ? c.linkTo(entry, purpose) : Promise.reject(new Error('no controller'));
+  };
+
+  protected override render() {
+    const v = this.view;
+    const phase = v?.phase ?? 'idle';
+    const confirming = phase === 'confirming-start' || phase === 'confirming-stop';
+    if (confirming) this.lastKind = phase === 'confirming-stop' ? 'stop' : 'start';
+    const canStart: Decision = v?.canStart ?? { ok: false, reason: 'not-allowed' };
+    const canStop: Decision = v?.canStop ?? { ok: false, reason: 'not-recording' };
+    const manager = v ? v.role !== 'participant' : false;
+    return html`
+      <slot></slot>
+      <rr-menu
+        part="menu"
+        theme=${this.theme}
+        .strings=${this.strings}
+        .canStart=${canStart}
+        .canStop=${canStop}
+        .preflightProblems=${v?.preflight?.problems ?? []}
+        .mediaFiles=${!!v && !this.hideMediaFiles}
+        @rr-record-request=${this.onRecordRequest}
+        @rr-stop-request=${this.onStopRequest}
+        @rr-open-recordings=${this.onOpenRecordings}
+      ></rr-menu>
+      <rr-confirm
+        part="confirm"
+        theme=${this.theme}
+        .strings=${this.strings}
+        .kind=${this.lastKind}
+        .open=${confirming}
+        @rr-confirm=${this.onConfirm}
+        @rr-cancel=${this.onCancel}
+      ></rr-confirm>
+      <rr-indicator
+        part="indicator"
+        theme=${this.theme}
+        .strings=${this.strings}
+        .active=${RECORDING.has(phase) && v?.startedAt != null}
+        .startedAt=${v?.startedAt ?? null}
+        .showElapsed=${manager}
+        .showStop=${canStop.ok || phase === 'confirming-stop'}
+        .warnings=${v?.health?.warnings ?? []}
+        @rr-stop-request=${this.onStopRequest}
+      ></rr-indicator>
+      <rr-toasts part="toasts" theme=${this.theme} .strings=${this.strings}></rr-toasts>
+      <dialog
+        class="library"
+        part="recordings-dialog"
+        aria-label=${this.t('recordings.title')}
+        @keydown=${this.libraryFocus.onKeydown}
+        @close=${() => this.libraryFocus.restore()}
+      >
+        <rr-recordings
+          part="recordings"
+          theme=${this.theme}
+          .strings=${this.strings}
+          .entries=${this.libraryEntries}
+          .state=${this.libraryState}
+          .resolveLink=${this.resolveLink}
+          .timeZone=${this.timeZone}
+          @rr-recordings-retry=${() => void this.loadLibrary()}
+        ></rr-recordings>
+        <div class="library-foot">
+          <button
+            class="btn"
+            part="recordings-close"
+            type="button"
+            @click=${() => this.libraryDialog?.close()}
+          >
+            ${this.t('recorder.closeRecordings')}
+          </button>
+        </div>
+      </dialog>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rr-recorder': RrRecorder;
+  }
+}

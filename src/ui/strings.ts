@@ -1,0 +1,113 @@
+/**
+ * Every visible string of the controls, in one table. An integrator translates by passing a
+ * partial (or whole) table through the `strings` property of any element; `<rr-recorder>`
+ * passes its table down to the elements it hosts.
+ *
+ * Templates interpolate `{name}` from a notice's params. The result is always bound as text
+ * (Lit escapes it), so nothing here is ever parsed as HTML.
+ */
+import type { PreflightProblem } from '../recorder/engine.js';
+import type { NoticeId, RefusalReason } from '../session/types.js';
+
+/** The health warnings the indicator can show (X5). */
+export type HealthWarning = 'frames-dropping' | 'upload-lagging' | 'storage-low';
+
+export const RR_STRINGS = {
+  // rr-menu
+  'menu.label': 'More options',
+  'menu.record': 'Record',
+  'menu.stop': 'Stop recording',
+  'menu.mediaFiles': 'Media and Files',
+
+  // rr-confirm
+  'confirm.start.title': 'Do you want to start recording?',
+  'confirm.start.body': 'Everyone in the room will be told that this session is being recorded.',
+  'confirm.start.accept': 'Start Recording',
+  'confirm.stop.title': 'Do you want to stop recording?',
+  'confirm.stop.body': 'The recording will be saved to the Recordings folder.',
+  'confirm.stop.accept': 'Stop recording',
+  'confirm.cancel': 'Cancel',
+
+  // rr-indicator
+  'indicator.label': 'Recording',
+  'indicator.elapsed': 'Elapsed time',
+  'indicator.stop': 'Stop recording',
+  'warning.frames-dropping': 'Frames are being dropped',
+  'warning.upload-lagging': 'Upload is falling behind',
+  'warning.storage-low': 'Storage is running low',
+
+  // rr-toasts
+  'toasts.label': 'Recording notices',
+  'toasts.dismiss': 'Dismiss',
+  'notice.recording-starting': 'Recording will start momentarily, please wait.',
+  'notice.recording-started': 'This session is being recorded.',
+  'notice.recording-ended-uploading': 'Recording ended, starting upload',
+  'notice.recording-completed': 'The recording has completed.',
+  'notice.recording-available': 'The recording is available.',
+  'notice.recording-available.link': 'Open the recording',
+  'notice.recording-cap-reached':
+    'The recording reached its 24-hour limit and has stopped. It has been kept.',
+  'notice.recording-host-away-stopped':
+    'No host or moderator was in the room for 15 minutes, so the recording stopped. It has been kept.',
+  'notice.recording-room-ended': 'The room ended, so the recording stopped. It has been kept.',
+  'notice.recording-failed': 'The recording failed: {reason}',
+
+  // Why an action was refused (shown as a notice or beside a disabled item).
+  'refusal.not-allowed': 'Only hosts and moderators can record.',
+  'refusal.mobile-device': 'Recording cannot be started or stopped on a mobile device.',
+  'refusal.already-recording': 'This session is already being recorded.',
+  'refusal.not-recording': 'This session is not being recorded.',
+  'refusal.not-confirming': 'There is nothing to confirm.',
+  'refusal.cap-reached': 'The recording reached its 24-hour limit.',
+  'refusal.busy': 'Please wait, the recorder is busy.',
+  'refusal.preflight-failed': 'Recording is not possible on this device.',
+  'refusal.locked-elsewhere': 'Another tab is already recording this room.',
+
+  // Pre-flight problems (X4), shown beside a disabled Record.
+  'preflight.no-webcodecs': 'This browser cannot encode video (no WebCodecs).',
+  'preflight.no-h264': 'This browser has no H.264 encoder.',
+  'preflight.no-audio-codec': 'This browser cannot encode audio.',
+  'preflight.no-storage': 'Not enough storage space on this device.',
+  'preflight.upload-unreachable': 'The upload storage cannot be reached.',
+  'preflight.locked-elsewhere': 'Another tab is already recording this room.',
+
+  // rr-recordings
+  'recordings.title': 'Recordings',
+  'recordings.name': 'Name',
+  'recordings.date': 'Date',
+  'recordings.duration': 'Duration',
+  'recordings.size': 'Size',
+  'recordings.actions': 'Actions',
+  'recordings.play': 'Play',
+  'recordings.download': 'Download',
+  'recordings.share': 'Copy share link',
+  'recordings.shareCopied': 'Share link copied.',
+  'recordings.shareManual': 'Copy this share link:',
+  'recordings.empty': 'No recordings yet.',
+  'recordings.loading': 'Loading recordings…',
+  'recordings.error': 'The recordings could not be loaded.',
+  'recordings.retry': 'Try again',
+  'recordings.playing': 'Playing {name}',
+  'recordings.closePlayer': 'Close player',
+  'recorder.closeRecordings': 'Close',
+} as const satisfies Record<string, string> &
+  Record<`notice.${NoticeId}`, string> &
+  Record<`refusal.${RefusalReason}`, string> &
+  Record<`preflight.${PreflightProblem}`, string> &
+  Record<`warning.${HealthWarning}`, string>;
+
+export type RrStringKey = keyof typeof RR_STRINGS;
+/** The whole table, as an integrator supplies it (any language). */
+export type RrStrings = { [K in RrStringKey]: string };
+/** A partial table: missing keys fall back to English. */
+export type RrStringsOverride = Partial<RrStrings>;
+
+/** The defaults with an override laid over them. */
+export function resolveStrings(override?: RrStringsOverride | null): RrStrings {
+  return override ? { ...RR_STRINGS, ...override } : RR_STRINGS;
+}
+
+/** Fills `{name}` placeholders; unknown names become empty rather than leaking braces. */
+export function interpolate(template: string, params?: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => params?.[name] ?? '');
+}

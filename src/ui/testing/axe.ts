@@ -1,0 +1,17 @@
+/** axe-core for the UI tests: `import 'axe-core'` sets `window.axe`. */
+import 'axe-core';
+import type * as Axe from 'axe-core';
+
+declare global {
+  interface Window {
+    axe: typeof Axe;
+  }
+}
+
+/** The violations axe finds in `el` (and its shadow trees), as short readable lines. */
+export async function axeViolations(el: Element): Promise<string[]> {
+  const result = await window.axe.run(el, { resultTypes: ['violations'] });
+  return result.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+}
