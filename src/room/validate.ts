@@ -3,6 +3,7 @@
  * (only the known fields, so nothing unexpected travels further into the page) or the
  * reason it was refused, in words a developer can act on. Nothing here throws.
  */
+import { STOP_CAUSES } from '../session/parse.js';
 import type { Audience, Notice, NoticeId, Role, SessionSnapshot } from '../session/types.js';
 import {
   MAX_NOTICE_PARAMS,
@@ -111,6 +112,12 @@ function snapshotOf(obj: Obj, where: string): SessionSnapshot {
     startedAt: nullableNum(obj, 'startedAt', where),
     initiatorId: nullableId(obj, 'initiatorId', where),
     hostAwayDeadline: nullableNum(obj, 'hostAwayDeadline', where),
+    // Optional, so older senders stay valid; without them every stop reads as a person's.
+    ...(obj['stopCause'] == null ? {} : { stopCause: oneOf(obj, 'stopCause', STOP_CAUSES, where) }),
+    ...(obj['stoppedBy'] == null ? {} : { stoppedBy: id(obj, 'stoppedBy', where) }),
+    ...(obj['failure'] == null
+      ? {}
+      : { failure: str(obj, 'failure', STRING_LIMITS.paramValue, where) }),
   };
 }
 

@@ -250,3 +250,28 @@ describe('encodeOutgoing (this page publishing: mistakes throw clearly)', () => 
     expect(validateRoomMessage(state).ok).toBe(true);
   });
 });
+
+describe('state snapshots carry why a recording stopped', () => {
+  it('keeps stopCause, stoppedBy and failure so other pages show the right notice (B9, B11, B15)', () => {
+    const stopped = {
+      ...state,
+      snapshot: { ...state.snapshot, phase: 'stopping', stopCause: 'cap', stoppedBy: null },
+    };
+    const decoded = decodeBare(JSON.stringify(stopped), host);
+    expect(decoded?.kind).toBe('state');
+    if (decoded?.kind !== 'state') return;
+    expect(decoded.snapshot.stopCause).toBe('cap');
+    const failed = {
+      ...state,
+      snapshot: { ...state.snapshot, phase: 'failed', failure: 'disk full' },
+    };
+    const f = decodeBare(JSON.stringify(failed), host);
+    expect(f?.kind === 'state' && f.snapshot.failure).toBe('disk full');
+  });
+
+  it('drops a state with an unknown stop cause, with one warning', () => {
+    const bad = { ...state, snapshot: { ...state.snapshot, stopCause: 'boredom' } };
+    expect(decodeBare(JSON.stringify(bad), host)).toBeNull();
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+});
