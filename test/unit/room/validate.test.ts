@@ -257,7 +257,7 @@ describe('state snapshots carry why a recording stopped', () => {
       ...state,
       snapshot: { ...state.snapshot, phase: 'stopping', stopCause: 'cap', stoppedBy: null },
     };
-    const decoded = decodeBare(JSON.stringify(stopped), host);
+    const decoded = decodeBare(JSON.stringify(stopped), host)?.message;
     expect(decoded?.kind).toBe('state');
     if (decoded?.kind !== 'state') return;
     expect(decoded.snapshot.stopCause).toBe('cap');
@@ -265,7 +265,7 @@ describe('state snapshots carry why a recording stopped', () => {
       ...state,
       snapshot: { ...state.snapshot, phase: 'failed', failure: 'disk full' },
     };
-    const f = decodeBare(JSON.stringify(failed), host);
+    const f = decodeBare(JSON.stringify(failed), host)?.message;
     expect(f?.kind === 'state' && f.snapshot.failure).toBe('disk full');
   });
 
