@@ -152,7 +152,9 @@ export class MultipartUpload {
    */
   async finish(rewrittenHeader: Uint8Array, totalBytes: number): Promise<UploadResult> {
     if (!this.record || !this.uploadId) await this.start();
-    const record = this.record as RecordingRecord;
+    // Fresh from the journal: the header may have been journaled after start().
+    const record = (await this.journal.get(this.recordingId)) ?? (this.record as RecordingRecord);
+    this.record = record;
     const uploadId = this.uploadId as string;
     assertPartCount(totalBytes);
     if (totalBytes < record.headerBytes) {
@@ -317,14 +319,14 @@ export class MultipartUpload {
     const isLast = this.finalBytes !== null && n === partCount(this.finalBytes);
     assertPartSize(n, end - start, isLast);
     const body = await this.journal.read(this.recordingId, start, end);
+    // Checked again on the bytes actually read: whatever the journal did, S3's rule holds.
+    assertPartSize(n, body.byteLength, isLast);
     if (body.byteLength !== end - start) {
       throw new UploadError(
         `Journal returned ${body.byteLength} bytes for part ${n} [${start}, ${end}), expected ${end - start}`,
         false,
       );
     }
-    // Checked again on the bytes actually read: whatever the journal did, S3's rule holds.
-    assertPartSize(n, body.byteLength, isLast);
     await this.sendPart(n, body);
   }
 

@@ -1,0 +1,165 @@
+/**
+ * A Journal in memory for Node tests of the uploader (the real one, IndexedDbJournal, is
+ * exercised in the browser tests). It keeps every byte, evicts like the real one (confirmed
+ * parts but part 1) and counts reads, so tests can see what was sent from where.
+ */
+import type { Fragment, FragmentInfo, FragmentSink } from '../../../src/media/types.js';
+import type { Journal, NewRecording, RecordingRecord } from '../../../src/journal/types.js';
+import type { CompletedPart } from '../../../src/upload/types.js';
+import { PART_BYTES } from '../../../src/upload/types.js';
+
+interface Held {
+  record: RecordingRecord;
+  header: Uint8Array;
+  /** The whole original stream; evicted parts are zeroed and marked. */
+  bytes: Uint8Array;
+  length: number;
+  evicted: Set<number>;
+  fragments: FragmentInfo[];
+}
+
+export class MemoryJournal implements Journal {
+  private readonly held = new Map<string, Held>();
+  /** Every read made, as [start, end). */
+  readonly reads: Array<[number, number]> = [];
+  /** When set, `read` returns this many bytes fewer (to simulate a broken journal). */
+  shortRead = 0;
+
+  async create(meta: NewRecording): Promise<RecordingRecord> {
+    const record: RecordingRecord = {
+      ...meta,
+      state: 'recording',
+      endedAt: null,
+      bytes: 0,
+      headerBytes: 0,
+      uploadId: null,
+      parts: [],
+      durationUs: null,
+      error: null,
+    };
+    this.held.set(meta.id, {
+      record,
+      header: new Uint8Array(),
+      bytes: new Uint8Array(1024),
+      length: 0,
+      evicted: new Set(),
+      fragments: [],
+    });
+    return { ...record };
+  }
+
+  async get(id: string): Promise<RecordingRecord | undefined> {
+    const h = this.held.get(id);
+    return h ? { ...h.record, parts: [...h.record.parts] } : undefined;
+  }
+
+  async unfinished(): Promise<RecordingRecord[]> {
+    return [...this.held.values()]
+      .map((h) => h.record)
+      .filter((r) => ['recording', 'stopping', 'uploading'].includes(r.state));
+  }
+
+  async update(id: string, patch: Partial<RecordingRecord>): Promise<RecordingRecord> {
+    const h = this.must(id);
+    h.record = { ...h.record, ...patch, id };
+    return { ...h.record };
+  }
+
+  sink(id: string): FragmentSink {
+    return {
+      writeHeader: async (header) => {
+        const h = this.must(id);
+        h.header = header.slice();
+        this.append(h, header);
+        h.record.headerBytes = header.byteLength;
+      },
+      writeFragment: async (fragment: Fragment) => {
+        const h = this.must(id);
+        if (fragment.offset !== h.length) throw new Error('out of order');
+        const { bytes, ...info } = fragment;
+        this.append(h, bytes);
+        h.fragments.push(info);
+      },
+    };
+  }
+
+  async fragments(id: string): Promise<FragmentInfo[]> {
+    return [...this.must(id).fragments];
+  }
+
+  async header(id: string): Promise<Uint8Array> {
+    return this.must(id).header.slice();
+  }
+
+  async read(id: string, start: number, end: number): Promise<Uint8Array> {
+    const h = this.must(id);
+    this.reads.push([start, end]);
+    if (end > h.length) throw new Error(`read past ${h.length}`);
+    for (let n = Math.floor(start / PART_BYTES) + 1; n <= Math.ceil(end / PART_BYTES); n++) {
+      if (h.evicted.has(n)) throw new Error(`part ${n} was evicted`);
+    }
+    return h.bytes.slice(start, Math.max(start, end - this.shortRead));
+  }
+
+  async confirmPart(id: string, part: CompletedPart): Promise<void> {
+    const h = this.must(id);
+    h.record.parts = [...h.record.parts.filter((p) => p.partNumber !== part.partNumber), part].sort(
+      (a, b) => a.partNumber - b.partNumber,
+    );
+    if (part.partNumber > 1) h.evicted.add(part.partNumber);
+  }
+
+  async heldBytes(id: string): Promise<number> {
+    const h = this.must(id);
+    return h.length - [...h.evicted].length * PART_BYTES;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.held.delete(id);
+  }
+
+  private append(h: Held, bytes: Uint8Array): void {
+    if (h.length + bytes.byteLength > h.bytes.byteLength) {
+      const next = new Uint8Array(Math.max(h.bytes.byteLength * 2, h.length + bytes.byteLength));
+      next.set(h.bytes.subarray(0, h.length));
+      h.bytes = next;
+    }
+    h.bytes.set(bytes, h.length);
+    h.length += bytes.byteLength;
+    h.record.bytes = h.length;
+  }
+
+  private must(id: string): Held {
+    const h = this.held.get(id);
+    if (!h) throw new Error(`no recording ${id}`);
+    return h;
+  }
+}
+
+/** Deterministic pseudo-random bytes, so a mismatch shows where it is. */
+export function patternBytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** A recording's meta for tests. */
+export function newRecording(id: string, objectKey: string): NewRecording {
+  return {
+    id,
+    roomId: 'room-1',
+    roomType: 'single',
+    title: 'Test',
+    fileName: objectKey.slice(objectKey.lastIndexOf('/') + 1),
+    objectKey,
+    ownerId: 'owner-1',
+    initiatorId: 'host-1',
+    startedAt: Date.UTC(2026, 10, 26, 14, 3, 0),
+  };
+}
