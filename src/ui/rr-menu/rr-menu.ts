@@ -199,11 +199,10 @@ export class RrMenu extends RrElement {
         tabindex="-1"
         data-item=${item.id}
         aria-disabled=${disabled ? 'true' : 'false'}
-        aria-labelledby="${item.id}-label"
         aria-describedby=${disabled ? `${item.id}-reason` : nothing}
         @click=${() => this.activate(item)}
       >
-        <span class="label" part="label" id="${item.id}-label">${item.label}</span>
+        <span class="label" part="label">${item.label}</span>
         ${
           disabled
             ? html`<span class="reason" part="reason" id="${item.id}-reason">${item.reason}</span>`
