@@ -29,7 +29,9 @@ export type PreflightProblem =
   | 'no-audio-codec'
   | 'no-storage'
   | 'upload-unreachable'
-  | 'locked-elsewhere';
+  | 'locked-elsewhere'
+  /** No storage target was configured, so nothing could be kept. */
+  | 'not-configured';
 
 export interface PreflightResult {
   ok: boolean;

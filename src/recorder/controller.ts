@@ -1,0 +1,309 @@
+/**
+ * One controller per page: it joins the session rules (session/), the room (room/) and the
+ * engine (pipeline, journal, upload) and hands the UI a `RecorderView`. The page that starts
+ * a recording owns it: it runs the engine, publishes the state every other page mirrors, and
+ * honours stop requests from other hosts and moderators.
+ */
+import type { LibraryEntry } from '../library/types.js';
+import { RoomSync, roomEndedMessage, stopRequestMessage } from '../room/index.js';
+import type { RoomMessage, SenderInfo } from '../room/index.js';
+import { SessionMachine } from '../session/machine.js';
+import { objectKey, recordingFileName } from '../session/naming.js';
+import { recordingOwner } from '../session/owner.js';
+import { isHostRole } from '../session/rules.js';
+import type { Decision, Notice, SessionEvent, StopCause } from '../session/types.js';
+import type { RecorderControllerApi, RecorderView } from './controller-types.js';
+import type { EngineHealth, PreflightResult, RecordingMeta, StoredRecording } from './engine.js';
+import type { RecorderOptions } from './options.js';
+
+const NOT_CONFIGURED: PreflightResult = { ok: false, problems: ['not-configured'] };
+
+/** The recorder of one page. See the module comment. */
+export class RecorderController implements RecorderControllerApi {
+  readonly #options: RecorderOptions;
+  readonly #machine: SessionMachine;
+  readonly #sync: RoomSync;
+  readonly #now: () => number;
+  readonly #viewListeners = new Set<(view: RecorderView) => void>();
+  readonly #noticeListeners = new Set<(notice: Notice) => void>();
+  readonly #cleanups: Array<() => void> = [];
+  #preflight: PreflightResult | null = null;
+  #health: EngineHealth | null = null;
+  #lastRecording: StoredRecording | null = null;
+  /** True from Start Recording until this page has published the recording's last state. */
+  #owning = false;
+  #disposed = false;
+
+  constructor(options: RecorderOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#machine = new SessionMachine({
+      user: { id: options.userId, role: options.role, mobile: options.mobile },
+      reportError: (e) => console.error('[room-recorder]', e),
+    });
+    const self: SenderInfo = { userId: options.userId, role: options.role };
+    this.#sync = new RoomSync({
+      channel: options.channel,
+      self,
+      now: this.#now,
+      provider: () =>
+        this.#owning ? { snapshot: this.#machine.snapshot(), title: options.meetingTitle } : null,
+    });
+
+    this.#cleanups.push(
+      this.#machine.onChange((state) => {
+        if (this.#owning) {
+          this.#sync.update();
+          if (state.phase === 'available' || state.phase === 'failed') this.#owning = false;
+        }
+        this.#emitView();
+      }),
+      this.#machine.onNotice((notice) => this.#emitNotice(notice)),
+      this.#machine.onEvent((event) => this.#onSessionEvent(event)),
+      this.#sync.on('state', (state) => {
+        if (!state.local) this.#machine.applyRemote(state.snapshot);
+      }),
+      this.#sync.on('presence', (present) => {
+        const hosts = [...present].filter(([, role]) => isHostRole(role)).map(([id]) => id);
+        this.#machine.setPresence(hosts);
+      }),
+      options.channel.subscribe((message, sender) => this.#onRoomMessage(message, sender)),
+    );
+
+    const engine = options.engine;
+    if (engine) {
+      this.#cleanups.push(
+        engine.on('health', (health) => {
+          this.#health = health;
+          this.#emitView();
+        }),
+        engine.on('fault', (cause, message) => {
+          console.warn(`[room-recorder] recording stopped by itself (${cause}): ${message}`);
+          this.#machine.autoStop(cause === 'user' ? 'error' : cause);
+        }),
+        engine.on('recovered', (stored) => this.#announceStored(stored)),
+      );
+    }
+    this.#sync.start();
+    void this.refreshPreflight();
+    if (engine && isHostRole(options.role)) {
+      // X1: recordings a crash left behind are finished without a question.
+      engine.recover().catch((e: unknown) => console.error('[room-recorder] recovery failed', e));
+    }
+  }
+
+  get view(): RecorderView {
+    const state = this.#machine.state;
+    return {
+      phase: state.phase,
+      role: this.#options.role,
+      mobile: this.#options.mobile,
+      canStart: this.#startDecision(),
+      canStop: this.#machine.canStop(),
+      preflight: this.#preflight,
+      startedAt: state.startedAt,
+      health: this.#health,
+      lastRecording: this.#lastRecording,
+    };
+  }
+
+  subscribe(listener: (view: RecorderView) => void): () => void {
+    this.#viewListeners.add(listener);
+    return () => this.#viewListeners.delete(listener);
+  }
+
+  onNotice(listener: (notice: Notice) => void): () => void {
+    this.#noticeListeners.add(listener);
+    return () => this.#noticeListeners.delete(listener);
+  }
+
+  /** Runs the pre-flight again (X4), e.g. after storage was freed or another tab closed. */
+  async refreshPreflight(): Promise<PreflightResult | null> {
+    if (!this.#machine.canStart().ok && this.#machine.state.phase === 'idle') {
+      // Participants and mobile devices never record: nothing to check.
+      this.#preflight = null;
+    } else if (!this.#options.engine) {
+      this.#preflight = NOT_CONFIGURED;
+    } else {
+      try {
+        this.#preflight = await this.#options.engine.preflight();
+      } catch (e) {
+        console.warn('[room-recorder] pre-flight failed', e);
+        this.#preflight = { ok: false, problems: ['upload-unreachable'] };
+      }
+    }
+    this.#emitView();
+    return this.#preflight;
+  }
+
+  requestStart(): Decision {
+    const decision = this.#startDecision();
+    return decision.ok ? this.#machine.requestStart() : decision;
+  }
+
+  async confirmStart(): Promise<Decision> {
+    const engine = this.#options.engine;
+    if (!engine) return { ok: false, reason: 'preflight-failed' };
+    const decision = this.#machine.confirmStart();
+    if (!decision.ok) return decision;
+    this.#owning = true;
+    this.#sync.update();
+    try {
+      const meta = this.#newRecordingMeta();
+      await engine.start(meta, this.#options.sources());
+      this.#machine.markRecording(this.#now(), meta.recordingId);
+    } catch (e) {
+      this.#machine.markFailed(errorText(e));
+      void this.refreshPreflight();
+    }
+    return decision;
+  }
+
+  cancelConfirm(): void {
+    this.#machine.cancel();
+  }
+
+  requestStop(): Decision {
+    return this.#machine.requestStop();
+  }
+
+  async confirmStop(): Promise<Decision> {
+    const recordsHere = this.#machine.state.recordsHere;
+    const recordingId = this.#machine.state.recordingId;
+    const decision = this.#machine.confirmStop();
+    // Another host's or moderator's page asks the recording page to stop (B6).
+    if (decision.ok && !recordsHere) this.#options.channel.publish(stopRequestMessage(recordingId));
+    return decision;
+  }
+
+  /** Ends the room for everyone (B15): a recording in progress stops and is kept. */
+  endRoom(): void {
+    if (isHostRole(this.#options.role)) this.#options.channel.publish(roomEndedMessage());
+    this.#machine.roomEnded();
+  }
+
+  /** Tells the recorder what to record now (a webcam joined or left, a share ended). */
+  sourcesChanged(): void {
+    if (this.#machine.state.recordsHere)
+      this.#options.engine?.updateSources(this.#options.sources());
+  }
+
+  async listRecordings(): Promise<LibraryEntry[]> {
+    return this.#options.library?.listRoom(this.#options.roomId, this.#options.userId) ?? [];
+  }
+
+  async linkTo(entry: LibraryEntry, purpose: 'play' | 'download' | 'share'): Promise<string> {
+    if (!this.#options.library) throw new Error('No Recordings folder is configured.');
+    return this.#options.library.link(entry, purpose);
+  }
+
+  /** Stops listening; a recording in progress goes on until the page closes (X1 keeps it). */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const cleanup of this.#cleanups.splice(0)) cleanup();
+    this.#sync.close();
+    this.#machine.dispose();
+    this.#viewListeners.clear();
+    this.#noticeListeners.clear();
+  }
+
+  #startDecision(): Decision {
+    const decision = this.#machine.canStart();
+    if (!decision.ok) return decision;
+    const preflight = this.#preflight;
+    if (!this.#options.engine) return { ok: false, reason: 'preflight-failed' };
+    if (preflight && !preflight.ok) {
+      return {
+        ok: false,
+        reason: preflight.problems.includes('locked-elsewhere')
+          ? 'locked-elsewhere'
+          : 'preflight-failed',
+      };
+    }
+    return decision;
+  }
+
+  #newRecordingMeta(): RecordingMeta {
+    const o = this.#options;
+    const startedAt = this.#now();
+    const name = recordingFileName(startedAt, o.meetingTitle, {
+      ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+      ...(o.fileNameTemplate ? { template: o.fileNameTemplate } : {}),
+    });
+    return {
+      recordingId: crypto.randomUUID(),
+      roomId: o.roomId,
+      roomType: o.roomType,
+      title: name.title,
+      ownerId: recordingOwner({ roomType: o.roomType, ...o.owners, initiatorId: o.userId }),
+      initiatorId: o.userId,
+      startedAt,
+      objectKey: objectKey(o.keyPrefix ?? 'rooms', o.roomId, name.fileName),
+      fileName: name.fileName,
+    };
+  }
+
+  #onSessionEvent(event: SessionEvent): void {
+    if (event.type === 'stopped' && this.#machine.state.recordsHere) {
+      void this.#finish(event.cause);
+    }
+  }
+
+  async #finish(cause: StopCause): Promise<void> {
+    const engine = this.#options.engine;
+    if (!engine) return;
+    try {
+      await engine.stop(cause);
+      this.#machine.markUploading();
+      const stored = await engine.whenStored();
+      this.#lastRecording = stored;
+      this.#machine.markAvailable(stored.url);
+    } catch (e) {
+      this.#machine.markFailed(errorText(e));
+    } finally {
+      void this.refreshPreflight();
+    }
+  }
+
+  #onRoomMessage(message: RoomMessage, sender: SenderInfo): void {
+    if (message.kind === 'stop-request') {
+      const state = this.#machine.state;
+      if (!state.recordsHere) return;
+      if (message.recordingId !== null && message.recordingId !== state.recordingId) return;
+      const decision = this.#machine.acceptRemoteStop({ id: sender.userId, role: sender.role });
+      if (!decision.ok) console.warn(`[room-recorder] stop request refused: ${decision.reason}`);
+    } else if (message.kind === 'room-ended') {
+      this.#machine.roomEnded();
+    }
+  }
+
+  #announceStored(stored: StoredRecording): void {
+    this.#lastRecording = stored;
+    this.#emitNotice({
+      id: 'recording-available',
+      audience: 'initiator',
+      params: { url: stored.url },
+    });
+    this.#emitView();
+  }
+
+  #emitView(): void {
+    if (this.#disposed) return;
+    const view = this.view;
+    for (const listener of [...this.#viewListeners]) listener(view);
+  }
+
+  #emitNotice(notice: Notice): void {
+    for (const listener of [...this.#noticeListeners]) listener(notice);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Builds the controller of one page; see {@link RecorderOptions}. */
+export function createRecorderController(options: RecorderOptions): RecorderController {
+  return new RecorderController(options);
+}
