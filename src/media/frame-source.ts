@@ -46,6 +46,8 @@ export class FrameSource {
       // A clone, so resizing it to its tile does not change what the room sees.
       this.clone = track.clone();
       this.readable = videoFrames(this.clone);
+      // A clone outlives its original's stop(); the page stopping a share ends it here too.
+      track.addEventListener('ended', () => this.clone?.stop(), { once: true });
     } else {
       this.kind = 'push';
     }

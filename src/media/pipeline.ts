@@ -353,6 +353,7 @@ export class MediaPipeline {
         this.resolveClockDone();
         break;
       case 'health':
+        this.checkEnded();
         this.health = m.health;
         this.options.onHealth?.(m.health);
         break;
@@ -393,6 +394,17 @@ export class MediaPipeline {
     }
   }
 
+  /**
+   * A track stopped by the page fires no `ended` event, and its clone (what the worker reads)
+   * lives on; so the page's sources are looked at on every tick and health report.
+   */
+  private checkEnded(): void {
+    const gone = [...this.handles.values()].filter((h) => hasEnded(h.source));
+    if (gone.length === 0) return;
+    this.updateSources(this.sources);
+    for (const h of gone) this.options.onSourceEnded?.(h.source);
+  }
+
   private async onTick(seq: number): Promise<void> {
     const clock = this.options.clock;
     if (clock?.mode === 'deterministic' && clock.beforeFrame) {
@@ -402,6 +414,7 @@ export class MediaPipeline {
         // A test hook's failure shows in the test; the recording goes on.
       }
     }
+    this.checkEnded();
     const frames: Array<{ id: string; frame: VideoFrame }> = [];
     for (const h of this.handles.values()) {
       if (h.kind !== 'push') continue;
