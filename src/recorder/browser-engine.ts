@@ -1,0 +1,348 @@
+/**
+ * The engine in the browser: the media pipeline writes fragments into the IndexedDB journal,
+ * the multipart upload sends them to storage while recording, and at Stop the header is
+ * rewritten (true duration and index, X3), sent last, and the object verified.
+ */
+import {
+  IndexedDbJournal,
+  StorageFullError,
+  acquireRoomLock,
+  planRecovery,
+  requestPersistence,
+  storageEstimate,
+} from '../journal/index.js';
+import type { RoomLock } from '../journal/index.js';
+import type { Journal, RecordingRecord } from '../journal/types.js';
+import type { LibraryEntry } from '../library/types.js';
+import { recordingMetadata } from '../library/metadata.js';
+import { writeOwnerIndex } from '../library/owner-index.js';
+import { rewriteHeader } from '../media/mp4/header-rewrite.js';
+import { MediaPipeline } from '../media/pipeline.js';
+import type { PipelineOptions } from '../media/pipeline.js';
+import type { Fragment, FragmentSink, PipelineHealth } from '../media/types.js';
+import type { StopCause } from '../session/types.js';
+import { MultipartUpload } from '../upload/multipart-upload.js';
+import { PART_BYTES } from '../upload/types.js';
+import type {
+  EngineEvents,
+  EngineHealth,
+  PreflightResult,
+  RecordingEngine,
+  RecordingMeta,
+  RecordingSources,
+  StoredRecording,
+} from './engine.js';
+import { runPreflight } from './preflight.js';
+import { createStorage, type Storage } from './storage.js';
+import type { StorageConfig } from './storage-config.js';
+
+/** Below this much free local storage the host is warned (X5). */
+const STORAGE_LOW_BYTES = 1024 * 1024 * 1024;
+/** More than this waiting to upload means the link cannot keep up (X5). */
+const UPLOAD_LAG_BYTES = 3 * PART_BYTES;
+
+export interface BrowserEngineOptions {
+  storage: StorageConfig;
+  /** The room this page records (its pre-flight checks this room's lock, X7). */
+  roomId: string;
+  /** Default: the IndexedDB journal. */
+  journal?: Journal;
+  /** Pipeline settings (video overrides, a deterministic clock in tests). */
+  pipeline?: Pick<PipelineOptions, 'video' | 'audio' | 'clock' | 'workerUrl' | 'faults'>;
+}
+
+interface Active {
+  meta: RecordingMeta;
+  lock: RoomLock;
+  upload: MultipartUpload;
+  pipeline: MediaPipeline;
+  stored: Promise<StoredRecording> | null;
+}
+
+type Listeners = { [K in keyof EngineEvents]: Set<EngineEvents[K]> };
+
+/** {@link RecordingEngine} for Chromium-family browsers with WebCodecs. */
+export class BrowserRecordingEngine implements RecordingEngine {
+  readonly #storage: Storage;
+  readonly #journal: Journal;
+  readonly #pipelineOptions: BrowserEngineOptions['pipeline'];
+  readonly #roomId: string;
+  readonly #listeners: Listeners = { health: new Set(), fault: new Set(), recovered: new Set() };
+  #active: Active | null = null;
+  #lastStored: Promise<StoredRecording> | null = null;
+  #storageAvailable: number | null = null;
+  #storageCheckedAt = 0;
+  #faulted = false;
+  #recovering: Promise<StoredRecording[]> | null = null;
+
+  /** @throws TypeError when the storage config cannot work. */
+  constructor(options: BrowserEngineOptions) {
+    this.#storage = createStorage(options.storage);
+    this.#journal = options.journal ?? new IndexedDbJournal();
+    this.#pipelineOptions = options.pipeline;
+    this.#roomId = options.roomId;
+  }
+
+  /** The Recordings folder of the configured storage. */
+  get library() {
+    return this.#storage.library;
+  }
+
+  /** The object key prefix recordings are stored under. */
+  get keyPrefix(): string {
+    return this.#storage.keyPrefix;
+  }
+
+  preflight(): Promise<PreflightResult> {
+    return runPreflight(this.#storage.target, this.#roomId);
+  }
+
+  async start(meta: RecordingMeta, sources: RecordingSources): Promise<void> {
+    if (this.#active) throw new Error('This page is already recording.');
+    const lock = await acquireRoomLock(meta.roomId);
+    if (!lock) {
+      throw new Error(
+        'Another tab of this browser is already recording this room; stop it there or close it.',
+      );
+    }
+    try {
+      void requestPersistence();
+      this.#faulted = false;
+      await this.#journal.create({
+        id: meta.recordingId,
+        roomId: meta.roomId,
+        roomType: meta.roomType,
+        title: meta.title,
+        fileName: meta.fileName,
+        objectKey: meta.objectKey,
+        ownerId: meta.ownerId,
+        initiatorId: meta.initiatorId,
+        startedAt: meta.startedAt,
+      });
+      const upload = new MultipartUpload({
+        journal: this.#journal,
+        target: this.#storage.target,
+        recordingId: meta.recordingId,
+      });
+      await upload.start(recordingMetadata(meta));
+      const pipeline = new MediaPipeline({
+        ...this.#pipelineOptions,
+        sources,
+        sink: this.#sink(meta.recordingId, upload),
+        onHealth: (h) => void this.#emitHealth(h, upload),
+        onFault: (error, fatal) => {
+          if (fatal) this.#fault('error', error.message);
+          else console.warn(`[room-recorder] ${error.message}`);
+        },
+      });
+      this.#active = { meta, lock, upload, pipeline, stored: null };
+      await pipeline.start();
+    } catch (e) {
+      this.#active = null;
+      await this.#journal
+        .update(meta.recordingId, { state: 'failed', error: String(e) })
+        .catch(() => {});
+      lock.release();
+      throw e;
+    }
+  }
+
+  updateSources(sources: RecordingSources): void {
+    this.#active?.pipeline.updateSources(sources);
+  }
+
+  async stop(_cause: StopCause): Promise<void> {
+    const active = this.#active;
+    if (!active || active.stored) return;
+    const id = active.meta.recordingId;
+    const result = await active.pipeline.stop();
+    await this.#journal.update(id, {
+      state: 'uploading',
+      endedAt: Date.now(),
+      durationUs: result.durationUs,
+    });
+    const header = rewriteHeader(result.header, result.fragments, {
+      streamBytes: result.bytesWritten,
+      durationUs: result.durationUs,
+    });
+    active.stored = this.#store(
+      active.meta,
+      active.upload,
+      header,
+      result.bytesWritten,
+      result.durationUs,
+    );
+    this.#lastStored = active.stored.finally(() => {
+      active.lock.release();
+      if (this.#active === active) this.#active = null;
+    });
+    this.#lastStored.catch(() => {});
+  }
+
+  whenStored(): Promise<StoredRecording> {
+    return this.#lastStored ?? Promise.reject(new Error('No recording was stopped on this page.'));
+  }
+
+  recover(): Promise<StoredRecording[]> {
+    this.#recovering ??= this.#recoverAll().finally(() => (this.#recovering = null));
+    return this.#recovering;
+  }
+
+  on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void {
+    const set = this.#listeners[event] as Set<EngineEvents[K]>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  async dispose(): Promise<void> {
+    for (const set of Object.values(this.#listeners)) set.clear();
+  }
+
+  /** The journal's sink, which also tells the uploader and turns a full disk into a stop. */
+  #sink(id: string, upload: MultipartUpload): FragmentSink {
+    const sink = this.#journal.sink(id);
+    const guard = async (write: () => Promise<void>) => {
+      try {
+        await write();
+      } catch (e) {
+        if (e instanceof StorageFullError) this.#fault('storage-full', e.message);
+        throw e;
+      }
+    };
+    return {
+      writeHeader: (header) => guard(() => sink.writeHeader(header)),
+      writeFragment: (fragment: Fragment) =>
+        guard(async () => {
+          await sink.writeFragment(fragment);
+          upload.notifyBytes(fragment.offset + fragment.bytes.byteLength);
+        }),
+    };
+  }
+
+  async #store(
+    meta: RecordingMeta,
+    upload: MultipartUpload,
+    header: Uint8Array,
+    streamBytes: number,
+    durationUs: number,
+  ): Promise<StoredRecording> {
+    const result = await upload.finish(header, streamBytes);
+    const durationSec = durationUs / 1e6;
+    await this.#journal.update(meta.recordingId, { state: 'stored' });
+    const entry: LibraryEntry = {
+      key: meta.objectKey,
+      fileName: meta.fileName,
+      title: meta.title,
+      roomId: meta.roomId,
+      ownerId: meta.ownerId,
+      initiatorId: meta.initiatorId,
+      startedAt: meta.startedAt,
+      durationSec,
+      bytes: result.bytes,
+    };
+    try {
+      await writeOwnerIndex(this.#storage.target, this.#storage.keyPrefix, {
+        ...entry,
+        recordingId: meta.recordingId,
+      });
+    } catch (e) {
+      // The recording itself is stored; only "My Media" misses it.
+      console.warn('[room-recorder] could not write the owner index', e);
+    }
+    const url = await this.#storage.library.link(entry, 'play');
+    // Everything is in storage and verified: nothing needs to stay on this device (X8).
+    await this.#journal.remove(meta.recordingId).catch(() => {});
+    return {
+      recordingId: meta.recordingId,
+      objectKey: meta.objectKey,
+      fileName: meta.fileName,
+      bytes: result.bytes,
+      durationSec,
+      url,
+    };
+  }
+
+  async #recoverAll(): Promise<StoredRecording[]> {
+    const stored: StoredRecording[] = [];
+    for (const record of await this.#journal.unfinished()) {
+      if (this.#active?.meta.recordingId === record.id) continue;
+      // A live tab recording this room holds its lock: that recording is not abandoned.
+      const lock = await acquireRoomLock(record.roomId);
+      if (!lock) continue;
+      try {
+        const done = await this.#recoverOne(record);
+        if (done) {
+          stored.push(done);
+          for (const l of this.#listeners.recovered) l(done);
+        }
+      } catch (e) {
+        console.error(`[room-recorder] could not recover recording ${record.id}`, e);
+      } finally {
+        lock.release();
+      }
+    }
+    return stored;
+  }
+
+  async #recoverOne(record: RecordingRecord): Promise<StoredRecording | null> {
+    const plan = await planRecovery(this.#journal, record.id);
+    if (plan.fragments.length === 0) {
+      // Nothing playable was written before the crash.
+      await this.#journal.remove(record.id);
+      return null;
+    }
+    const header = rewriteHeader(plan.header, plan.fragments, {
+      streamBytes: plan.bytes,
+      durationUs: plan.durationUs,
+    });
+    await this.#journal.update(record.id, {
+      state: 'uploading',
+      endedAt: record.endedAt ?? record.startedAt + plan.durationUs / 1000,
+      durationUs: plan.durationUs,
+    });
+    const meta: RecordingMeta = {
+      recordingId: record.id,
+      roomId: record.roomId,
+      roomType: record.roomType,
+      title: record.title,
+      ownerId: record.ownerId,
+      initiatorId: record.initiatorId,
+      startedAt: record.startedAt,
+      objectKey: record.objectKey,
+      fileName: record.fileName,
+    };
+    const upload = new MultipartUpload({
+      journal: this.#journal,
+      target: this.#storage.target,
+      recordingId: record.id,
+    });
+    await upload.start(recordingMetadata(meta));
+    return this.#store(meta, upload, header, plan.bytes, plan.durationUs);
+  }
+
+  #fault(cause: StopCause, message: string): void {
+    if (this.#faulted) return;
+    this.#faulted = true;
+    for (const l of this.#listeners.fault) l(cause, message);
+  }
+
+  async #emitHealth(h: PipelineHealth, upload: MultipartUpload): Promise<void> {
+    if (Date.now() - this.#storageCheckedAt > 10_000) {
+      this.#storageCheckedAt = Date.now();
+      this.#storageAvailable = (await storageEstimate().catch(() => null))?.available ?? null;
+    }
+    const warnings: EngineHealth['warnings'] = [];
+    if (h.fps > 0 && h.fps < 25) warnings.push('frames-dropping');
+    if (upload.backlogBytes > UPLOAD_LAG_BYTES) warnings.push('upload-lagging');
+    if (this.#storageAvailable !== null && this.#storageAvailable < STORAGE_LOW_BYTES) {
+      warnings.push('storage-low');
+    }
+    const health: EngineHealth = {
+      ...h,
+      uploadBacklogBytes: upload.backlogBytes,
+      storageAvailableBytes: this.#storageAvailable,
+      warnings,
+    };
+    for (const l of this.#listeners.health) l(health);
+  }
+}
