@@ -1,0 +1,68 @@
+/**
+ * Builds the controller of an `<rr-recorder>` from its attributes and properties, so one tag
+ * is a working recorder: the room channel defaults to a BroadcastChannel of the room, and a
+ * host's or moderator's page with storage gets the browser engine.
+ */
+import { BroadcastChannelRoom } from '../room/index.js';
+import { parseRole, parseRoomType } from '../session/parse.js';
+import { isHostRole } from '../session/rules.js';
+import type { RrRecorder } from '../ui/rr-recorder/rr-recorder.js';
+import { BrowserRecordingEngine } from './browser-engine.js';
+import { RecorderController } from './controller.js';
+import type { RecordingEngine } from './engine.js';
+import type { RecordingLibrary } from '../library/types.js';
+import { createStorage } from './storage.js';
+import type { StorageConfig } from './storage-config.js';
+
+/**
+ * @returns null (with a console error saying what is missing) when the element cannot be a
+ *   recorder yet.
+ */
+export function controllerForElement(el: RrRecorder): RecorderController | null {
+  const missing = (['userId', 'roomId'] as const).filter((k) => !el[k]);
+  if (missing.length) {
+    console.error(
+      `[room-recorder] <rr-recorder> needs ${missing.map((k) => (k === 'userId' ? 'user-id' : 'room-id')).join(' and ')}.`,
+    );
+    return null;
+  }
+  const role = parseRole(el.userRole);
+  const roomType = parseRoomType(el.roomType);
+  const storage = el.storage as StorageConfig | null;
+  let engine: RecordingEngine | null = null;
+  let library: RecordingLibrary | null = null;
+  let keyPrefix: string | undefined;
+  if (storage) {
+    if (isHostRole(role) && !el.mobile) {
+      const browserEngine = new BrowserRecordingEngine({ storage, roomId: el.roomId });
+      engine = browserEngine;
+      library = browserEngine.library;
+      keyPrefix = browserEngine.keyPrefix;
+    } else {
+      const s = createStorage(storage);
+      library = s.library;
+      keyPrefix = s.keyPrefix;
+    }
+  }
+  return new RecorderController({
+    roomId: el.roomId,
+    roomType,
+    userId: el.userId,
+    role,
+    mobile: el.mobile,
+    meetingTitle: el.meetingTitle,
+    owners: {
+      ...(el.channelOwnerId ? { channelOwnerId: el.channelOwnerId } : {}),
+      ...(el.galleryOwnerId ? { galleryOwnerId: el.galleryOwnerId } : {}),
+      ...(el.mediaOwnerId ? { mediaOwnerId: el.mediaOwnerId } : {}),
+    },
+    channel:
+      el.channel ??
+      new BroadcastChannelRoom({ roomId: el.roomId, self: { userId: el.userId, role } }),
+    engine,
+    library,
+    sources: () => ({ stage: el.stage, webcams: el.webcams, audio: el.audioTracks }),
+    ...(el.timeZone ? { timeZone: el.timeZone } : {}),
+    ...(keyPrefix ? { keyPrefix } : {}),
+  });
+}
