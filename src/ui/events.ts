@@ -26,7 +26,7 @@ export interface ToastDetail {
   key: string;
 }
 export interface ToastDismissDetail extends ToastDetail {
-  reason: 'user' | 'timeout';
+  reason: 'user' | 'timeout' | 'superseded';
 }
 export interface RecordingActionDetail {
   entry: LibraryEntry;

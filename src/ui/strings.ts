@@ -46,10 +46,10 @@ export const RR_STRINGS = {
   'notice.recording-available': 'The recording is available.',
   'notice.recording-available.link': 'Open the recording',
   'notice.recording-cap-reached':
-    'The recording reached its 24-hour limit and has stopped. It has been kept.',
+    'The recording reached its 24-hour limit and has stopped. It has been saved.',
   'notice.recording-host-away-stopped':
-    'No host or moderator was in the room for 15 minutes, so the recording stopped. It has been kept.',
-  'notice.recording-room-ended': 'The room ended, so the recording stopped. It has been kept.',
+    'The recording stopped because no host or moderator was in the room for 15 minutes. It has been saved.',
+  'notice.recording-room-ended': 'The room has ended, so the recording stopped. It has been saved.',
   'notice.recording-failed': 'The recording failed: {reason}',
 
   // Why an action was refused (shown as a notice or beside a disabled item).
@@ -70,6 +70,7 @@ export const RR_STRINGS = {
   'preflight.no-storage': 'Not enough storage space on this device.',
   'preflight.upload-unreachable': 'The upload storage cannot be reached.',
   'preflight.locked-elsewhere': 'Another tab is already recording this room.',
+  'preflight.not-configured': 'No storage is configured for recordings.',
 
   // rr-recordings
   'recordings.title': 'Recordings',

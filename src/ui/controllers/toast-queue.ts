@@ -7,6 +7,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Notice } from '../../session/types.js';
 import type { RrStringKey } from '../strings.js';
 
+export type DismissReason = 'user' | 'timeout' | 'superseded';
+
 export interface ToastItem {
   toastId: number;
   key: RrStringKey;
@@ -21,7 +23,7 @@ export interface ToastItem {
 export interface ToastQueueOptions {
   max: () => number;
   onShow: (item: ToastItem) => void;
-  onDismiss: (item: ToastItem, reason: 'user' | 'timeout') => void;
+  onDismiss: (item: ToastItem, reason: DismissReason) => void;
 }
 
 export class ToastQueueController implements ReactiveController {
@@ -62,9 +64,10 @@ export class ToastQueueController implements ReactiveController {
     return toastId;
   }
 
-  dismiss(toastId: number, reason: 'user' | 'timeout' = 'user'): void {
+  dismiss(toastId: number, reason: DismissReason = 'user'): void {
     const item = this.shown.find((i) => i.toastId === toastId);
     if (!item) {
+      // A waiting toast was never shown, so it leaves without an event.
       this.waiting = this.waiting.filter((i) => i.toastId !== toastId);
       return;
     }

@@ -163,6 +163,12 @@ export class RrRecorder extends RrElement {
     else this.pendingNotices.push(notice);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Subscribe now, not at the first render, so no notice sent meanwhile is missed.
+    this.binding.bind(this.controller ?? this.buildOwnController());
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('controller') || changed.has('channel') || !this.binding.controller) {
       this.binding.bind(this.controller ?? this.buildOwnController());

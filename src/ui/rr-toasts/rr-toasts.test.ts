@@ -16,13 +16,21 @@ describe('rr-toasts', () => {
     const stack = el.shadowRoot!.querySelector('[part="stack"]')!;
     expect(stack.getAttribute('aria-live')).to.equal('polite');
     expect(stack.getAttribute('role')).to.equal('status');
+    const dismissals = record(el, 'rr-toast-dismiss');
     el.show({ id: 'recording-starting', audience: 'everyone' });
+    await settle(el);
+    expect(texts(el)).to.deep.equal(['Recording will start momentarily, please wait.']);
     el.show({ id: 'recording-started', audience: 'everyone' });
+    await settle(el);
+    expect(texts(el), 'started replaces starting').to.deep.equal([
+      'This session is being recorded.',
+    ]);
+    expect(dismissals.map((e) => e.detail.reason)).to.deep.equal(['superseded']);
+    el.showRefusal('busy');
     el.show({ id: 'recording-ended-uploading', audience: 'initiator' });
     await settle(el);
     expect(texts(el)).to.deep.equal([
-      'Recording will start momentarily, please wait.',
-      'This session is being recorded.',
+      'Please wait, the recorder is busy.',
       'Recording ended, starting upload',
     ]);
     expect(await axeViolations(el)).to.deep.equal([]);
@@ -33,8 +41,8 @@ describe('rr-toasts', () => {
     const shows = record(el, 'rr-toast-show');
     const dismissals = record(el, 'rr-toast-dismiss');
     el.show({ id: 'recording-starting', audience: 'everyone' });
-    const second = el.show({ id: 'recording-started', audience: 'everyone' });
-    el.show({ id: 'recording-completed', audience: 'others' });
+    const second = el.show({ id: 'recording-room-ended', audience: 'everyone' });
+    el.show({ id: 'recording-cap-reached', audience: 'everyone' });
     await settle(el);
     expect(texts(el)).to.have.length(2);
     expect(shows).to.have.length(2);
@@ -47,16 +55,16 @@ describe('rr-toasts', () => {
     await settle(el);
     expect(texts(el)).to.deep.equal([
       'Recording will start momentarily, please wait.',
-      'The recording has completed.',
+      'The recording reached its 24-hour limit and has stopped. It has been saved.',
     ]);
     expect(dismissals).to.have.length(1);
     expect(dismissals[0]!.detail).to.deep.include({
       toastId: second,
-      key: 'notice.recording-started',
+      key: 'notice.recording-room-ended',
       reason: 'user',
     });
     expect(dismissals[0]!.detail.notice).to.deep.equal({
-      id: 'recording-started',
+      id: 'recording-room-ended',
       audience: 'everyone',
     });
     expect(shows).to.have.length(3);
@@ -115,7 +123,7 @@ describe('rr-toasts', () => {
     el.showRefusal('locked-elsewhere');
     await settle(el);
     expect(texts(el)).to.deep.equal([
-      'The recording reached its 24-hour limit and has stopped. It has been kept.',
+      'The recording reached its 24-hour limit and has stopped. It has been saved.',
       'Another tab is already recording this room.',
     ]);
   });
@@ -123,14 +131,14 @@ describe('rr-toasts', () => {
   it('replacing a string changes the text (with {param} interpolation)', async () => {
     const el = await mount('rr-toasts', {
       strings: {
-        'notice.recording-started': 'Diese Sitzung wird aufgezeichnet.',
+        'notice.recording-completed': 'Die Aufnahme ist abgeschlossen.',
         'notice.recording-failed': 'Fehler: {reason}!',
       },
     });
-    el.show({ id: 'recording-started', audience: 'everyone' });
+    el.show({ id: 'recording-completed', audience: 'others' });
     el.show({ id: 'recording-failed', audience: 'initiator', params: { reason: 'disk' } });
     await settle(el);
-    expect(texts(el)).to.deep.equal(['Diese Sitzung wird aufgezeichnet.', 'Fehler: disk!']);
+    expect(texts(el)).to.deep.equal(['Die Aufnahme ist abgeschlossen.', 'Fehler: disk!']);
   });
 
   it('a --rr-* property changes the computed style', async () => {
@@ -148,9 +156,10 @@ describe('rr-toasts', () => {
   it('axe: no violations empty and in dark', async () => {
     const el = await mount('rr-toasts', { theme: 'dark' });
     expect(await axeViolations(el)).to.deep.equal([]);
-    el.show({ id: 'recording-started', audience: 'everyone' });
+    el.show({ id: 'recording-completed', audience: 'others' });
     el.show({ id: 'recording-failed', audience: 'initiator', params: { reason: 'x' } });
     await settle(el);
+    expect(texts(el)).to.have.length(2);
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 });

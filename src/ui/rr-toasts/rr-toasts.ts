@@ -13,6 +13,17 @@ import { toastsStyles } from './rr-toasts.styles.js';
 
 const RECORDING: ReadonlySet<NoticeId> = new Set(['recording-starting', 'recording-started']);
 const PROBLEM: ReadonlySet<NoticeId> = new Set(['recording-failed']);
+/** A newer step makes an older notice stale: it leaves when its successor arrives. */
+const SUPERSEDES: Partial<Record<NoticeId, NoticeId[]>> = {
+  'recording-started': ['recording-starting'],
+  'recording-ended-uploading': ['recording-starting', 'recording-started'],
+  'recording-completed': ['recording-starting', 'recording-started'],
+  'recording-available': ['recording-ended-uploading'],
+  'recording-cap-reached': ['recording-started'],
+  'recording-host-away-stopped': ['recording-started'],
+  'recording-room-ended': ['recording-started'],
+  'recording-failed': ['recording-starting', 'recording-started'],
+};
 
 /**
  * @summary The notices every participant sees (B3, B7, B8, B11...), queued and announced.
@@ -21,11 +32,12 @@ const PROBLEM: ReadonlySet<NoticeId> = new Set(['recording-failed']);
  *
  * Call `show(notice)` for each notice from the controller. Up to `max` show at once, the
  * rest wait; each leaves after `duration` ms (a notice with a link after `linkDuration`;
- * 0 keeps it until dismissed) and stays while hovered or focused. The stack is a polite
+ * 0 keeps it until dismissed) and stays while hovered or focused. A notice of a later step
+ * replaces the one it makes stale (started replaces starting, and so on). The stack is a polite
  * live region, so screen readers announce each text once.
  *
  * @event rr-toast-show - A toast became visible. Detail: `{ toastId, notice, key }`.
- * @event rr-toast-dismiss - A toast left. Detail: `{ toastId, notice, key, reason: 'user' | 'timeout' }`.
+ * @event rr-toast-dismiss - A toast left. Detail: `{ toastId, notice, key, reason: 'user' | 'timeout' | 'superseded' }`.
  *
  * @csspart stack - The live region holding the toasts.
  * @csspart toast - Each toast (also `toast-<notice id>`).
@@ -63,6 +75,11 @@ export class RrToasts extends RrElement {
 
   /** Queues a notice; returns its toast id. */
   show(notice: Notice): number {
+    const stale = SUPERSEDES[notice.id] ?? [];
+    for (const item of [...this.queue.visible, ...this.queue.pending]) {
+      if (item.notice && stale.includes(item.notice.id))
+        this.queue.dismiss(item.toastId, 'superseded');
+    }
     const url = safeUrl(notice.params?.url);
     return this.queue.add({
       key: `notice.${notice.id}`,

@@ -1,0 +1,121 @@
+import { expect } from '@esm-bundle/chai';
+import type { LibraryEntry } from '../../library/types.js';
+import { axeViolations } from '../testing/axe.js';
+import { sampleEntries } from '../testing/fake-controller.js';
+import { mount, record, settle, unmountAll, until } from '../testing/fixture.js';
+import './rr-recordings.js';
+import type { LinkPurpose, RrRecordings } from './rr-recordings.js';
+
+const q = <T extends Element = HTMLElement>(el: RrRecordings, sel: string) =>
+  el.shadowRoot!.querySelector<T & Element>(sel);
+const resolver = (calls: string[]) => async (entry: LibraryEntry, purpose: LinkPurpose) => {
+  calls.push(purpose);
+  return `${location.origin}/__nowhere/${encodeURIComponent(entry.fileName)}?p=${purpose}`;
+};
+
+describe('rr-recordings', () => {
+  afterEach(unmountAll);
+
+  it('B12: lists names, dates (in the time zone), durations and sizes', async () => {
+    const el = await mount('rr-recordings', {
+      entries: sampleEntries(),
+      resolveLink: resolver([]),
+      timeZone: 'UTC',
+      locale: 'en-GB',
+    });
+    const rows = [...el.shadowRoot!.querySelectorAll('tbody tr')];
+    expect(rows).to.have.length(2);
+    const cells = [...rows[0]!.querySelectorAll('td')].map((c) => c.textContent!.trim());
+    expect(cells[0]).to.equal('Rec - 2026-11-26 14:03:00 - Weekly class.mp4');
+    expect(cells[1]).to.equal('26 Nov 2026, 14:03');
+    expect(cells[2]).to.equal('1:02:05');
+    expect(cells[3]).to.equal('2.7 GB');
+    expect(q(el, 'time')!.getAttribute('datetime')).to.equal('2026-11-26T14:03:00.000Z');
+    expect(q(el, '[part="heading"]')!.textContent!.trim()).to.equal('Recordings');
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('B13: Play opens a <video> with the play link and fires rr-recording-play once', async () => {
+    const calls: string[] = [];
+    const entries = sampleEntries();
+    const el = await mount('rr-recordings', { entries, resolveLink: resolver(calls) });
+    const seen = record(el, 'rr-recording-play');
+    q<HTMLButtonElement>(el, '[part="play"]')!.click();
+    await until(() => seen.length === 1);
+    await settle(el);
+    const video = q<HTMLVideoElement>(el, 'video')!;
+    expect(video.getAttribute('src')).to.contain('p=play');
+    expect(video.controls).to.equal(true);
+    expect(seen[0]!.detail.entry).to.equal(entries[0]);
+    expect(seen[0]!.detail.url).to.contain('p=play');
+    expect(calls).to.deep.equal(['play']);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('B13: Download and Copy share link use their own links and fire once each', async () => {
+    const calls: string[] = [];
+    const el = await mount('rr-recordings', {
+      entries: sampleEntries(),
+      resolveLink: resolver(calls),
+    });
+    const downloads = record(el, 'rr-recording-download');
+    const shares = record(el, 'rr-recording-share');
+    // The download anchor is clicked inside the shadow root; keep the test page where it is.
+    el.shadowRoot!.addEventListener('click', (e) => {
+      if ((e.target as Element).localName === 'a') e.preventDefault();
+    });
+    q<HTMLButtonElement>(el, '[part="download"]')!.click();
+    await until(() => downloads.length === 1);
+    expect(downloads[0]!.detail.url).to.contain('p=download');
+    q<HTMLButtonElement>(el, '[part="share"]')!.click();
+    await until(() => shares.length === 1);
+    await settle(el);
+    expect(shares[0]!.detail.url).to.contain('p=share');
+    expect(calls).to.deep.equal(['download', 'share']);
+    // Headless Chromium may refuse the clipboard: then the link is shown to copy by hand.
+    const note = q(el, '[part="notice"]')!;
+    const input = note.querySelector('input');
+    if (input) expect(input.value).to.contain('p=share');
+    else expect(note.textContent!.trim()).to.equal('Share link copied.');
+    expect(downloads).to.have.length(1);
+    expect(shares).to.have.length(1);
+  });
+
+  it('the empty, loading and error states, each without axe violations', async () => {
+    const el = await mount('rr-recordings', { entries: [] });
+    expect(q(el, '[part="empty"]')!.textContent!.trim()).to.equal('No recordings yet.');
+    expect(await axeViolations(el)).to.deep.equal([]);
+    el.state = 'loading';
+    await settle(el);
+    expect(q(el, '[part="loading"]')!.textContent!.trim()).to.equal('Loading recordings…');
+    expect(await axeViolations(el)).to.deep.equal([]);
+    el.state = 'error';
+    el.theme = 'dark';
+    await settle(el);
+    expect(q(el, '[part="error"]')!.textContent).to.contain('The recordings could not be loaded.');
+    expect(await axeViolations(el)).to.deep.equal([]);
+    const retries = record(el, 'rr-recordings-retry');
+    q<HTMLButtonElement>(el, '[part="retry"]')!.click();
+    expect(retries.map((e) => e.detail)).to.deep.equal([{}]);
+  });
+
+  it('without a link resolver the actions are disabled', async () => {
+    const el = await mount('rr-recordings', { entries: sampleEntries() });
+    expect(q<HTMLButtonElement>(el, '[part="play"]')!.disabled).to.equal(true);
+  });
+
+  it('replacing a string changes the text', async () => {
+    const el = await mount('rr-recordings', {
+      entries: [],
+      strings: { 'recordings.empty': 'Noch keine Aufnahmen.', 'recordings.title': 'Aufnahmen' },
+    });
+    expect(q(el, '[part="empty"]')!.textContent!.trim()).to.equal('Noch keine Aufnahmen.');
+    expect(q(el, '[part="heading"]')!.textContent!.trim()).to.equal('Aufnahmen');
+  });
+
+  it('a --rr-* property changes the computed style', async () => {
+    const el = await mount('rr-recordings', { entries: [] });
+    el.style.setProperty('--rr-recordings-background', 'rgb(7, 8, 9)');
+    expect(getComputedStyle(el).backgroundColor).to.equal('rgb(7, 8, 9)');
+  });
+});
