@@ -171,7 +171,11 @@ export class BrowserRecordingEngine implements RecordingEngine {
       header,
       result.bytesWritten,
       result.durationUs,
-    );
+    ).then((stored) => ({
+      ...stored,
+      framesEncoded: result.stats.framesEncoded,
+      framesDropped: result.stats.framesDropped,
+    }));
     this.#lastStored = active.stored.finally(() => {
       active.lock.release();
       if (this.#active === active) this.#active = null;

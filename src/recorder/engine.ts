@@ -65,6 +65,9 @@ export interface StoredRecording {
   durationSec: number;
   /** A time-limited link to play or download it. */
   url: string;
+  /** Frames the encoder produced and frames dropped, when this page recorded it. */
+  framesEncoded?: number;
+  framesDropped?: number;
 }
 
 /** Health for the host (X5): the pipeline's figures plus storage and upload. */

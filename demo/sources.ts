@@ -1,0 +1,96 @@
+/**
+ * The demo room's synthetic media: an animated slide deck for the stage, webcams (the fake
+ * camera when the browser has one, animated canvases otherwise) and audio (the fake
+ * microphone, or quiet tones).
+ */
+
+const SLIDES = [
+  { title: 'Welcome to the weekly class', body: 'Recorded in the host’s browser' },
+  { title: 'Composition', body: 'Stage and webcams, never the names over them' },
+  { title: 'Encoding', body: 'WebCodecs H.264 High, 1920×1080, 30 fps' },
+  { title: 'Storage', body: 'Journaled in IndexedDB, uploaded to S3 while recording' },
+];
+
+/** A 1920x1080 canvas showing a slide deck that animates (so every frame differs a little). */
+export function createSlideDeck(): { canvas: HTMLCanvasElement; stop: () => void } {
+  const canvas = document.createElement('canvas');
+  canvas.width = 1920;
+  canvas.height = 1080;
+  const ctx = canvas.getContext('2d')!;
+  const started = performance.now();
+  const draw = () => {
+    const t = (performance.now() - started) / 1000;
+    const slide = SLIDES[Math.floor(t / 8) % SLIDES.length]!;
+    ctx.fillStyle = '#0f2440';
+    ctx.fillRect(0, 0, 1920, 1080);
+    ctx.fillStyle = '#1d4f91';
+    ctx.fillRect(0, 0, 1920, 160);
+    ctx.fillStyle = '#ffffff';
+    ctx.font = 'bold 72px sans-serif';
+    ctx.fillText(slide.title, 80, 110);
+    ctx.font = '48px sans-serif';
+    ctx.fillText(slide.body, 80, 320);
+    // A moving marker and a clock, so the recording visibly advances.
+    const x = 80 + ((t * 240) % 1760);
+    ctx.fillStyle = '#f5a623';
+    ctx.beginPath();
+    ctx.arc(x, 700, 40, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.fillStyle = '#9fb8d8';
+    ctx.font = '40px monospace';
+    ctx.fillText(`t = ${t.toFixed(1)} s`, 80, 1000);
+  };
+  draw();
+  // A timer, not requestAnimationFrame, so the slide keeps moving in a background tab.
+  const timer = setInterval(draw, 1000 / 30);
+  return { canvas, stop: () => clearInterval(timer) };
+}
+
+/** An animated stand-in for a participant's camera. */
+export function createCanvasWebcam(hue: number): { canvas: HTMLCanvasElement; stop: () => void } {
+  const canvas = document.createElement('canvas');
+  canvas.width = 640;
+  canvas.height = 360;
+  const ctx = canvas.getContext('2d')!;
+  const started = performance.now();
+  const draw = () => {
+    const t = (performance.now() - started) / 1000;
+    ctx.fillStyle = `hsl(${hue}, 35%, 28%)`;
+    ctx.fillRect(0, 0, 640, 360);
+    const bob = Math.sin(t * 2 + hue) * 10;
+    ctx.fillStyle = `hsl(${hue}, 45%, 70%)`;
+    ctx.beginPath();
+    ctx.arc(320, 150 + bob, 70, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.beginPath();
+    ctx.ellipse(320, 340 + bob, 150, 110, 0, Math.PI, 0);
+    ctx.fill();
+  };
+  draw();
+  const timer = setInterval(draw, 1000 / 15);
+  return { canvas, stop: () => clearInterval(timer) };
+}
+
+/** The browser's camera (the fake one in tests), or null when there is none or it is refused. */
+export async function openCamera(): Promise<MediaStream | null> {
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      video: { width: 1280, height: 720, frameRate: 30 },
+      audio: true,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** A quiet tone as a participant's microphone, for rooms without a real one. */
+export function createToneTrack(audio: AudioContext, frequency: number): MediaStreamTrack {
+  const osc = audio.createOscillator();
+  osc.frequency.value = frequency;
+  const gain = audio.createGain();
+  gain.gain.value = 0.05;
+  const dest = audio.createMediaStreamDestination();
+  osc.connect(gain).connect(dest);
+  osc.start();
+  return dest.stream.getAudioTracks()[0]!;
+}

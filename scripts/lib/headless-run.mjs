@@ -1,0 +1,156 @@
+// `npm run demo -- --headless`: the host's whole flow in Debian's Chromium, driven through the
+// controls as a user would (three dots, Record, Start Recording, the square, the red confirm),
+// then the stored object downloaded and judged by ffprobe. Prints one JSON line.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { chromiumPath, root } from './ensure.mjs';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+function fail(message) {
+  throw new Error(message);
+}
+
+/** ffprobe's view of the file, in the JSON shape the headless run prints. */
+export function probe(file) {
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+    { encoding: 'utf8' },
+  );
+  const info = JSON.parse(out);
+  const video = info.streams.find((s) => s.codec_type === 'video');
+  const audio = info.streams.find((s) => s.codec_type === 'audio');
+  if (!video) fail(`${file} has no video stream`);
+  const [n, d] = String(video.avg_frame_rate || video.r_frame_rate)
+    .split('/')
+    .map(Number);
+  return {
+    durationSec: Number(Number(info.format.duration).toFixed(3)),
+    video: {
+      codec: video.codec_name,
+      profile: video.profile,
+      width: video.width,
+      height: video.height,
+      fps: Number((n / (d || 1)).toFixed(2)),
+    },
+    audio: { codec: audio?.codec_name ?? null },
+  };
+}
+
+/**
+ * @param {{ seconds?: string, title?: string, out?: string, profile?: string, recover?: boolean,
+ *   demoUrl: string, room?: string }} opts
+ */
+export async function runHeadless(opts) {
+  const { chromium } = await import('playwright-core');
+  const seconds = Number(opts.seconds ?? 10);
+  if (!opts.recover && !(seconds > 0))
+    fail(`--seconds must be a positive number, got "${opts.seconds}"`);
+  const title = opts.title ?? 'Weekly class';
+  const room = opts.room ?? 'demo-room';
+  const launch = { executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS };
+  const context = opts.profile
+    ? await chromium.launchPersistentContext(resolve(opts.profile), launch)
+    : await (await chromium.launch(launch)).newContext();
+  const closeAll = () => context.close().catch(() => {});
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const url = new URL(opts.demoUrl);
+    url.search = new URLSearchParams({ role: 'host', user: 'host-1', title, room }).toString();
+    await page.goto(url.href);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, {
+      timeout: 60_000,
+    });
+
+    let stopClickedAt = 0;
+    if (opts.recover) {
+      // Recovery runs on load without a question (X1); wait for its announcement.
+      await page.waitForFunction(() => window.__rr.controller.view.lastRecording !== null, null, {
+        timeout: 180_000,
+      });
+    } else {
+      await page
+        .waitForFunction(() => window.__rr.controller.view.canStart.ok, null, { timeout: 60_000 })
+        .catch(async () => {
+          const view = await page.evaluate(() => window.__rr.controller.view);
+          fail(
+            `Record is not available: ${JSON.stringify(view.canStart)} pre-flight ${JSON.stringify(view.preflight)}`,
+          );
+        });
+      await page.getByRole('button', { name: 'More options' }).click();
+      await page.getByRole('menuitem', { name: 'Record' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Start Recording' }).click();
+      await page.waitForFunction(() => window.__rr.controller.view.phase === 'recording', null, {
+        timeout: 60_000,
+      });
+      if (opts.onRecording) await opts.onRecording();
+      // Open the stop confirm a little early, then confirm when N seconds have been recorded
+      // (by the page's own start time), so the file lasts what was asked.
+      const startedAt = await page.evaluate(() => window.__rr.controller.view.startedAt);
+      const pageNow = () => page.evaluate(() => Date.now());
+      await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - 1500 - (await pageNow())));
+      await page.getByRole('button', { name: 'Stop recording' }).click();
+      const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
+      await confirm.waitFor();
+      await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - (await pageNow()) - 30));
+      await confirm.click();
+      stopClickedAt = Date.now();
+      await page.waitForFunction(
+        () => ['available', 'failed'].includes(window.__rr.controller.view.phase),
+        null,
+        { timeout: 180_000 },
+      );
+    }
+    const availableAt = Date.now();
+    const state = await page.evaluate(() => ({
+      view: window.__rr.controller.view,
+      notices: window.__rr.notices,
+    }));
+    if (state.view.phase === 'failed')
+      fail(`the recording failed; notices: ${JSON.stringify(state.notices)}`);
+    const stored = state.view.lastRecording;
+    if (!stored) fail('no recording was stored');
+
+    const res = await fetch(stored.url);
+    if (!res.ok) fail(`downloading ${stored.objectKey} failed: HTTP ${res.status}`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const out = resolve(opts.out ?? join(root, 'recordings', stored.fileName));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, bytes);
+    const probed = probe(out);
+    if (errors.length) console.error(`page errors: ${errors.join('; ')}`);
+    if (process.env.RR_DEBUG) console.error(JSON.stringify(stored));
+    return {
+      key: stored.objectKey,
+      bytes: bytes.length,
+      durationSec: probed.durationSec,
+      video: probed.video,
+      audio: probed.audio,
+      framesEncoded: stored.framesEncoded ?? null,
+      framesDropped: stored.framesDropped ?? null,
+      stopToAvailableMs: opts.recover ? null : availableAt - stopClickedAt,
+      notices: state.notices,
+      file: out,
+    };
+  } finally {
+    await closeAll();
+  }
+}
