@@ -13,6 +13,23 @@ export type {
   RecorderControllerFactory,
   RecorderStorage,
 } from './rr-recorder/rr-recorder.js';
+import { RrConfirm } from './rr-confirm/rr-confirm.js';
+import { RrIndicator } from './rr-indicator/rr-indicator.js';
+import { RrMenu } from './rr-menu/rr-menu.js';
+import { RrRecorder } from './rr-recorder/rr-recorder.js';
+import { RrRecordings } from './rr-recordings/rr-recordings.js';
+import { RrToasts } from './rr-toasts/rr-toasts.js';
+
+/** Every element by tag. Referencing it keeps all definitions in a tree-shaken bundle. */
+export const RR_ELEMENTS = {
+  'rr-menu': RrMenu,
+  'rr-confirm': RrConfirm,
+  'rr-toasts': RrToasts,
+  'rr-indicator': RrIndicator,
+  'rr-recordings': RrRecordings,
+  'rr-recorder': RrRecorder,
+} as const;
+
 export { RR_STRINGS, interpolate, resolveStrings } from './strings.js';
 export type { HealthWarning, RrStringKey, RrStrings, RrStringsOverride } from './strings.js';
 export type * from './events.js';

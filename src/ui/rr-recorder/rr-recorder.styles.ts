@@ -9,7 +9,7 @@ export const recorderStyles = css`
   }
   .library {
     box-sizing: border-box;
-    width: min(var(--rr-recordings-dialog-width, 760px), calc(100vw - 32px));
+    width: min(var(--rr-recordings-dialog-width, 820px), calc(100vw - 32px));
     max-height: calc(100vh - 64px);
     padding: calc(var(--_space) * 3);
     border: 1px solid var(--_border);

@@ -10,14 +10,13 @@ import { FocusTrapController } from '../controllers/focus-return.js';
 import { RecorderBinding } from '../controllers/recorder-binding.js';
 import type { ConfirmDetail, ConfirmKind } from '../events.js';
 import { RrElement } from '../rr-element.js';
-import type { RrToasts } from '../rr-toasts/rr-toasts.js';
 import type { LinkPurpose, RecordingsState } from '../rr-recordings/rr-recordings.js';
 import { buttons, tokens } from '../theme.js';
-import '../rr-confirm/rr-confirm.js';
-import '../rr-indicator/rr-indicator.js';
-import '../rr-menu/rr-menu.js';
-import '../rr-recordings/rr-recordings.js';
-import '../rr-toasts/rr-toasts.js';
+import { RrConfirm } from '../rr-confirm/rr-confirm.js';
+import { RrIndicator } from '../rr-indicator/rr-indicator.js';
+import { RrMenu } from '../rr-menu/rr-menu.js';
+import { RrRecordings } from '../rr-recordings/rr-recordings.js';
+import { RrToasts as RrToastsElement } from '../rr-toasts/rr-toasts.js';
 import { recorderStyles } from './rr-recorder.styles.js';
 
 const ROLES: ReadonlySet<string> = new Set<Role>(['host', 'moderator', 'participant']);
@@ -65,12 +64,24 @@ export type RecorderControllerFactory = (element: RrRecorder) => RecorderControl
  * @csspart recordings - The `<rr-recordings>`.
  * @csspart recordings-close - The dialog's Close button.
  *
- * @cssproperty [--rr-recordings-dialog-width=760px] - Width of the Recordings dialog.
+ * @cssproperty [--rr-recordings-dialog-width=820px] - Width of the Recordings dialog.
  * @cssproperty [--rr-color-surface=#ffffff] - Surfaces; see docs/components.md for all tokens.
  */
 @customElement('rr-recorder')
 export class RrRecorder extends RrElement {
   static override styles = [tokens, buttons, recorderStyles];
+
+  /**
+   * The elements it renders, referenced (not just imported) so that a bundler which treats
+   * these modules as side-effect free still keeps their definitions.
+   */
+  static readonly dependencies = {
+    'rr-menu': RrMenu,
+    'rr-confirm': RrConfirm,
+    'rr-indicator': RrIndicator,
+    'rr-toasts': RrToastsElement,
+    'rr-recordings': RrRecordings,
+  };
 
   /** Set by the package entry to build a controller from the element's configuration. */
   static controllerFactory: RecorderControllerFactory | null = null;
@@ -112,7 +123,7 @@ export class RrRecorder extends RrElement {
   @state() private libraryState: RecordingsState = 'loading';
   @state() private libraryEntries: LibraryEntry[] = [];
 
-  @query('rr-toasts') private toasts!: RrToasts | null;
+  @query('rr-toasts') private toasts!: RrToastsElement | null;
   @query('.library') private libraryDialog!: HTMLDialogElement | null;
 
   private readonly binding = new RecorderBinding(this);

@@ -55,13 +55,18 @@ export const recordingsStyles = css`
     white-space: nowrap;
   }
   td.name {
-    word-break: break-word;
+    width: 36%;
+    overflow-wrap: anywhere;
     font-weight: 500;
   }
   .actions {
     display: flex;
     flex-wrap: wrap;
     gap: 6px;
+    min-width: 170px;
+  }
+  .actions .btn {
+    white-space: nowrap;
   }
   .actions .btn {
     min-height: 30px;

@@ -57,8 +57,9 @@ export const toastsStyles = css`
     padding-top: 4px;
   }
   a {
-    display: inline-block;
-    margin-left: 4px;
+    display: block;
+    width: fit-content;
+    margin-top: 2px;
     color: var(--_accent);
     font-weight: 600;
   }
