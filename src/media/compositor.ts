@@ -11,14 +11,27 @@
 import { computeLayout, STAGE_ID, type Layout, type Rect } from './layout.js';
 import type { SourceDesc } from './protocol.js';
 
+/**
+ * A source's picture: a VideoFrame (cameras, videos, shares) or an ImageBitmap (canvases:
+ * drawing a VideoFrame made from a canvas costs ~28 ms in software, a bitmap next to nothing).
+ */
+export type Picture = VideoFrame | ImageBitmap;
+
+/** A picture's size in display pixels. */
+export function pictureSize(p: Picture): { width: number; height: number } {
+  return p instanceof ImageBitmap
+    ? { width: p.width, height: p.height }
+    : { width: p.displayWidth, height: p.displayHeight };
+}
+
 interface SourceState {
   desc: SourceDesc;
   width: number;
   height: number;
-  /** The frame drawn last, kept to redraw after a layout change. */
-  shown: VideoFrame | null;
+  /** The picture drawn last, kept to redraw after a layout change (push sources only). */
+  shown: Picture | null;
   /** A frame not drawn yet; a newer one replaces (and closes) it. */
-  pending: VideoFrame | null;
+  pending: Picture | null;
 }
 
 /** What one compose did. */
@@ -86,8 +99,8 @@ export class Compositor {
     this.layoutDirty = true;
   }
 
-  /** A new frame of a source; the compositor owns (and will close) it. */
-  offer(id: string, frame: VideoFrame): void {
+  /** A new picture of a source; the compositor owns (and will close) it. */
+  offer(id: string, frame: Picture): void {
     const s = this.sources.get(id);
     if (!s) {
       frame.close();
@@ -95,8 +108,7 @@ export class Compositor {
     }
     s.pending?.close();
     s.pending = frame;
-    const w = frame.displayWidth;
-    const h = frame.displayHeight;
+    const { width: w, height: h } = pictureSize(frame);
     // Only the aspect ratio matters to the layout; cameras resized to their tile keep it.
     if (
       w > 0 &&
@@ -143,6 +155,13 @@ export class Compositor {
         s.pending = null;
         this.draw(s.shown, tile.draw, tile.slot);
         draws++;
+        if (s.desc.kind === 'stream') {
+          // Camera frames come from the capture's small buffer pool, shared by every clone of
+          // the device: holding them stalls all of its tracks. Such sources send a new frame
+          // every 33-50 ms anyway, so after a relayout their tile waits for the next one.
+          s.shown.close();
+          s.shown = null;
+        }
       } else if (relayout && s.shown) {
         this.draw(s.shown, tile.draw, tile.slot);
         draws++;
@@ -156,10 +175,9 @@ export class Compositor {
     for (const id of [...this.sources.keys()]) this.remove(id);
   }
 
-  private draw(frame: VideoFrame, rect: Rect, slot: Rect): void {
+  private draw(frame: Picture, rect: Rect, slot: Rect): void {
     // A source whose aspect changed since the layout still lands letterboxed in its slot.
-    const fw = frame.displayWidth;
-    const fh = frame.displayHeight;
+    const { width: fw, height: fh } = pictureSize(frame);
     let r = rect;
     if (fw > 0 && fh > 0 && Math.abs(fw / fh - rect.width / rect.height) > 0.02) {
       const scale = Math.min(slot.width / fw, slot.height / fh);

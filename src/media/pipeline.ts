@@ -87,6 +87,8 @@ export class MediaPipeline {
   private state: State = 'idle';
   private worker: Worker | null = null;
   private mixer: AudioMixer | null = null;
+  /** Kept referenced while recording: a collected processor ends its stream. */
+  private audioProcessor: object | null = null;
   private readonly handles = new Map<string, FrameSource>();
   private readonly ids = new WeakMap<object, string>();
   private nextId = 0;
@@ -173,7 +175,9 @@ export class MediaPipeline {
       this.mixer = new AudioMixer(48_000);
       this.mixer.setTracks(s.audio);
       await Promise.race([this.mixer.resume(), new Promise((r) => setTimeout(r, 1000))]);
-      audioStream = audioData(this.mixer.track);
+      const mixed = audioData(this.mixer.track);
+      this.audioProcessor = mixed.processor;
+      audioStream = mixed.readable;
     }
     const clock = this.options.clock ?? { mode: 'realtime' };
     const clockSettings: ClockSettings =
@@ -415,12 +419,12 @@ export class MediaPipeline {
       }
     }
     this.checkEnded();
-    const frames: Array<{ id: string; frame: VideoFrame }> = [];
-    for (const h of this.handles.values()) {
-      if (h.kind !== 'push') continue;
-      const frame = h.capture();
-      if (frame) frames.push({ id: h.id, frame });
-    }
+    const push = [...this.handles.values()].filter((h) => h.kind === 'push');
+    const pictures = await Promise.all(push.map((h) => h.capture()));
+    const frames: Array<{ id: string; frame: VideoFrame | ImageBitmap }> = [];
+    pictures.forEach((frame, i) => {
+      if (frame) frames.push({ id: push[i]!.id, frame });
+    });
     this.send(
       { type: 'frames', seq, frames },
       frames.map((f) => f.frame),
@@ -434,6 +438,7 @@ export class MediaPipeline {
     this.worker = null;
     const mixer = this.mixer;
     this.mixer = null;
+    this.audioProcessor = null;
     await mixer?.close().catch(() => undefined);
   }
 }

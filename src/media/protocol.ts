@@ -71,7 +71,7 @@ export type ToWorker =
       streams: Array<{ id: string; readable: ReadableStream<VideoFrame> }>;
     }
   /** Frames of `push` sources, answering the tick `seq`. */
-  | { type: 'frames'; seq: number; frames: Array<{ id: string; frame: VideoFrame }> }
+  | { type: 'frames'; seq: number; frames: Array<{ id: string; frame: VideoFrame | ImageBitmap }> }
   | { type: 'audio'; readable: ReadableStream<AudioData> }
   | { type: 'sink-ack'; id: number; error?: string }
   | { type: 'stop' };

@@ -7,6 +7,16 @@ type TrackProcessorCtor = new (init: { track: MediaStreamTrack; maxBufferSize?: 
   readable: ReadableStream<VideoFrame | AudioData>;
 };
 
+/**
+ * A track processor's readable, and the processor itself: the page must keep `processor`
+ * referenced while the worker reads, or a garbage collection ends the stream after a frame
+ * or two (seen here with transferred readables).
+ */
+export interface TrackStream<T> {
+  readable: ReadableStream<T>;
+  processor: object;
+}
+
 function ctor(): TrackProcessorCtor | undefined {
   return (globalThis as unknown as { MediaStreamTrackProcessor?: TrackProcessorCtor })
     .MediaStreamTrackProcessor;
@@ -17,19 +27,19 @@ export function hasTrackProcessor(): boolean {
   return typeof ctor() === 'function';
 }
 
-/** A video track's frames; the consumer must close every frame. */
-export function videoFrames(
-  track: MediaStreamTrack,
-  maxBufferSize = 2,
-): ReadableStream<VideoFrame> {
+function open<T>(track: MediaStreamTrack, maxBufferSize: number): TrackStream<T> {
   const C = ctor();
   if (!C) throw new Error('MediaStreamTrackProcessor is not available in this browser');
-  return new C({ track, maxBufferSize }).readable as ReadableStream<VideoFrame>;
+  const processor = new C({ track, maxBufferSize });
+  return { processor, readable: processor.readable as ReadableStream<T> };
+}
+
+/** A video track's frames; the consumer must close every frame. */
+export function videoFrames(track: MediaStreamTrack, maxBufferSize = 2): TrackStream<VideoFrame> {
+  return open<VideoFrame>(track, maxBufferSize);
 }
 
 /** An audio track's data; the consumer must close every AudioData. */
-export function audioData(track: MediaStreamTrack, maxBufferSize = 50): ReadableStream<AudioData> {
-  const C = ctor();
-  if (!C) throw new Error('MediaStreamTrackProcessor is not available in this browser');
-  return new C({ track, maxBufferSize }).readable as ReadableStream<AudioData>;
+export function audioData(track: MediaStreamTrack, maxBufferSize = 50): TrackStream<AudioData> {
+  return open<AudioData>(track, maxBufferSize);
 }
