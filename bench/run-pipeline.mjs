@@ -93,8 +93,8 @@ try {
     if (args.verbose) page.on('console', (m) => console.log(`[${name}]`, m.text()));
     page.on('pageerror', (e) => console.error(`[${name}] page error:`, e.message));
     await page.goto(origin);
-    await page.waitForFunction(() => 'runBench' in window);
-    const r = await page.evaluate((config) => window.runBench(config), {
+    await page.waitForFunction(() => 'runBench' in globalThis);
+    const r = await page.evaluate((config) => globalThis.runBench(config), {
       layout,
       sources,
       durationSec,
