@@ -346,6 +346,38 @@ describe('rr-recorder', () => {
     }
   });
 
+  it('builds its own controller after properties set right after adding it, and rebuilds it when idle', async () => {
+    const built: Array<{ storage: unknown; c: FakeController; disposed: boolean }> = [];
+    RrRecorder.controllerFactory = (element) => {
+      const c = new FakeController({ role: 'host' });
+      const entry = { storage: element.storage, c, disposed: false };
+      (c as unknown as { dispose(): void }).dispose = () => (entry.disposed = true);
+      built.push(entry);
+      return c;
+    };
+    try {
+      const el = document.createElement('rr-recorder');
+      document.body.appendChild(el);
+      el.storage = { kind: 'first' };
+      await settleAll(el);
+      expect(built.map((b) => b.storage)).to.deep.equal([{ kind: 'first' }]);
+      el.storage = { kind: 'second' };
+      await settleAll(el);
+      expect(built.map((b) => b.storage)).to.deep.equal([{ kind: 'first' }, { kind: 'second' }]);
+      expect(built[0]!.disposed).to.equal(true);
+      expect(built[0]!.c.subscriberCount).to.equal(0);
+      expect(el.activeController).to.equal(built[1]!.c);
+      // While recording, a change does not replace the recorder.
+      built[1]!.c.set({ phase: 'recording', startedAt: Date.now() });
+      el.storage = { kind: 'third' };
+      await settleAll(el);
+      expect(built).to.have.length(2);
+      el.remove();
+    } finally {
+      RrRecorder.controllerFactory = null;
+    }
+  });
+
   it('notices that arrive before the first render are not lost', async () => {
     const c = new FakeController({ role: 'host' });
     const el = document.createElement('rr-recorder');

@@ -23,6 +23,23 @@ const ROLES: ReadonlySet<string> = new Set<Role>(['host', 'moderator', 'particip
 /** Phases in which the room is being recorded: the indicator shows (B5). */
 const RECORDING: ReadonlySet<RecordingPhase> = new Set(['recording', 'confirming-stop']);
 
+/** Phases in which the own controller may be replaced without losing anything. */
+const IDLE: ReadonlySet<RecordingPhase> = new Set(['idle', 'available', 'failed']);
+/** Configuration whose change rebuilds the element's own controller (when idle). */
+const REBUILD_ON = [
+  'storage',
+  'channel',
+  'userRole',
+  'userId',
+  'roomId',
+  'roomType',
+  'mobile',
+  'meetingTitle',
+] as const;
+interface Disposable {
+  dispose(): void;
+}
+
 /** The room's channel, as the recorder options name it. */
 export type RecorderChannel = RecorderOptions['channel'];
 /**
@@ -176,14 +193,25 @@ export class RrRecorder extends RrElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Subscribe now, not at the first render, so no notice sent meanwhile is missed.
-    this.binding.bind(this.controller ?? this.buildOwnController());
+    // A given controller is subscribed now, not at the first render, so no notice is missed.
+    if (this.controller) this.binding.bind(this.controller);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('controller') || changed.has('channel') || !this.binding.controller) {
-      this.binding.bind(this.controller ?? this.buildOwnController());
+    if (this.controller) {
+      this.binding.bind(this.controller);
+      return;
     }
+    // The own controller is built at the first update, so properties set right after the
+    // element was added (storage, channel) are part of it; a configuration change while
+    // nothing is being recorded rebuilds it.
+    const own = this.ownController;
+    if (own && REBUILD_ON.some((k) => changed.has(k)) && IDLE.has(own.view.phase)) {
+      this.binding.bind(null);
+      (own as Partial<Disposable>).dispose?.();
+      this.ownController = null;
+    }
+    this.binding.bind(this.buildOwnController());
   }
 
   protected override firstUpdated(): void {
