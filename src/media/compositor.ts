@@ -8,7 +8,7 @@
  * rest of the composite stays as it was. A layout change clears the frame and redraws every
  * source from its last frame.
  */
-import { computeLayout, STAGE_ID, type Layout, type Rect } from './layout.js';
+import { computeLayout, STAGE_ID, type Layout, type Rect, type Tile } from './layout.js';
 import type { SourceDesc } from './protocol.js';
 
 /**
@@ -24,8 +24,13 @@ export function pictureSize(p: Picture): { width: number; height: number } {
     : { width: p.displayWidth, height: p.displayHeight };
 }
 
+/** More than the 26 tiles a layout can hold: no budget. */
+const MAX_DRAWS = 32;
+
 interface SourceState {
   desc: SourceDesc;
+  /** The compose tick it was last drawn in (0: never). */
+  lastDrawn: number;
   width: number;
   height: number;
   /** The picture drawn last, kept to redraw after a layout change (push sources only). */
@@ -40,6 +45,8 @@ export interface ComposeReport {
   draws: number;
   /** Whether the layout changed (and the frame was cleared). */
   relayout: boolean;
+  /** Sources with a new picture left for a later frame (draw budget). */
+  waiting: number;
 }
 
 export class Compositor {
@@ -48,6 +55,9 @@ export class Compositor {
   private readonly sources = new Map<string, SourceState>();
   private layout: Layout = { stage: null, webcams: [] };
   private layoutDirty = true;
+  private ticks = 0;
+  private maxDraws = MAX_DRAWS;
+  private lastDraws = 0;
 
   constructor(
     readonly width: number,
@@ -83,9 +93,19 @@ export class Compositor {
           height: desc.height,
           shown: null,
           pending: null,
+          lastDrawn: 0,
         });
         this.layoutDirty = true;
       }
+    }
+    // The page's order is the layout's order (webcams in the strip, stage first).
+    const order = descs.map((d) => d.id);
+    const before = [...this.sources.keys()];
+    if (order.some((id, n) => before[n] !== id)) {
+      const entries = order.map((id) => [id, this.sources.get(id)!] as const);
+      this.sources.clear();
+      for (const [id, st] of entries) this.sources.set(id, st);
+      this.layoutDirty = true;
     }
   }
 
@@ -139,35 +159,63 @@ export class Compositor {
   /** Brings the canvas up to date: new frames drawn, the rest kept. */
   compose(): ComposeReport {
     const relayout = this.layoutDirty;
+    this.ticks++;
     if (relayout) {
       this.relayout();
       this.ctx.fillStyle = '#000';
       this.ctx.fillRect(0, 0, this.width, this.height);
     }
-    let draws = 0;
-    const tiles = [...(this.layout.stage ? [this.layout.stage] : []), ...this.layout.webcams];
-    for (const tile of tiles) {
+    const due: Array<{ s: SourceState; tile: Tile }> = [];
+    for (const tile of [
+      ...(this.layout.stage ? [this.layout.stage] : []),
+      ...this.layout.webcams,
+    ]) {
       const s = this.sources.get(tile.id === STAGE_ID ? (this.stageId() ?? '') : tile.id);
-      if (!s) continue;
+      if (s && (s.pending || (relayout && s.shown))) due.push({ s, tile });
+    }
+    // Longest-waiting first, so that under a draw budget every tile keeps moving.
+    due.sort((a, b) => a.s.lastDrawn - b.s.lastDrawn);
+    const budget = relayout ? Infinity : this.maxDraws;
+    let draws = 0;
+    for (const { s, tile } of due) {
+      if (draws >= budget) break;
       if (s.pending) {
         s.shown?.close();
         s.shown = s.pending;
         s.pending = null;
-        this.draw(s.shown, tile.draw, tile.slot);
-        draws++;
-        if (s.desc.kind === 'stream') {
-          // Camera frames come from the capture's small buffer pool, shared by every clone of
-          // the device: holding them stalls all of its tracks. Such sources send a new frame
-          // every 33-50 ms anyway, so after a relayout their tile waits for the next one.
-          s.shown.close();
-          s.shown = null;
-        }
-      } else if (relayout && s.shown) {
-        this.draw(s.shown, tile.draw, tile.slot);
-        draws++;
+      }
+      this.draw(s.shown!, tile.draw, tile.slot);
+      s.lastDrawn = this.ticks;
+      draws++;
+      if (s.desc.kind === 'stream') {
+        // Camera frames come from the capture's small buffer pool, shared by every clone of
+        // the device: holding them stalls all of its tracks. Such sources send a new frame
+        // every 33-50 ms anyway, so after a relayout their tile waits for the next one.
+        s.shown!.close();
+        s.shown = null;
       }
     }
-    return { draws, relayout };
+    this.lastDraws = draws;
+    return { draws, relayout, waiting: due.length - draws };
+  }
+
+  /**
+   * Adapts the draw budget to the machine: after a compose that took longer than `targetMs`
+   * one source fewer is drawn per frame (the others keep their picture a frame longer), and
+   * after a quick one, one more. So on a busy machine tiles update less often, rather than
+   * the recording dropping frames.
+   */
+  adapt(composeMs: number, targetMs: number): void {
+    if (composeMs > targetMs) {
+      this.maxDraws = Math.max(1, Math.min(this.maxDraws, this.lastDraws) - 1);
+    } else if (composeMs < targetMs * 0.6) {
+      this.maxDraws = Math.min(MAX_DRAWS, this.maxDraws + 1);
+    }
+  }
+
+  /** Sources drawn per frame at most, now. */
+  get drawBudget(): number {
+    return this.maxDraws;
   }
 
   /** Closes every frame held. */

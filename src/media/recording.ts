@@ -43,6 +43,11 @@ export const MAX_ENCODER_QUEUE = 3;
 const MAX_PENDING_WRITES = 90;
 /** Audio chunks waiting in the audio encoder before new ones are dropped. */
 const MAX_AUDIO_QUEUE = 50;
+/**
+ * Share of a frame's period the compose may take before the compositor draws fewer sources
+ * per frame: the rest is for the encoder and the page on a 2-core machine.
+ */
+const COMPOSE_SHARE = 0.5;
 /** Audio that falls this far behind the clock is moved forward to it (a gap, not a drift). */
 const AUDIO_RESYNC_US = 150_000;
 
@@ -497,7 +502,11 @@ export class Recording {
       timestamp,
       duration: Math.round(this.frameUs),
     });
-    this.composeMs.push(performance.now() - started);
+    const composeMs = performance.now() - started;
+    this.composeMs.push(composeMs);
+    if (this.msg.clock.mode === 'realtime') {
+      this.compositor.adapt(composeMs, (this.frameUs / 1000) * COMPOSE_SHARE);
+    }
     this.draws += report.draws;
     const keyFrame = timestamp >= this.nextKeyUs;
     if (keyFrame)
