@@ -71,6 +71,9 @@ describe('rr-recorder', () => {
     });
     expect(el.mobile).to.equal(true);
     expect(el.timeZone).to.equal('Europe/Paris');
+    el.setAttribute('notice-duration', '1500');
+    await settleAll(el);
+    expect(toasts(el).duration).to.equal(1500);
     const canvas = document.createElement('canvas');
     el.stage = canvas;
     expect(el.getSources()).to.deep.equal({ stage: canvas, webcams: [], audio: [] });

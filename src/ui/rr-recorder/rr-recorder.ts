@@ -120,6 +120,8 @@ export class RrRecorder extends RrElement {
   @property({ type: Boolean, reflect: true }) mobile = false;
   /** IANA time zone for file names and dates. */
   @property({ attribute: 'time-zone' }) timeZone: string | undefined = undefined;
+  /** Milliseconds a notice stays on screen (0: until dismissed); see `<rr-toasts>`. */
+  @property({ type: Number, attribute: 'notice-duration' }) noticeDuration = 6000;
   /** Hides Media and Files (when the page shows the Recordings folder itself). */
   @property({ type: Boolean, attribute: 'hide-media-files' }) hideMediaFiles = false;
 
@@ -329,7 +331,12 @@ export class RrRecorder extends RrElement {
         .warnings=${v?.health?.warnings ?? []}
         @rr-stop-request=${this.onStopRequest}
       ></rr-indicator>
-      <rr-toasts part="toasts" theme=${this.theme} .strings=${this.strings}></rr-toasts>
+      <rr-toasts
+        part="toasts"
+        theme=${this.theme}
+        .strings=${this.strings}
+        .duration=${this.noticeDuration}
+      ></rr-toasts>
       <dialog
         class="library"
         part="recordings-dialog"
