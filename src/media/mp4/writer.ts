@@ -65,9 +65,9 @@ function aacLcConfig(sampleRate: number, channels: number): Uint8Array {
 
 /**
  * Writes a fragmented MP4 from WebCodecs packets: the header (ftyp + moov) once, then each
- * complete fragment (moof + mdat: video from one keyframe to the next, and the audio of
- * that time) with its byte offset in the stream. Timestamps are microseconds from the
- * recording's start, from one clock for audio and video.
+ * complete fragment (the audio of its time in a moof + mdat, then its video from one
+ * keyframe to the next in another) with its byte offset in the stream. Timestamps are
+ * microseconds from the recording's start, from one clock for audio and video.
  *
  * Memory stays flat: every fragment is muxed by its own short-lived mediabunny Output (see
  * fragment-muxer.ts), so nothing is kept per packet once a fragment is out; the writer holds
@@ -109,6 +109,8 @@ export class Mp4FragmentWriter {
   private header: Uint8Array | null = null;
   private readonly infos: FragmentInfo[] = [];
   private written = 0;
+  /** mfhd sequence number of the next moof: one file, one increasing sequence. */
+  private nextSequence = 1;
   private skipped = 0;
 
   constructor(opts: Mp4FragmentWriterOptions) {
@@ -295,7 +297,8 @@ export class Mp4FragmentWriter {
 
   private async write(f: ClosedFragment, audio: HeldPacket[]): Promise<void> {
     const index = this.infos.length;
-    const muxed = await muxFragment(this.trackSetup(), f.video, audio, index + 1);
+    const muxed = await muxFragment(this.trackSetup(), f.video, audio, this.nextSequence);
+    this.nextSequence += muxed.moofCount;
     if (!this.header) {
       this.header = muxed.header;
       await this.opts.sink.writeHeader(muxed.header);

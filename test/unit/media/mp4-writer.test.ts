@@ -14,34 +14,44 @@ const VIDEO = { width: 1920, height: 1080, framerate: 30 };
 const OPUS = { codec: 'opus' as const, sampleRate: 48000, numberOfChannels: 2 };
 const frameUs = (i: number) => Math.floor((i * 1e6) / 30);
 
-/** mfhd sequence number and each traf's track id and tfdt, of one fragment's bytes. */
+/** Each moof's mfhd sequence number and its trafs' track id and tfdt, of one fragment. */
 function describeFragment(bytes: Uint8Array) {
   const top = listBoxes(bytes);
-  const moof = top[0]!;
-  const kids = childBoxes(bytes, moof);
-  const mfhd = boxPayload(
-    bytes,
-    kids.find((b) => b.type === 'mfhd')!,
-  );
-  const trafs = kids
-    .filter((b) => b.type === 'traf')
-    .map((traf) => {
-      const t = childBoxes(bytes, traf);
-      const tfhd = boxPayload(
+  const moofs = top
+    .filter((b) => b.type === 'moof')
+    .map((moof) => {
+      const kids = childBoxes(bytes, moof);
+      const mfhd = boxPayload(
         bytes,
-        t.find((b) => b.type === 'tfhd')!,
+        kids.find((b) => b.type === 'mfhd')!,
       );
-      const tfdt = boxPayload(
-        bytes,
-        t.find((b) => b.type === 'tfdt')!,
-      );
-      return {
-        trackId: readU32(tfhd, 4),
-        baseIsMoof: (readU32(tfhd, 0) & 0x20000) !== 0,
-        tfdt: tfdt[0] === 1 ? readU64(tfdt, 4) : readU32(tfdt, 4),
-      };
+      const trafs = kids
+        .filter((b) => b.type === 'traf')
+        .map((traf) => {
+          const t = childBoxes(bytes, traf);
+          const tfhd = boxPayload(
+            bytes,
+            t.find((b) => b.type === 'tfhd')!,
+          );
+          const tfdt = boxPayload(
+            bytes,
+            t.find((b) => b.type === 'tfdt')!,
+          );
+          const trun = boxPayload(
+            bytes,
+            t.find((b) => b.type === 'trun')!,
+          );
+          return {
+            dataOffset: readU32(trun, 8),
+            samples: readU32(trun, 4),
+            trackId: readU32(tfhd, 4),
+            baseIsMoof: (readU32(tfhd, 0) & 0x20000) !== 0,
+            tfdt: tfdt[0] === 1 ? readU64(tfdt, 4) : readU32(tfdt, 4),
+          };
+        });
+      return { sequence: readU32(mfhd, 4), trafs };
     });
-  return { types: top.map((b) => b.type), sequence: readU32(mfhd, 4), trafs };
+  return { types: top.map((b) => b.type), moofs };
 }
 
 /** Feeds `seconds` of 30-fps video (keyframes at `keys` frame indexes) and 20-ms Opus. */
@@ -83,13 +93,24 @@ describe('Mp4FragmentWriter', () => {
       expect(f.startsWithKeyframe).toBe(true);
       offset += f.bytes.length;
       const d = describeFragment(f.bytes);
-      expect(d.types).toEqual(['moof', 'mdat']); // no mfra, no moov
-      expect(d.sequence).toBe(i + 1);
-      expect(d.trafs.map((t) => t.trackId)).toEqual([1, 2]);
-      expect(d.trafs.every((t) => t.baseIsMoof)).toBe(true);
+      // One moof + mdat with both tracks (no moov, no mfra); the audio's data comes first.
+      expect(d.types).toEqual(['moof', 'mdat']);
+      expect(d.moofs.map((m) => m.sequence)).toEqual([i + 1]);
+      const [video, audio] = d.moofs[0]!.trafs;
+      expect([video!.trackId, audio!.trackId]).toEqual([1, 2]);
+      expect(audio!.baseIsMoof && video!.baseIsMoof).toBe(true);
+      const moofSize = listBoxes(f.bytes)[0]!.size;
+      expect(audio!.dataOffset).toBe(moofSize + 8);
+      expect(video!.dataOffset).toBe(moofSize + 8 + audio!.samples * 80);
+      // The data offsets point at the right packets: first video frame, first audio packet.
+      const firstAudioUs = Math.round((audio!.tfdt * 1e6) / 48000);
+      for (let j = 0; j < 16; j++) {
+        expect(f.bytes[video!.dataOffset + j]).toBe((f.startUs + j) & 0xff);
+        expect(f.bytes[audio!.dataOffset + j]).toBe((firstAudioUs + j) & 0xff);
+      }
       // Video tfdt (timescale 30) is the absolute start; audio (48 kHz) starts with it.
-      expect(d.trafs[0]!.tfdt).toBe(Math.round((f.startUs * 30) / 1e6));
-      expect(Math.abs(d.trafs[1]!.tfdt / 48000 - f.startUs / 1e6)).toBeLessThan(0.021);
+      expect(video!.tfdt).toBe(Math.round((f.startUs * 30) / 1e6));
+      expect(Math.abs(audio!.tfdt / 48000 - f.startUs / 1e6)).toBeLessThan(0.021);
     });
     expect(result.bytesWritten).toBe(offset);
     expect(w.bytesWritten).toBe(offset);
@@ -132,7 +153,7 @@ describe('Mp4FragmentWriter', () => {
     for (let t = 20_000; t < 2_100_000; t += 20_000)
       await w.addAudioChunk(fakeChunk('key', t, 80, 20_000));
     expect(sink.fragments).toHaveLength(1);
-    const audioTraf = describeFragment(sink.fragments[0]!.bytes).trafs[1]!;
+    const audioTraf = describeFragment(sink.fragments[0]!.bytes).moofs[0]!.trafs[1]!;
     expect(audioTraf.trackId).toBe(2);
     // Audio stalls: after a second complete fragment the first goes without waiting.
     for (let i = 61; i <= 180; i++)
