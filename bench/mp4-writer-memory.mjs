@@ -18,6 +18,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { WritableStream } from 'node:stream/web';
 
 if (typeof globalThis.gc !== 'function') {
   // Re-run with --expose-gc: retained memory is only meaningful after a full collection.
