@@ -3,6 +3,7 @@
  * WebCodecs and hands the packets to the MP4 writer. The page talks to it through
  * protocol.ts messages (see worker.ts).
  */
+import { AudioClock, CountedAudioClock } from './audio-clock.js';
 import { Compositor } from './compositor.js';
 import { PipelineError, type PipelineErrorCode } from './errors.js';
 import type {
@@ -132,8 +133,7 @@ export class Recording {
   private encoded = 0;
   private dropped = 0;
   private draws = 0;
-  private audioSamples = 0;
-  private audioBaseUs: number | null = null;
+  private readonly audioClock: AudioClock | CountedAudioClock;
   private lastVideoUs = 0;
   private lastAudioUs = 0;
   private readonly composeMs = new SampleRing(10_000);
@@ -145,6 +145,10 @@ export class Recording {
     private readonly createWriter: (setup: WriterSetup) => PacketWriter,
   ) {
     this.compositor = new Compositor(msg.video.width, msg.video.height);
+    this.audioClock =
+      msg.clock.mode === 'deterministic'
+        ? new CountedAudioClock((msg.clock.frames * 1e6) / msg.video.framerate)
+        : new AudioClock(AUDIO_RESYNC_US);
   }
 
   private get frameUs(): number {
@@ -344,46 +348,23 @@ export class Recording {
       data.close();
       return;
     }
-    const rate = data.sampleRate;
-    const durUs = (data.numberOfFrames / rate) * 1e6;
-    let ts: number;
-    if (this.msg.clock.mode === 'deterministic') {
-      // Video time is synthetic; audio is laid from 0 by its sample count and cut where the
-      // video ends, so the file is as long as its frames say.
-      ts = (this.audioSamples / rate) * 1e6;
-      if (ts >= this.msg.clock.frames * this.frameUs) {
-        data.close();
-        return;
-      }
-    } else {
-      // One clock for audio and video: the worker's, from t0. Audio is laid sample by sample
-      // (no jitter); when it falls behind the clock (lost chunks) it moves forward, and a
-      // chunk ahead of the clock is left out, so timestamps only ever go forward.
-      const captureUs = (performance.now() - this.t0) * 1000 - durUs;
-      if (captureUs < 0) {
-        data.close();
-        return;
-      }
-      if (this.audioBaseUs === null) {
-        this.audioBaseUs = captureUs;
-        this.audioSamples = 0;
-      }
-      ts = this.audioBaseUs + (this.audioSamples / rate) * 1e6;
-      if (captureUs - ts > AUDIO_RESYNC_US) {
-        this.audioBaseUs = captureUs;
-        this.audioSamples = 0;
-        ts = captureUs;
-      } else if (ts - captureUs > AUDIO_RESYNC_US) {
-        data.close();
-        return;
-      }
+    const ts =
+      this.audioClock instanceof CountedAudioClock
+        ? this.audioClock.stamp(data.numberOfFrames, data.sampleRate)
+        : this.audioClock.stamp(
+            (performance.now() - this.t0) * 1000,
+            data.numberOfFrames,
+            data.sampleRate,
+          );
+    if (ts === null) {
+      data.close();
+      return;
     }
-    this.audioSamples += data.numberOfFrames;
     if (enc.encodeQueueSize > MAX_AUDIO_QUEUE) {
       data.close();
       return;
     }
-    const stamped = restamp(data, Math.round(ts));
+    const stamped = restamp(data, ts);
     data.close();
     try {
       enc.encode(stamped);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { AudioClock, CountedAudioClock } from '../../../src/media/audio-clock.js';
+
+const RATE = 48_000;
+const CHUNK = 480; // 10 ms
+
+describe('AudioClock', () => {
+  it('lays chunks sample by sample, free of arrival jitter', () => {
+    const c = new AudioClock();
+    const out: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const jitter = (i % 3) * 7_000; // up to 14 ms late
+      out.push(c.stamp(1_000_000 + (i + 1) * 10_000 + jitter, CHUNK, RATE)!);
+    }
+    expect(out[0]).toBe(1_000_000);
+    out.forEach((t, i) => expect(t).toBe(1_000_000 + i * 10_000));
+  });
+
+  it('leaves out audio captured before the recording started', () => {
+    expect(new AudioClock().stamp(5_000, CHUNK, RATE)).toBeNull();
+  });
+
+  it('stays within its tolerance of the clock over 2 hours with a 0.1 % fast sound card', () => {
+    const c = new AudioClock(150_000);
+    let last = -1;
+    let worst = 0;
+    let dropped = 0;
+    // The card makes 48,048 samples per system second: chunks arrive 0.1 % more often.
+    const period = 10_000 / 1.001;
+    const chunks = 2 * 3600 * 100;
+    let backwards = 0;
+    for (let i = 0; i < chunks; i += 1) {
+      const arrival = 100_000 + (i + 1) * period;
+      const t = c.stamp(arrival, CHUNK, RATE);
+      if (t === null) {
+        dropped++;
+        continue;
+      }
+      if (t <= last) backwards++;
+      last = t;
+      worst = Math.max(worst, Math.abs(t - (arrival - 10_000)));
+    }
+    expect(backwards).toBe(0);
+    expect(worst).toBeLessThanOrEqual(150_000 + 10_000);
+    // About 0.1 % of the chunks are left out to stay in line.
+    expect(dropped / chunks).toBeCloseTo(0.001, 3);
+  });
+
+  it('moves forward over lost audio (a gap), never back', () => {
+    const c = new AudioClock(150_000);
+    expect(c.stamp(10_000, CHUNK, RATE)).toBe(0);
+    expect(c.stamp(20_000, CHUNK, RATE)).toBe(10_000);
+    // 1 s of audio lost: the next chunk lands where it was captured.
+    expect(c.stamp(1_030_000, CHUNK, RATE)).toBe(1_020_000);
+    expect(c.stamp(1_040_000, CHUNK, RATE)).toBe(1_030_000);
+  });
+});
+
+describe('CountedAudioClock', () => {
+  it('counts samples from 0 and cuts where the video ends', () => {
+    const c = new CountedAudioClock(30_000);
+    expect([0, 1, 2, 3].map(() => c.stamp(CHUNK, RATE))).toEqual([0, 10_000, 20_000, null]);
+  });
+});
