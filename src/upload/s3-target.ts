@@ -52,24 +52,33 @@ export class S3ClientTarget implements UploadTarget {
 
   /** The SDK module and a client, created once. */
   load(): Promise<{ s3: S3Module; client: S3Client }> {
-    this.loaded ??= import('@aws-sdk/client-s3').then((s3) => ({
-      s3,
-      client: new s3.S3Client({
-        region: this.config.region,
-        endpoint: this.config.endpoint,
-        forcePathStyle: this.config.forcePathStyle,
-        credentials: this.config.credentials,
-        // Our uploader decides when to retry (with backoff and a journal); the SDK's own
-        // retries would hide faults from it and multiply the waits.
-        maxAttempts: 1,
-        // Checksums only where S3 demands them: the flexible-checksum headers are not
-        // understood by every S3-compatible server, and parts are verified by size after
-        // Complete anyway.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      }),
-    }));
+    this.loaded ??= import('@aws-sdk/client-s3').then(
+      (s3) => ({ s3, client: this.createClient(s3) }),
+      (e: unknown) => {
+        // Not cached: a later call may load it (e.g. after a network blip). The module
+        // map may still hold the failure, so the error itself is not retried.
+        this.loaded = null;
+        throw new UploadError(`Loading @aws-sdk/client-s3 failed: ${String(e)}`, false);
+      },
+    );
     return this.loaded;
+  }
+
+  private createClient(s3: S3Module): S3Client {
+    return new s3.S3Client({
+      region: this.config.region,
+      endpoint: this.config.endpoint,
+      forcePathStyle: this.config.forcePathStyle,
+      credentials: this.config.credentials,
+      // Our uploader decides when to retry (with backoff and a journal); the SDK's own
+      // retries would hide faults from it and multiply the waits.
+      maxAttempts: 1,
+      // Checksums only where S3 demands them: the flexible-checksum headers are not
+      // understood by every S3-compatible server, and parts are verified by size after
+      // Complete anyway.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
   }
 
   async createMultipartUpload(

@@ -1,0 +1,89 @@
+/**
+ * The integrator's signing endpoint (`/api/s3/*`, the protocol of PresignedTarget), played
+ * by msw inside the page for browser tests: the test server cannot host
+ * demo/server/presign.mjs (that one is tested in Node, test/unit/upload). The local s3rver
+ * accepts unsigned requests, so the "signed" URLs here are plain ones; every byte still goes
+ * to the real s3rver.
+ */
+import { http, HttpResponse } from 'msw';
+import type { LocalS3 } from './fixtures.js';
+import { objectUrl } from './fixtures.js';
+
+const EXPOSED_META = [
+  'owner',
+  'initiator',
+  'title',
+  'duration',
+  'started-at',
+  'room',
+  'recording-id',
+];
+
+interface Body {
+  key: string;
+  uploadId?: string;
+  partNumber?: number;
+  contentType?: string;
+  metadata?: Record<string, string>;
+  parts?: Array<{ partNumber: number; etag: string }>;
+}
+
+async function s3Error(res: Response) {
+  const text = await res.text();
+  return HttpResponse.json(
+    { error: text.slice(0, 200), code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] },
+    { status: res.status },
+  );
+}
+
+export function integratorHandlers(s3: LocalS3, base = '/api/s3') {
+  return [
+    http.get(`${base}/health`, () => HttpResponse.json({ ok: true })),
+    http.post(`${base}/create`, async ({ request }) => {
+      const b = (await request.json()) as Body;
+      const headers: Record<string, string> = { 'Content-Type': b.contentType ?? 'video/mp4' };
+      for (const [k, v] of Object.entries(b.metadata ?? {})) headers[`x-amz-meta-${k}`] = v;
+      const res = await fetch(objectUrl(s3, b.key, '?uploads'), { method: 'POST', headers });
+      if (!res.ok) return s3Error(res);
+      const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await res.text())?.[1];
+      return HttpResponse.json({ uploadId });
+    }),
+    http.post(`${base}/part`, async ({ request }) => {
+      const b = (await request.json()) as Body;
+      const q = `?partNumber=${b.partNumber}&uploadId=${encodeURIComponent(b.uploadId ?? '')}`;
+      return HttpResponse.json({ url: objectUrl(s3, b.key, q) });
+    }),
+    http.post(`${base}/complete`, async ({ request }) => {
+      const b = (await request.json()) as Body;
+      const xml =
+        '<CompleteMultipartUpload>' +
+        (b.parts ?? [])
+          .map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${p.etag}</ETag></Part>`)
+          .join('') +
+        '</CompleteMultipartUpload>';
+      const q = `?uploadId=${encodeURIComponent(b.uploadId ?? '')}`;
+      const res = await fetch(objectUrl(s3, b.key, q), { method: 'POST', body: xml });
+      return res.ok ? HttpResponse.json({}) : s3Error(res);
+    }),
+    http.post(`${base}/abort`, async ({ request }) => {
+      const b = (await request.json()) as Body;
+      const q = `?uploadId=${encodeURIComponent(b.uploadId ?? '')}`;
+      const res = await fetch(objectUrl(s3, b.key, q), { method: 'DELETE' });
+      return res.ok ? HttpResponse.json({}) : s3Error(res);
+    }),
+    http.post(`${base}/head`, async ({ request }) => {
+      const b = (await request.json()) as Body;
+      const res = await fetch(objectUrl(s3, b.key), { method: 'HEAD' });
+      if (res.status === 404) return HttpResponse.json({ object: null });
+      if (!res.ok) return s3Error(res);
+      const metadata: Record<string, string> = {};
+      for (const name of EXPOSED_META) {
+        const v = res.headers.get(`x-amz-meta-${name}`);
+        if (v !== null) metadata[name] = v;
+      }
+      return HttpResponse.json({
+        object: { size: Number(res.headers.get('content-length')), metadata },
+      });
+    }),
+  ];
+}
