@@ -3,11 +3,13 @@ import type { Fragment } from '../../../src/media/types.js';
 import {
   boxPayload,
   childBoxes,
+  findBox,
   listBoxes,
   readU32,
   readU64,
 } from '../../../src/media/mp4/boxes.js';
 import { Mp4FragmentWriter } from '../../../src/media/mp4/writer.js';
+import { rewriteHeader } from '../../../src/media/mp4/header-rewrite.js';
 import { fakeChunk, MemorySink, OPUS_META, VIDEO_META } from './mp4-fixtures.js';
 
 const VIDEO = { width: 1920, height: 1080, framerate: 30 };
@@ -269,3 +271,33 @@ async function record2(w: Mp4FragmentWriter, seconds: number, isKey: (i: number)
     );
   }
 }
+
+describe('Mp4FragmentWriter output through rewriteHeader', () => {
+  it('gives a header whose mvhd/mehd/mdhd durations and sidx match the stream', async () => {
+    const sink = new MemorySink();
+    const w = new Mp4FragmentWriter({ video: VIDEO, audio: OPUS, sink });
+    await record(w, 7, (i) => i % 60 === 0);
+    const r = await w.finish();
+    const header = rewriteHeader(r.header, r.fragments, { streamBytes: r.bytesWritten });
+    expect(listBoxes(header).map((b) => b.type)).toEqual(['ftyp', 'moov', 'sidx']);
+    const mvhd = boxPayload(header, findBox(header, ['moov', 'mvhd'])!);
+    const movieTimescale = readU32(mvhd, 12);
+    expect(readU32(mvhd, 16) / movieTimescale).toBeCloseTo(r.durationUs / 1e6, 3);
+    const mehd = boxPayload(header, findBox(header, ['moov', 'mvex', 'mehd'])!);
+    expect(readU32(mehd, 4)).toBe(readU32(mvhd, 16));
+    const sidx = boxPayload(header, listBoxes(header)[2]!);
+    expect(readU32(sidx, 4)).toBe(1); // the video track
+    expect(readU32(sidx, 8)).toBe(30); // its timescale
+    const count = (sidx[30]! << 8) | sidx[31]!;
+    expect(count).toBe(r.fragments.length);
+    let sizes = 0;
+    let ticks = 0;
+    for (let i = 0; i < count; i++) {
+      sizes += readU32(sidx, 32 + i * 12) & 0x7fffffff;
+      ticks += readU32(sidx, 36 + i * 12);
+      expect(readU32(sidx, 40 + i * 12) >>> 28).toBe(0b1001); // starts with SAP, type 1
+    }
+    expect(sizes).toBe(sink.fragments.reduce((n, f) => n + f.bytes.length, 0));
+    expect(ticks / 30).toBeCloseTo(r.durationUs / 1e6, 1);
+  });
+});
