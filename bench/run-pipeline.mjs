@@ -114,6 +114,8 @@ try {
       droppedPct: +r.droppedPct.toFixed(2),
       deliveredFps: +r.deliveredFps.toFixed(1),
       healthFpsMedian: median(r.healthFps),
+      workerHeapGrowthMB:
+        s.workerHeapStartMB === null ? null : +(s.workerHeapMB - s.workerHeapStartMB).toFixed(1),
       mainHeapGrowthMB:
         r.mainHeapStartMB === null ? null : +(r.mainHeapEndMB - r.mainHeapStartMB).toFixed(1),
       fragments: r.fragments,

@@ -234,12 +234,14 @@ export class MediaPipeline {
       throw e;
     }
     this.state = 'recording';
+    if (this.sources !== s) this.updateSources(this.sources);
   }
 
   /** Replaces the sources mid-recording: the layout adapts, the recording goes on. */
   updateSources(sources: RecordingSources): void {
     this.sources = sources;
-    if (this.state !== 'recording' && this.state !== 'starting') return;
+    // While starting, the start message holds the sources; start() sends changes after.
+    if (this.state !== 'recording') return;
     this.mixer?.setTracks(sources.audio);
     const { descs, streams } = this.syncSources();
     this.send(

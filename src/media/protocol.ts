@@ -90,6 +90,9 @@ export interface PipelineStats {
   encodeFps: number;
   audioCodec: 'aac' | 'opus' | null;
   wallMs: number;
+  /** The worker's JS heap at start and now, in MiB (null where the browser does not say). */
+  workerHeapStartMB: number | null;
+  workerHeapMB: number | null;
 }
 
 /** What the writer produced, as stop() returns it. */

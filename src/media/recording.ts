@@ -52,6 +52,12 @@ const COMPOSE_SHARE = 0.5;
 /** Audio that falls this far behind the clock is moved forward to it (a gap, not a drift). */
 const AUDIO_RESYNC_US = 150_000;
 
+/** This thread's JS heap in MiB, where Chromium tells (`performance.memory`). */
+function heapMB(): number | null {
+  const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+  return m ? m.usedJSHeapSize / 2 ** 20 : null;
+}
+
 /** Copies an AudioData with a new timestamp (the encoder stamps packets from it). */
 function restamp(data: AudioData, timestamp: number): AudioData {
   const format = data.format ?? 'f32-planar';
@@ -137,6 +143,7 @@ export class Recording {
   private lastVideoUs = 0;
   private lastAudioUs = 0;
   private readonly composeMs = new SampleRing(10_000);
+  private heapStartMB: number | null = null;
   private encodedAtLastHealth = 0;
 
   constructor(
@@ -241,6 +248,7 @@ export class Recording {
     this.setSources(sources, streams);
     if (audio) this.setAudio(audio);
     this.t0 = performance.now();
+    this.heapStartMB = heapMB();
     this.running = true;
     this.post({ type: 'started', audioCodec: this.audioCodec });
     this.healthTimer = setInterval(() => this.postHealth(), 1000);
@@ -541,6 +549,8 @@ export class Recording {
       encodeFps: wallMs > 0 ? this.encoded / (wallMs / 1000) : 0,
       audioCodec: this.audioCodec,
       wallMs,
+      workerHeapStartMB: this.heapStartMB,
+      workerHeapMB: heapMB(),
     };
   }
 

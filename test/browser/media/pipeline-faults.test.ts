@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { ffmpegDecodeErrors, ffmpegFrame, ffprobe, saveFile } from '../helpers.js';
 import { PipelineError } from '../../../src/media/errors.js';
 import { MediaPipeline } from '../../../src/media/pipeline.js';
-import type { PipelineHealth } from '../../../src/media/types.js';
+import type { Fragment, PipelineHealth } from '../../../src/media/types.js';
 import {
   at,
   buildFile,
@@ -119,6 +119,39 @@ describe('MediaPipeline: bad input and failures', function () {
     expect(await ffmpegDecodeErrors(path)).to.equal('');
     const played = await playIn(url, 1);
     expect(Math.abs(played.duration - duration)).to.be.at.most(0.1);
+  });
+
+  it('a failing sink ends the recording with a writer error, and the sink keeps what it had', async () => {
+    const stage = syntheticCanvas(1920, 1080, COLOURS.stage);
+    class FailingSink extends MemorySink {
+      override async writeFragment(fragment: Fragment): Promise<void> {
+        if (fragment.index === 1) throw new Error('disk full');
+        return super.writeFragment(fragment);
+      }
+    }
+    const sink = new FailingSink();
+    const faults: PipelineError[] = [];
+    let faulted!: () => void;
+    const fault = new Promise<void>((resolve) => (faulted = resolve));
+    const p = new MediaPipeline({
+      sources: { stage, webcams: [], audio: [] },
+      sink,
+      audio: false,
+      clock: { mode: 'deterministic', frames: 150 },
+      onFault: (e) => {
+        faults.push(e);
+        faulted();
+      },
+    });
+    await p.start();
+    await fault;
+    const e = await rejection(p.stop());
+    expect(e.code).to.equal('writer-error');
+    expect(e.message).to.match(/disk full/);
+    expect(faults.map((f) => f.code)).to.include('writer-error');
+    // What the sink had before the failure: the header and the first fragment.
+    expect(sink.header).to.not.equal(null);
+    expect(sink.fragments.map((f) => f.index)).to.deep.equal([0]);
   });
 
   it('records in real time (a recording happens at all)', async () => {
