@@ -36,6 +36,13 @@ async function s3Error(res: Response) {
   );
 }
 
+/** What pages asked the link endpoint for, newest last. */
+export const linkRequests: Array<{
+  key: string;
+  contentDisposition?: string;
+  expiresInSec?: number;
+}> = [];
+
 export function integratorHandlers(s3: LocalS3, base = '/api/s3') {
   return [
     http.get(`${base}/health`, () => HttpResponse.json({ ok: true })),
@@ -85,5 +92,56 @@ export function integratorHandlers(s3: LocalS3, base = '/api/s3') {
         object: { size: Number(res.headers.get('content-length')), metadata },
       });
     }),
+    http.post(`${base}/put-url`, async ({ request }) => {
+      const b = (await request.json()) as Body;
+      const headers: Record<string, string> = {
+        'Content-Type': b.contentType ?? 'application/octet-stream',
+      };
+      for (const [k, v] of Object.entries(b.metadata ?? {})) headers[`x-amz-meta-${k}`] = v;
+      return HttpResponse.json({ url: objectUrl(s3, b.key), headers });
+    }),
+    http.post(`${base}/list`, async ({ request }) => {
+      const b = (await request.json()) as { prefix: string; continuationToken?: string };
+      let q = `?list-type=2&prefix=${encodeURIComponent(b.prefix)}`;
+      if (b.continuationToken)
+        q += `&continuation-token=${encodeURIComponent(b.continuationToken)}`;
+      const res = await fetch(`${s3.endpoint}/${s3.bucket}${q}`);
+      if (!res.ok) return s3Error(res);
+      const xml = await res.text();
+      const objects = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)].map((m) => ({
+        key: unescapeXml(/<Key>([^<]*)<\/Key>/.exec(m[1]!)?.[1] ?? ''),
+        size: Number(/<Size>(\d+)<\/Size>/.exec(m[1]!)?.[1] ?? 0),
+        lastModified: Date.parse(/<LastModified>([^<]*)<\/LastModified>/.exec(m[1]!)?.[1] ?? ''),
+      }));
+      const truncated = /<IsTruncated>true<\/IsTruncated>/.test(xml);
+      const next = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1];
+      return HttpResponse.json({
+        objects,
+        nextToken: truncated ? unescapeXml(next ?? '') : undefined,
+      });
+    }),
+    http.post(`${base}/link`, async ({ request }) => {
+      const b = (await request.json()) as Body & {
+        contentDisposition?: string;
+        expiresInSec?: number;
+      };
+      linkRequests.push({
+        key: b.key,
+        contentDisposition: b.contentDisposition,
+        expiresInSec: b.expiresInSec,
+      });
+      // s3rver honours response-content-disposition on signed requests only (see the Node
+      // tests of demo/server/presign.mjs); this stand-in hands out the plain URL.
+      return HttpResponse.json({ url: objectUrl(s3, b.key) });
+    }),
   ];
+}
+
+function unescapeXml(s: string): string {
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
