@@ -1,11 +1,16 @@
 // `npm run demo`: the demo room with an embedded local S3 server, ready to record.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAll } from './lib/ensure.mjs';
 
 const { values } = parseArgs({
   options: {
-    port: { type: 'string', default: '5173' },
+    port: { type: 'string' },
+    'skip-build': { type: 'boolean', default: false },
     's3-port': { type: 'string', default: '4569' },
+    's3-dir': { type: 'string' },
+    room: { type: 'string' },
     headless: { type: 'boolean', default: false },
     seconds: { type: 'string' },
     title: { type: 'string' },
@@ -19,10 +24,25 @@ const { values } = parseArgs({
 ensureAll({ ffmpeg: values.headless });
 
 const { startS3Server } = await import('./lib/s3-server.mjs');
-const { startDemoServer } = await import('./lib/demo-server.mjs');
+const { buildDemo, startDemoServer } = await import('./lib/demo-server.mjs');
 
-const s3 = await startS3Server({ port: Number(values['s3-port']) });
-const demo = await startDemoServer({ port: Number(values.port), s3Endpoint: s3.endpoint });
+// IndexedDB belongs to an origin, port included: a kept profile must meet the same port
+// again for --recover to find its journal, so the port is remembered in the profile.
+const portFile = values.profile ? join(resolve(values.profile), '.rr-demo-port') : null;
+const port = Number(
+  values.port ?? (portFile && existsSync(portFile) ? readFileSync(portFile, 'utf8') : 5173),
+);
+if (!values['skip-build']) buildDemo();
+
+const s3 = await startS3Server({
+  port: Number(values['s3-port']),
+  ...(values['s3-dir'] ? { directory: values['s3-dir'] } : {}),
+});
+const demo = await startDemoServer({ port, s3Endpoint: s3.endpoint });
+if (portFile) {
+  mkdirSync(dirname(portFile), { recursive: true });
+  writeFileSync(portFile, String(demo.port));
+}
 
 let stopping = false;
 async function stop(code = 0) {

@@ -71,7 +71,7 @@ if (want('browser') || want('e2e')) {
     await s3.stop();
     rmSync(s3dir, { recursive: true, force: true });
   });
-  const env = { RR_S3_ENDPOINT: s3.endpoint, RR_S3_BUCKET: 'room-recorder' };
+  const env = { RR_S3_ENDPOINT: s3.endpoint, RR_S3_BUCKET: 'room-recorder', RR_BUILT: '1' };
   if (want('browser')) {
     results.push(
       await run(

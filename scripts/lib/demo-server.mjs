@@ -1,6 +1,6 @@
-// The demo's web server: the demo room through Vite, the built bundle and the plain-HTML
-// examples as static files, and the presigning endpoints that keep S3 credentials here,
-// never in the page.
+// The demo's web server: the built demo room, the built bundle and the plain-HTML examples as
+// static files, and the presigning endpoints that keep S3 credentials here, never in the page.
+import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -14,21 +14,33 @@ const TYPES = {
   '.json': 'application/json',
   '.css': 'text/css',
   '.png': 'image/png',
+  '.svg': 'image/svg+xml',
   '.mp4': 'video/mp4',
 };
 
+/** Builds the one-tag bundle and the demo (a few seconds), so what is served is what ships. */
+export function buildDemo() {
+  const vite = join(root, 'node_modules', '.bin', 'vite');
+  for (const args of [
+    ['build', '--mode', 'bundle', '--logLevel', 'warn'],
+    ['build', '--logLevel', 'warn'],
+  ]) {
+    const r = spawnSync(vite, args, { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`vite ${args.join(' ')} failed`);
+  }
+}
+
 /** Serves files below `dir` for URLs below `mount`; refuses anything that climbs out. */
-function staticFiles(mount, dir) {
+function staticFiles(mount, dir, index) {
   return (req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(mount)) return false;
-    const rel = normalize(decodeURIComponent(url.pathname.slice(mount.length)));
+    let rel = normalize(decodeURIComponent(url.pathname.slice(mount.length)));
+    if ((rel === '.' || rel === '') && index) rel = index;
     const file = join(dir, rel);
     if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end(
-        `not found: ${url.pathname}${mount === '/dist/' ? ' (run npm run build first)' : ''}`,
-      );
+      res.end(`not found: ${url.pathname}`);
       return true;
     }
     res.writeHead(200, {
@@ -41,41 +53,27 @@ function staticFiles(mount, dir) {
 }
 
 /**
- * @param {{ port?: number, s3Endpoint: string, quiet?: boolean }} opts
+ * @param {{ port?: number, s3Endpoint: string }} opts
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
  */
 export async function startDemoServer(opts) {
-  const { createServer: createVite } = await import('vite');
-  const vite = await createVite({
-    configFile: join(root, 'vite.config.ts'),
-    server: { middlewareMode: true, hmr: false },
-    appType: 'mpa',
-    logLevel: opts.quiet ? 'error' : 'warn',
-  });
+  if (!existsSync(join(root, 'dist', 'demo', 'index.html'))) buildDemo();
+  const { createPresignHandler } = await import(join(root, 'demo', 'server', 'presign.mjs'));
   const handlers = [
+    createPresignHandler({
+      endpoint: opts.s3Endpoint,
+      region: LOCAL_S3.region,
+      bucket: LOCAL_S3.bucket,
+      credentials: { accessKeyId: LOCAL_S3.accessKeyId, secretAccessKey: LOCAL_S3.secretAccessKey },
+      basePath: '/api/s3',
+      allowKeyPrefix: 'rooms/',
+    }),
     staticFiles('/dist/', join(root, 'dist')),
     staticFiles('/examples/', join(root, 'examples')),
+    staticFiles('/', join(root, 'dist', 'demo'), 'index.html'),
   ];
-  const presignPath = join(root, 'demo', 'server', 'presign.mjs');
-  if (existsSync(presignPath)) {
-    const { createPresignHandler } = await import(presignPath);
-    handlers.push(
-      createPresignHandler({
-        endpoint: opts.s3Endpoint,
-        region: LOCAL_S3.region,
-        bucket: LOCAL_S3.bucket,
-        credentials: {
-          accessKeyId: LOCAL_S3.accessKeyId,
-          secretAccessKey: LOCAL_S3.secretAccessKey,
-        },
-        basePath: '/api/s3',
-        allowKeyPrefix: 'rooms/',
-      }),
-    );
-  }
   const server = createServer((req, res) => {
     for (const handle of handlers) if (handle(req, res)) return;
-    vite.middlewares(req, res);
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -86,7 +84,6 @@ export async function startDemoServer(opts) {
     port,
     url: `http://localhost:${port}/`,
     stop: async () => {
-      await vite.close();
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(() => resolve()));
     },

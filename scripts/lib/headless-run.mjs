@@ -101,18 +101,32 @@ export async function runHeadless(opts) {
       await page.waitForFunction(() => window.__rr.controller.view.phase === 'recording', null, {
         timeout: 60_000,
       });
-      if (opts.onRecording) await opts.onRecording();
       // Open the stop confirm a little early, then confirm when N seconds have been recorded
       // (by the page's own start time), so the file lasts what was asked.
       const startedAt = await page.evaluate(() => window.__rr.controller.view.startedAt);
+      // A progress line on stderr (stdout carries only the JSON result).
+      console.error(`[headless] recording started at ${startedAt}`);
       const pageNow = () => page.evaluate(() => Date.now());
       await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - 1500 - (await pageNow())));
       await page.getByRole('button', { name: 'Stop recording' }).click();
       const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
       await confirm.waitFor();
-      await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - (await pageNow()) - 30));
-      await confirm.click();
+      // The click is timed inside the page: a driver's click can lag by a second on a busy
+      // machine, and the file would last that much longer than asked.
+      const handle = await confirm.elementHandle();
+      await handle.evaluate(
+        (button, at) =>
+          new Promise((done) =>
+            setTimeout(() => {
+              button.click();
+              done();
+            }, at - Date.now()),
+          ),
+        startedAt + seconds * 1000,
+      );
       stopClickedAt = Date.now();
+      if (process.env.RR_DEBUG)
+        console.error(`[headless] confirm at ${(await pageNow()) - startedAt} ms`);
       await page.waitForFunction(
         () => ['available', 'failed'].includes(window.__rr.controller.view.phase),
         null,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 // @ts-expect-error: plain ESM scripts without types
 import { startS3Server } from '../../scripts/lib/s3-server.mjs';
 // @ts-expect-error: plain ESM scripts without types
-import { startDemoServer } from '../../scripts/lib/demo-server.mjs';
+import { buildDemo, startDemoServer } from '../../scripts/lib/demo-server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +25,9 @@ export default async function setup(project: TestProject) {
     s3Endpoint = s3.endpoint as string;
     stopS3 = s3.stop;
   }
-  const demo = await startDemoServer({ port: 0, s3Endpoint, quiet: true });
+  // `npm test` builds before this suite; run alone, it builds what it serves.
+  if (!process.env.RR_BUILT) buildDemo();
+  const demo = await startDemoServer({ port: 0, s3Endpoint });
   project.provide('demoUrl', demo.url);
   project.provide('s3Endpoint', s3Endpoint);
   return async () => {
