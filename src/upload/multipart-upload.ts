@@ -88,6 +88,7 @@ export class MultipartUpload {
     error: new Set(),
   };
   private fatal: UploadError | null = null;
+  private starting: Promise<string> | null = null;
   private partCalls = 0;
 
   constructor(options: MultipartUploadOptions) {
@@ -104,7 +105,17 @@ export class MultipartUpload {
    * Starts the multipart upload (CreateMultipartUpload), or resumes the one the journal
    * already holds. Returns the upload id.
    */
-  async start(metadata: ObjectMetadata = {}): Promise<string> {
+  start(metadata: ObjectMetadata = {}): Promise<string> {
+    // Once per instance: a second call (or finish() racing start()) must not create a
+    // second multipart upload.
+    this.starting ??= this.begin(metadata).catch((e: unknown) => {
+      this.starting = null;
+      throw e;
+    });
+    return this.starting;
+  }
+
+  private async begin(metadata: ObjectMetadata): Promise<string> {
     const record = await this.journal.get(this.recordingId);
     if (!record) throw new UploadError(`No journaled recording ${this.recordingId}`, false);
     this.record = record;
@@ -151,7 +162,7 @@ export class MultipartUpload {
    * `totalBytes` is the length of the original stream (header + fragments).
    */
   async finish(rewrittenHeader: Uint8Array, totalBytes: number): Promise<UploadResult> {
-    if (!this.record || !this.uploadId) await this.start();
+    await this.start();
     // Fresh from the journal: the header may have been journaled after start().
     const record = (await this.journal.get(this.recordingId)) ?? (this.record as RecordingRecord);
     this.record = record;

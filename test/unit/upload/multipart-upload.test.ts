@@ -120,6 +120,17 @@ describe('MultipartUpload against s3rver', () => {
     expect(same(await s3.target.getObject(key), expectedObject(written, rewritten))).toBe(true);
   }, 60_000);
 
+  it('creates one multipart upload however start() and finish() race', async () => {
+    const { journal, id, key, target } = await setup();
+    const written = await writeStream(journal, id, MiB);
+    const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const [a, b] = await Promise.all([up.start(), up.start()]);
+    expect(a).toBe(b);
+    await up.finish(written.header, written.bytes.byteLength);
+    expect(target.calls.filter((c) => c.op === 'create')).toHaveLength(1);
+    expect(same(await s3.target.getObject(key), written.bytes)).toBe(true);
+  });
+
   it('gives up on a non-retryable error without retrying it', async () => {
     const { journal, id, target } = await setup();
     target.fault = (c) =>
