@@ -1,7 +1,7 @@
 // Browser tests in Debian's Chromium: real WebCodecs, IndexedDB, workers and DOM.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { serverCommandsPlugin } from './test/browser/server-commands.mjs';
+import { fileMiddleware, serverCommandsPlugin } from './test/browser/server-commands.mjs';
 import { mswWorkerMiddleware } from './test/browser/msw-middleware.mjs';
 
 const files = process.env.RR_BROWSER_FILES
@@ -10,7 +10,8 @@ const files = process.env.RR_BROWSER_FILES
 
 export default {
   files,
-  nodeResolve: { exportConditions: ['browser', 'development'] },
+  // `browser: true` honours package.json "browser" maps (mediabunny maps its node: imports away).
+  nodeResolve: { browser: true, exportConditions: ['browser', 'development'] },
   hostname: '127.0.0.1',
   // WebCodecs tests are CPU-bound: one file at a time on a 2-core machine.
   concurrency: 1,
@@ -18,7 +19,7 @@ export default {
   testsFinishTimeout: 10 * 60_000,
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [mswWorkerMiddleware],
+  middleware: [mswWorkerMiddleware, fileMiddleware()],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     serverCommandsPlugin(),

@@ -16,7 +16,8 @@ async function readBody(req) {
   return Buffer.concat(chunks);
 }
 
-function fileMiddleware() {
+/** Koa middleware for /__files/: must be in the config's `middleware` list (serverStart is too late). */
+export function fileMiddleware() {
   return async (ctx, next) => {
     if (!ctx.path.startsWith('/__files/')) return next();
     const name = basename(decodeURIComponent(ctx.path.slice('/__files/'.length)));
@@ -49,9 +50,6 @@ function fileMiddleware() {
 export function serverCommandsPlugin() {
   return {
     name: 'rr-server-commands',
-    serverStart({ app }) {
-      app.use(fileMiddleware());
-    },
     async executeCommand({ command, payload, session }) {
       if (command === 'ffprobe') {
         const { stdout } = await run(
