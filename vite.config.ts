@@ -13,6 +13,8 @@ const root = import.meta.dirname;
 export default defineConfig(({ mode }) => {
   if (mode === 'lib') {
     return {
+      // Relative, so the worker and lazy chunks load beside the module wherever it is served.
+      base: './',
       build: {
         outDir: 'dist/lib',
         emptyOutDir: true,
@@ -30,6 +32,7 @@ export default defineConfig(({ mode }) => {
   }
   if (mode === 'bundle') {
     return {
+      base: './',
       build: {
         outDir: 'dist',
         emptyOutDir: false,
