@@ -144,6 +144,8 @@ export class Recording {
   private lastAudioUs = 0;
   private readonly composeMs = new SampleRing(10_000);
   private heapStartMB: number | null = null;
+  /** The newest composite, re-sent while nothing changes. */
+  private lastComposite: VideoFrame | null = null;
   private encodedAtLastHealth = 0;
 
   constructor(
@@ -487,10 +489,17 @@ export class Recording {
     const started = performance.now();
     const report = this.compositor.compose();
     const timestamp = Math.round(idx * this.frameUs);
-    const frame = new VideoFrame(this.compositor.canvas, {
-      timestamp,
-      duration: Math.round(this.frameUs),
-    });
+    const init = { timestamp, duration: Math.round(this.frameUs) };
+    let frame: VideoFrame;
+    if (report.draws === 0 && !report.relayout && this.lastComposite) {
+      // Nothing changed (a slide, a paused share): the last composite again, without the
+      // ~7 ms copy of the canvas.
+      frame = new VideoFrame(this.lastComposite, init);
+    } else {
+      frame = new VideoFrame(this.compositor.canvas, init);
+      this.lastComposite?.close();
+      this.lastComposite = frame.clone();
+    }
     const composeMs = performance.now() - started;
     this.composeMs.push(composeMs);
     if (this.msg.clock.mode === 'realtime') {
@@ -593,6 +602,8 @@ export class Recording {
     for (const r of this.readers.values()) void r.cancel().catch(() => undefined);
     this.readers.clear();
     this.compositor.close();
+    this.lastComposite?.close();
+    this.lastComposite = null;
     let result: PipelineResult | null = null;
     const w = this.writer;
     if (w) {
