@@ -202,15 +202,15 @@ export class MultipartUpload {
         record.headerBytes,
         partRange(1, totalBytes).end,
       );
-      const body = new Uint8Array(partOneSize);
-      body.set(rewrittenHeader, 0);
-      body.set(rest, rewrittenHeader.byteLength);
       if (rest.byteLength !== partOneSize - rewrittenHeader.byteLength) {
         throw new UploadError(
           `Journal returned ${rest.byteLength} bytes for part 1, expected ${partOneSize - rewrittenHeader.byteLength}`,
           false,
         );
       }
+      const body = new Uint8Array(partOneSize);
+      body.set(rewrittenHeader, 0);
+      body.set(rest, rewrittenHeader.byteLength);
       await this.sendPart(1, body);
     }
 
