@@ -41,6 +41,11 @@ export default tseslint.config(
         AbortController: 'readonly',
         TextEncoder: 'readonly',
         TextDecoder: 'readonly',
+        URLSearchParams: 'readonly',
+        performance: 'readonly',
+        // Code passed to page.evaluate runs in the browser.
+        window: 'readonly',
+        document: 'readonly',
       },
     },
   },

@@ -24,7 +24,11 @@ export default defineConfig(({ mode }) => {
         lib: { entry: resolve(root, 'src/index.ts'), formats: ['es'], fileName: () => 'index.js' },
         rolldownOptions: {
           external: [/^lit/, /^@lit\//, 'mediabunny', 'idb', /^@aws-sdk\//],
-          output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+          output: {
+            preserveModules: true,
+            preserveModulesRoot: 'src',
+            entryFileNames: '[name].js',
+          },
         },
       },
       worker: { format: 'es' },

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global window */
 // Photographs every state of every rr-* element into docs/screenshots/*.png.
 // Usage: node scripts/screenshots.mjs [state-name-filter]
 // The page is docs/screenshots/gallery.ts, bundled with esbuild and loaded in Debian's

@@ -42,10 +42,11 @@ describe('the demo room, host and participants on one BroadcastChannel', () => {
   });
 
   it('B1: a participant and a mobile host have no Record in the menu', async () => {
-    for (const query of [
+    const queries: Record<string, string>[] = [
       { role: 'participant', user: 'p-menu' },
       { role: 'host', user: 'host-mobile', mobile: '1' },
-    ]) {
+    ];
+    for (const query of queries) {
       const page = await open(query);
       await page.getByRole('button', { name: 'More options' }).click();
       await expect(
