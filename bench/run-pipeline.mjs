@@ -112,6 +112,8 @@ try {
       deliveredFrames: s.framesEncoded,
       droppedFrames: s.framesDropped,
       droppedPct: +r.droppedPct.toFixed(2),
+      droppedLate: s.droppedLate,
+      droppedBusy: s.droppedBusy,
       deliveredFps: +r.deliveredFps.toFixed(1),
       healthFpsMedian: median(r.healthFps),
       workerHeapGrowthMB:

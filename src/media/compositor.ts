@@ -141,9 +141,14 @@ export class Compositor {
     }
   }
 
-  /** Sources the page sends frames for on request. */
-  pushSourceIds(): string[] {
-    return [...this.sources.values()].filter((s) => s.desc.kind === 'push').map((s) => s.desc.id);
+  /**
+   * Sources the page sends pictures for on request; `onlyIdle`: only those whose last picture
+   * was drawn (under a draw budget, capturing more would be wasted work on the page).
+   */
+  pushSourceIds(onlyIdle = false): string[] {
+    return [...this.sources.values()]
+      .filter((s) => s.desc.kind === 'push' && !(onlyIdle && s.pending))
+      .map((s) => s.desc.id);
   }
 
   has(id: string): boolean {

@@ -341,7 +341,7 @@ export class MediaPipeline {
         this.started?.resolve();
         break;
       case 'tick':
-        void this.onTick(m.seq);
+        void this.onTick(m.seq, m.ids);
         break;
       case 'sink-header':
         this.options.sink.writeHeader(m.bytes).then(
@@ -413,8 +413,9 @@ export class MediaPipeline {
     for (const h of gone) this.options.onSourceEnded?.(h.source);
   }
 
-  private async onTick(seq: number): Promise<void> {
+  private async onTick(seq: number, ids: string[]): Promise<void> {
     const clock = this.options.clock;
+    const deterministic = clock?.mode === 'deterministic';
     if (clock?.mode === 'deterministic' && clock.beforeFrame) {
       try {
         await clock.beforeFrame(seq);
@@ -423,7 +424,12 @@ export class MediaPipeline {
       }
     }
     this.checkEnded();
-    const push = [...this.handles.values()].filter((h) => h.kind === 'push');
+    // A deterministic frame holds every source as it is now (the hook may have added some);
+    // in real time only the sources the worker asked for (their last picture was drawn).
+    const wanted = new Set(ids);
+    const push = [...this.handles.values()].filter(
+      (h) => h.kind === 'push' && (deterministic || wanted.has(h.id)),
+    );
     const pictures = await Promise.all(push.map((h) => h.capture()));
     const frames: Array<{ id: string; frame: VideoFrame | ImageBitmap }> = [];
     pictures.forEach((frame, i) => {

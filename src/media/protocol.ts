@@ -81,6 +81,10 @@ export interface PipelineStats {
   framesComposed: number;
   framesEncoded: number;
   framesDropped: number;
+  /** Of the dropped frames: ticks missed (the thread was late). */
+  droppedLate: number;
+  /** Of the dropped frames: ticks skipped while the encoder or sink was busy (backpressure). */
+  droppedBusy: number;
   /** Compose time per frame (draws plus the frame copy), over the newest 10,000 frames. */
   composeMsP50: number;
   composeMsP95: number;

@@ -138,6 +138,10 @@ export class Recording {
   private composed = 0;
   private encoded = 0;
   private dropped = 0;
+  /** Ticks the thread was too late for (the compose or the machine was slow). */
+  private droppedLate = 0;
+  /** Ticks skipped because the encoder or the sink was still busy (backpressure). */
+  private droppedBusy = 0;
   private draws = 0;
   private readonly audioClock: AudioClock | CountedAudioClock;
   private lastVideoUs = 0;
@@ -452,12 +456,16 @@ export class Recording {
     if (idx < this.nextIndex) idx = this.nextIndex;
     // Ticks the machine missed (a long compose, a busy thread) are frames dropped.
     this.dropped += idx - this.nextIndex;
+    this.droppedLate += idx - this.nextIndex;
     this.nextIndex = idx + 1;
     // Push sources answer after this tick; their frames are drawn in the next one.
-    const ids = this.compositor.pushSourceIds();
+    const ids = this.compositor.pushSourceIds(true);
     if (ids.length > 0) this.post({ type: 'tick', seq: ++this.tickSeq, ids });
     if (this.ready()) this.composeAndEncode(idx);
-    else this.dropped++;
+    else {
+      this.dropped++;
+      this.droppedBusy++;
+    }
     this.scheduleRealtime();
   }
 
@@ -552,6 +560,8 @@ export class Recording {
       framesComposed: this.composed,
       framesEncoded: this.encoded,
       framesDropped: this.dropped,
+      droppedLate: this.droppedLate,
+      droppedBusy: this.droppedBusy,
       composeMsP50: percentile(composeMs, 50),
       composeMsP95: percentile(composeMs, 95),
       drawsPerFrame: this.composed ? this.draws / this.composed : 0,
