@@ -21,7 +21,7 @@ export default {
   testFramework: { config: { timeout: 120_000 } },
   middleware: [mswWorkerMiddleware, fileMiddleware()],
   plugins: [
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     serverCommandsPlugin(),
   ],
   browsers: [

@@ -1,0 +1,214 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RecorderController } from '../../../src/recorder/controller.js';
+import type {
+  EngineEvents,
+  PreflightResult,
+  RecordingEngine,
+  RecordingMeta,
+  StoredRecording,
+} from '../../../src/recorder/engine.js';
+import { CallbackRoom, type SenderInfo } from '../../../src/room/index.js';
+import type { Notice, Role, StopCause } from '../../../src/session/types.js';
+
+/** Rooms wired to each other in memory, each delivering with its sender as a server would. */
+function roomBus() {
+  const rooms: Array<{ room: CallbackRoom; self: SenderInfo }> = [];
+  return (self: SenderInfo) => {
+    const room: CallbackRoom = new CallbackRoom({
+      self,
+      send: (data) => {
+        for (const other of rooms) if (other.room !== room) other.room.receive(data, self);
+      },
+    });
+    rooms.push({ room, self });
+    return room;
+  };
+}
+
+/** An engine that records nothing but keeps the contract's order of events. */
+class ScriptedEngine implements RecordingEngine {
+  started: RecordingMeta | null = null;
+  stops: StopCause[] = [];
+  readonly listeners: { [K in keyof EngineEvents]: Array<EngineEvents[K]> } = {
+    health: [],
+    fault: [],
+    recovered: [],
+  };
+  constructor(private readonly preflightResult: PreflightResult = { ok: true, problems: [] }) {}
+  async preflight() {
+    return this.preflightResult;
+  }
+  async start(meta: RecordingMeta) {
+    this.started = meta;
+  }
+  updateSources() {}
+  async stop(cause: StopCause) {
+    this.stops.push(cause);
+  }
+  async whenStored(): Promise<StoredRecording> {
+    const m = this.started!;
+    return {
+      recordingId: m.recordingId,
+      objectKey: m.objectKey,
+      fileName: m.fileName,
+      bytes: 1,
+      durationSec: 1,
+      url: 'https://x/y.mp4',
+    };
+  }
+  async recover() {
+    return [];
+  }
+  on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]) {
+    (this.listeners[event] as Array<EngineEvents[K]>).push(listener);
+    return () => undefined;
+  }
+  async dispose() {}
+}
+
+const created: RecorderController[] = [];
+function page(
+  bus: ReturnType<typeof roomBus>,
+  userId: string,
+  role: Role,
+  engine: RecordingEngine | null,
+) {
+  const notices: Notice[] = [];
+  const room = bus({ userId, role });
+  const c = new RecorderController({
+    roomId: 'room-1',
+    roomType: 'single',
+    userId,
+    role,
+    mobile: false,
+    meetingTitle: 'Class ../../etc',
+    owners: { mediaOwnerId: 'owner-9' },
+    channel: room,
+    engine,
+    library: null,
+    sources: () => ({ stage: null, webcams: [], audio: [] }),
+    now: () => Date.UTC(2026, 10, 26, 14, 3, 0),
+  });
+  c.onNotice((n) => notices.push(n));
+  created.push(c);
+  return { c, notices, room };
+}
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+afterEach(() => {
+  for (const c of created.splice(0)) c.dispose();
+});
+
+describe('RecorderController', () => {
+  it('names, keys and owns the recording from the session rules (B12, B14)', async () => {
+    const engine = new ScriptedEngine();
+    const { c } = page(roomBus(), 'host-1', 'host', engine);
+    await settle();
+    expect(c.requestStart()).toEqual({ ok: true });
+    await c.confirmStart();
+    expect(engine.started).toMatchObject({
+      fileName: 'Rec - 2026-11-26 14:03:00 - Class .-.-etc.mp4',
+      objectKey: 'rooms/room-1/Recordings/Rec - 2026-11-26 14:03:00 - Class .-.-etc.mp4',
+      ownerId: 'owner-9',
+      initiatorId: 'host-1',
+    });
+    expect(engine.started!.objectKey).not.toContain('..');
+    expect(c.view.phase).toBe('recording');
+  });
+
+  it('X4: a failed pre-flight refuses Record with its reason; a lock elsewhere says so', async () => {
+    const { c } = page(
+      roomBus(),
+      'host-1',
+      'host',
+      new ScriptedEngine({ ok: false, problems: ['no-h264'] }),
+    );
+    await c.refreshPreflight();
+    expect(c.view.canStart).toEqual({ ok: false, reason: 'preflight-failed' });
+    expect(c.requestStart()).toEqual({ ok: false, reason: 'preflight-failed' });
+    const { c: c2 } = page(
+      roomBus(),
+      'host-2',
+      'host',
+      new ScriptedEngine({ ok: false, problems: ['locked-elsewhere'] }),
+    );
+    await c2.refreshPreflight();
+    expect(c2.view.canStart).toEqual({ ok: false, reason: 'locked-elsewhere' });
+    const { c: c3 } = page(roomBus(), 'host-3', 'host', null);
+    await c3.refreshPreflight();
+    expect(c3.view.preflight?.problems).toEqual(['not-configured']);
+  });
+
+  it('B6/B7: a moderator on another page stops the recording; a participant cannot', async () => {
+    const bus = roomBus();
+    const engine = new ScriptedEngine();
+    const host = page(bus, 'host-1', 'host', engine);
+    const mod = page(bus, 'mod-1', 'moderator', null);
+    const guest = page(bus, 'guest-1', 'participant', null);
+    await settle();
+    host.c.requestStart();
+    await host.c.confirmStart();
+    await settle();
+    expect(mod.c.view.phase).toBe('recording');
+    expect(guest.c.view.canStop.ok).toBe(false);
+
+    // A participant's forged stop request is dropped by the room, with a warning.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    host.room.receive(
+      JSON.stringify({ v: 1, kind: 'stop-request', requestId: 'r1', recordingId: null }),
+      { userId: 'guest-1', role: 'participant' },
+    );
+    await settle();
+    expect(engine.stops).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+
+    expect(mod.c.requestStop()).toEqual({ ok: true });
+    await mod.c.confirmStop();
+    await settle();
+    await settle();
+    expect(engine.stops).toEqual(['user']);
+    expect(host.c.view.phase).toBe('available');
+    expect(host.notices.map((n) => n.id)).toEqual([
+      'recording-starting',
+      'recording-started',
+      'recording-ended-uploading',
+      'recording-available',
+    ]);
+    expect(guest.notices.map((n) => n.id)).toEqual([
+      'recording-starting',
+      'recording-started',
+      'recording-completed',
+    ]);
+  });
+
+  it('a full disk stops the recording by itself and keeps it', async () => {
+    const engine = new ScriptedEngine();
+    const { c, notices } = page(roomBus(), 'host-1', 'host', engine);
+    c.requestStart();
+    await c.confirmStart();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    for (const l of engine.listeners.fault) l('storage-full', 'Storage is full');
+    warn.mockRestore();
+    await settle();
+    await settle();
+    expect(engine.stops).toEqual(['storage-full']);
+    expect(c.view.phase).toBe('available');
+    expect(notices.map((n) => n.id)).toContain('recording-available');
+  });
+
+  it('B15: ending the room stops and keeps the recording', async () => {
+    const bus = roomBus();
+    const engine = new ScriptedEngine();
+    const host = page(bus, 'host-1', 'host', engine);
+    const mod = page(bus, 'mod-1', 'moderator', null);
+    host.c.requestStart();
+    await host.c.confirmStart();
+    mod.c.endRoom();
+    await settle();
+    await settle();
+    expect(engine.stops).toEqual(['room-ended']);
+    expect(host.c.view.phase).toBe('available');
+    expect(host.c.requestStart()).toEqual({ ok: false, reason: 'not-allowed' });
+  });
+});
