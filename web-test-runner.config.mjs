@@ -8,6 +8,17 @@ const files = process.env.RR_BROWSER_FILES
   ? process.env.RR_BROWSER_FILES.split(',')
   : ['test/browser/**/*.test.ts', 'src/**/*.test.ts'];
 
+// `nodeResolve.browser` maps Node-only modules (mediabunny's node:fs/promises, parts of the AWS
+// SDK) to rollup's empty module, which the dev server does not serve by itself.
+const emptyModule = {
+  name: 'rr-empty-module',
+  serve(ctx) {
+    if (ctx.path.endsWith('node-resolve:empty.js'))
+      return { body: 'export default {};', type: 'js' };
+    return undefined;
+  },
+};
+
 export default {
   files,
   // `browser: true` honours package.json "browser" maps (mediabunny maps its node: imports away).
@@ -21,6 +32,7 @@ export default {
   testFramework: { config: { timeout: 120_000 } },
   middleware: [mswWorkerMiddleware, fileMiddleware()],
   plugins: [
+    emptyModule,
     esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     serverCommandsPlugin(),
   ],
