@@ -58,6 +58,26 @@ describe('MediaPipeline: bad input and failures', function () {
     }
   });
 
+  it('with audio but no picture, records black frames and the audio (documented fallback)', async () => {
+    const tone = toneTrack();
+    const sink = new MemorySink();
+    const p = new MediaPipeline({
+      sources: { stage: null, webcams: [], audio: [tone.track] },
+      sink,
+      clock: { mode: 'deterministic', frames: 30 },
+    });
+    await p.start();
+    await p.whenFramesDone();
+    const result = await p.stop();
+    await tone.close();
+    const { path } = await saveFile('audio-only.mp4', buildFile(sink, result));
+    const probe = await ffprobe(path, ['-count_frames']);
+    expect(probe.streams.map((s) => s.codec_type).sort()).to.deep.equal(['audio', 'video']);
+    expect(probe.streams.find((s) => s.codec_type === 'video')!.nb_read_frames).to.equal('30');
+    const img = await pixels(await ffmpegFrame(path, 0.5));
+    expect(near(at(img, 960, 540), [0, 0, 0], 20)).to.equal(true);
+  });
+
   it('leaves a zero-size source out of the layout and records the rest', async () => {
     const stage = syntheticCanvas(1920, 1080, COLOURS.stage);
     const empty = document.createElement('canvas');
