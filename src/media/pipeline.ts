@@ -102,6 +102,7 @@ export class MediaPipeline {
   private resolveStopped!: (r: PipelineResult) => void;
   private rejectStopped!: (e: Error) => void;
   private audioCodecChosen: 'aac' | 'opus' | null = null;
+  private startedAtMs: number | null = null;
   private health: PipelineHealth | null = null;
   private resolveClockDone!: () => void;
   private readonly clockDone = new Promise<void>((resolve) => (this.resolveClockDone = resolve));
@@ -118,6 +119,14 @@ export class MediaPipeline {
   }
 
   /** The audio codec in use once started: AAC where the browser encodes it, else Opus. */
+  /**
+   * Epoch ms of the recording's time zero (the worker's clock), once started: the elapsed
+   * counter derives from it, so it matches the file's timeline.
+   */
+  get startedAt(): number | null {
+    return this.startedAtMs;
+  }
+
   get audioCodec(): 'aac' | 'opus' | null {
     return this.audioCodecChosen;
   }
@@ -338,6 +347,7 @@ export class MediaPipeline {
     switch (m.type) {
       case 'started':
         this.audioCodecChosen = m.audioCodec;
+        this.startedAtMs = m.startedAtMs;
         this.started?.resolve();
         break;
       case 'tick':

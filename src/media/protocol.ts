@@ -110,7 +110,12 @@ export interface PipelineResult {
 }
 
 export type FromWorker =
-  | { type: 'started'; audioCodec: 'aac' | 'opus' | null }
+  | {
+      type: 'started';
+      audioCodec: 'aac' | 'opus' | null;
+      /** Epoch ms of the media clock's zero (the first frame's time). */
+      startedAtMs: number;
+    }
   | { type: 'tick'; seq: number; ids: string[] }
   | { type: 'sink-header'; id: number; bytes: Uint8Array }
   | { type: 'sink-fragment'; id: number; fragment: Fragment }

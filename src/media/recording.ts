@@ -256,7 +256,11 @@ export class Recording {
     this.t0 = performance.now();
     this.heapStartMB = heapMB();
     this.running = true;
-    this.post({ type: 'started', audioCodec: this.audioCodec });
+    this.post({
+      type: 'started',
+      audioCodec: this.audioCodec,
+      startedAtMs: performance.timeOrigin + this.t0,
+    });
     this.healthTimer = setInterval(() => this.postHealth(), 1000);
     if (this.msg.clock.mode === 'realtime') this.scheduleRealtime();
     else void this.runDeterministic(this.msg.clock.frames);

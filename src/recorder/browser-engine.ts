@@ -97,7 +97,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     return runPreflight(this.#storage.target, this.#roomId);
   }
 
-  async start(meta: RecordingMeta, sources: RecordingSources): Promise<void> {
+  async start(meta: RecordingMeta, sources: RecordingSources): Promise<{ startedAt: number }> {
     if (this.#active) throw new Error('This page is already recording.');
     const lock = await acquireRoomLock(meta.roomId);
     if (!lock) {
@@ -137,6 +137,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
       });
       this.#active = { meta, lock, upload, pipeline, stored: null };
       await pipeline.start();
+      return { startedAt: pipeline.startedAt ?? Date.now() };
     } catch (e) {
       this.#active = null;
       await this.#journal

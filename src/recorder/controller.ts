@@ -150,8 +150,8 @@ export class RecorderController implements RecorderControllerApi {
     this.#sync.update();
     try {
       const meta = this.#newRecordingMeta();
-      await engine.start(meta, this.#options.sources());
-      this.#machine.markRecording(this.#now(), meta.recordingId);
+      const { startedAt } = await engine.start(meta, this.#options.sources());
+      this.#machine.markRecording(startedAt, meta.recordingId);
     } catch (e) {
       this.#machine.markFailed(errorText(e));
       void this.refreshPreflight();

@@ -88,7 +88,8 @@ export interface EngineEvents {
 /** Records, journals and uploads. One per page. */
 export interface RecordingEngine {
   preflight(): Promise<PreflightResult>;
-  start(meta: RecordingMeta, sources: RecordingSources): Promise<void>;
+  /** Resolves once recording, with the epoch ms of the file's time zero. */
+  start(meta: RecordingMeta, sources: RecordingSources): Promise<{ startedAt: number }>;
   /** Replace the sources mid-recording (a webcam joins or leaves, a share ends). */
   updateSources(sources: RecordingSources): void;
   /** Stops recording; resolves once the upload has begun its finish (B7). */

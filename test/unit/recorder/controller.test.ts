@@ -40,6 +40,7 @@ class ScriptedEngine implements RecordingEngine {
   }
   async start(meta: RecordingMeta) {
     this.started = meta;
+    return { startedAt: meta.startedAt };
   }
   updateSources() {}
   async stop(cause: StopCause) {
