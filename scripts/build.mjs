@@ -1,7 +1,7 @@
 // `npm run build`: the package's modules, the one-tag bundle, the types, the custom-elements
 // manifest and the demo; prints the bundle's gzip size.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { root } from './lib/ensure.mjs';
@@ -22,6 +22,8 @@ function step(label, cmd, args) {
 }
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+// A clean dist/: hashed worker and chunk files of earlier builds would otherwise ship too.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 step('library modules -> dist/lib', bin('vite'), ['build', '--mode', 'lib', '--logLevel', 'warn']);
 step('one-tag bundle -> dist/room-recorder.js', bin('vite'), [
   'build',
