@@ -46,13 +46,10 @@ const bundle = readFileSync(join(root, 'dist', 'room-recorder.js'));
 console.log(
   `[build] dist/room-recorder.js: ${kb(bundle.length)}, ${kb(gzipSync(bundle).length)} gzip (base bundle, without lazy chunks)`,
 );
-const chunkDir = join(root, 'dist', 'chunks');
-let lazy = 0;
-try {
-  for (const f of readdirSync(chunkDir)) {
-    if (f.endsWith('.js')) lazy += gzipSync(readFileSync(join(chunkDir, f))).length;
-  }
-  console.log(`[build] lazily loaded chunks (S3 client, worker): ${kb(lazy)} gzip in all`);
-} catch {
-  // no lazy chunks
-}
+const gzipOfDir = (dir) =>
+  readdirSync(join(root, 'dist', dir))
+    .filter((f) => f.endsWith('.js'))
+    .reduce((n, f) => n + gzipSync(readFileSync(join(root, 'dist', dir, f))).length, 0);
+console.log(
+  `[build] loaded lazily beside it: the S3 client ${kb(gzipOfDir('chunks'))} gzip, the media worker ${kb(gzipOfDir('assets'))} gzip`,
+);
