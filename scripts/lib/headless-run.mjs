@@ -37,9 +37,10 @@ export function probe(file) {
   const video = info.streams.find((s) => s.codec_type === 'video');
   const audio = info.streams.find((s) => s.codec_type === 'audio');
   if (!video) fail(`${file} has no video stream`);
-  const [n, d] = String(video.avg_frame_rate || video.r_frame_rate)
-    .split('/')
-    .map(Number);
+  const rate = (r) => {
+    const [n, d] = String(r).split('/').map(Number);
+    return Number((n / (d || 1)).toFixed(2));
+  };
   return {
     durationSec: Number(Number(info.format.duration).toFixed(3)),
     video: {
@@ -47,7 +48,9 @@ export function probe(file) {
       profile: video.profile,
       width: video.width,
       height: video.height,
-      fps: Number((n / (d || 1)).toFixed(2)),
+      // The stream's frame rate; avgFps is frames over duration (lower when frames dropped).
+      fps: rate(video.r_frame_rate),
+      avgFps: rate(video.avg_frame_rate),
     },
     audio: { codec: audio?.codec_name ?? null },
   };

@@ -347,7 +347,7 @@ export class MediaPipeline {
     switch (m.type) {
       case 'started':
         this.audioCodecChosen = m.audioCodec;
-        this.startedAtMs = m.startedAtMs;
+        this.startedAtMs = Math.round(m.startedAtMs);
         this.started?.resolve();
         break;
       case 'tick':
