@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+
+describe('npm run demo -- --headless', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rr-headless-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(
+    'records 10 s through the controls and prints the stored file as JSON',
+    { timeout: 300_000 },
+    async () => {
+      const out = join(dir, 'class.mp4');
+      const { stdout } = await run(
+        process.execPath,
+        [
+          'scripts/demo.mjs',
+          '--headless',
+          '--skip-build',
+          '--port',
+          '0',
+          '--s3-port',
+          '0',
+          '--s3-dir',
+          join(dir, 's3'),
+          '--seconds',
+          '10',
+          '--title',
+          'Physics: week 3',
+          '--out',
+          out,
+        ],
+        { cwd: root, timeout: 240_000 },
+      );
+      const lines = stdout.trim().split('\n');
+      const result = JSON.parse(lines.at(-1)!);
+      expect(result.key).toMatch(
+        /^rooms\/demo-room\/Recordings\/Rec - \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - Physics: week 3\.mp4$/,
+      );
+      expect(result.video).toMatchObject({
+        codec: 'h264',
+        profile: 'High',
+        width: 1920,
+        height: 1080,
+        fps: 30,
+      });
+      expect(['aac', 'opus']).toContain(result.audio.codec);
+      expect(Math.abs(result.durationSec - 10)).toBeLessThanOrEqual(0.2);
+      expect(result.stopToAvailableMs).toBeLessThan(10_000);
+      expect(result.notices).toEqual([
+        'Recording will start momentarily, please wait.',
+        'This session is being recorded.',
+        'Recording ended, starting upload',
+        'The recording is available.',
+      ]);
+      expect(result.framesEncoded).toBeGreaterThan(0);
+      expect(statSync(out).size).toBe(result.bytes);
+    },
+  );
+});
