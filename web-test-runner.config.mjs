@@ -1,5 +1,6 @@
 // Browser tests in Debian's Chromium: real WebCodecs, IndexedDB, workers and DOM.
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, chromiumPath } from './scripts/lib/chromium.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileMiddleware, serverCommandsPlugin } from './test/browser/server-commands.mjs';
 import { mswWorkerMiddleware } from './test/browser/msw-middleware.mjs';
@@ -39,19 +40,11 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath: chromiumPath,
         headless: true,
         args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--use-fake-ui-for-media-stream',
-          '--use-fake-device-for-media-stream',
-          '--autoplay-policy=no-user-gesture-required',
+          ...CHROMIUM_ARGS,
+          // Page timers at full rate in a background tab, for tests that drive sources from them.
           '--disable-background-timer-throttling',
           '--disable-renderer-backgrounding',
           '--disable-backgrounding-occluded-windows',

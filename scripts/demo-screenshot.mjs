@@ -9,7 +9,7 @@ ensureAll({ ffmpeg: false });
 const { chromium } = await import('playwright-core');
 const { startS3Server } = await import('./lib/s3-server.mjs');
 const { buildDemo, startDemoServer } = await import('./lib/demo-server.mjs');
-const { CHROMIUM_ARGS } = await import('./lib/headless-run.mjs');
+const { CHROMIUM_ARGS } = await import('./lib/chromium.mjs');
 
 buildDemo();
 const s3dir = mkdtempSync(join(tmpdir(), 'rr-shot-'));

@@ -1,23 +1,10 @@
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
-/** Chromium flags for this machine: root needs --no-sandbox; the rest keep it offline and quiet. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
+// @ts-expect-error: plain ESM script without types
+import { CHROMIUM_ARGS as ARGS, chromiumPath } from '../../scripts/lib/chromium.mjs';
 
-export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ARGS as string[];
+export const executablePath = chromiumPath as string;
 
 /** Debian's Chromium, headless. */
 export function launchBrowser(): Promise<Browser> {
