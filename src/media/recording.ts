@@ -385,6 +385,12 @@ export class Recording {
     const stamped = restamp(data, ts);
     data.close();
     try {
+      if (!this.audioBegun) {
+        this.audioBegun = true;
+        // The first sound arrives some tens of ms after the first frame; silence from 0 keeps
+        // the audio track starting with the video, so the file lasts what its frames say.
+        if (ts > 0) encodeSilence(enc, ts, stamped.sampleRate, stamped.numberOfChannels);
+      }
       enc.encode(stamped);
     } catch (e) {
       this.audioFailed(`The audio encoder refused a chunk: ${(e as Error).message}`);
@@ -392,6 +398,8 @@ export class Recording {
       stamped.close();
     }
   }
+
+  private audioBegun = false;
 
   private audioFailed(message: string): void {
     if (!this.audioEncoder) return;
@@ -644,5 +652,29 @@ export class Recording {
       result,
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
     });
+  }
+}
+
+/** Encodes `durationUs` of silence from timestamp 0. */
+function encodeSilence(
+  enc: AudioEncoder,
+  durationUs: number,
+  sampleRate: number,
+  numberOfChannels: number,
+): void {
+  const numberOfFrames = Math.round((durationUs / 1e6) * sampleRate);
+  if (numberOfFrames <= 0) return;
+  const silence = new AudioData({
+    format: 'f32-planar',
+    sampleRate,
+    numberOfChannels,
+    numberOfFrames,
+    timestamp: 0,
+    data: new Float32Array(numberOfFrames * numberOfChannels),
+  });
+  try {
+    enc.encode(silence);
+  } finally {
+    silence.close();
   }
 }

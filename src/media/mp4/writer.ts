@@ -169,7 +169,8 @@ export class Mp4FragmentWriter {
       const last = this.open.at(-1);
       if (last && this.open[0]) {
         if (last.durationUs <= 0) last.durationUs = Math.round(1e6 / this.opts.video.framerate);
-        const endUs = Math.max(last.timestampUs + last.durationUs, this.audioEndUs);
+        // The file ends with its last frame: audio past it (the encoder's tail) is left out.
+        const endUs = last.timestampUs + last.durationUs;
         this.waiting.push({ video: this.open, startUs: this.open[0].timestampUs, endUs });
         this.open = [];
       }
@@ -256,12 +257,10 @@ export class Mp4FragmentWriter {
       if (audio && !mustGo && (this.audioConfig === null || this.audioEndUs < f.endUs)) return;
       this.waiting.shift();
       const isLast = final && this.waiting.length === 0;
-      let cut = isLast ? this.audioQueue.length : 0;
-      if (!isLast) {
-        while (cut < this.audioQueue.length && this.audioQueue[cut]!.timestampUs < f.endUs) cut++;
-      }
+      let cut = 0;
+      while (cut < this.audioQueue.length && this.audioQueue[cut]!.timestampUs < f.endUs) cut++;
       const fragmentAudio = this.audioQueue.slice(0, cut);
-      this.audioQueue = this.audioQueue.slice(cut);
+      this.audioQueue = isLast ? [] : this.audioQueue.slice(cut);
       await this.write(f, fragmentAudio);
     }
   }

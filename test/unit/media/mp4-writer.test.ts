@@ -165,6 +165,31 @@ describe('Mp4FragmentWriter', () => {
     expect(r.fragments.map((f) => f.startUs)).toEqual([0, 60, 120, 180].map(frameUs));
   });
 
+  it('ends the file with its last frame: audio the encoder flushes past it is left out', async () => {
+    const sink = new MemorySink();
+    const w = new Mp4FragmentWriter({ video: VIDEO, audio: OPUS, sink });
+    for (let i = 0; i < 45; i++) {
+      await w.addVideoChunk(
+        fakeChunk(i === 0 ? 'key' : 'delta', frameUs(i), 100),
+        i === 0 ? VIDEO_META : undefined,
+      );
+    }
+    // Audio runs 300 ms past the last frame (which ends at 1.5 s).
+    for (let t = 0; t < 1_800_000; t += 20_000) {
+      await w.addAudioChunk(fakeChunk('key', t, 80, 20_000), t === 0 ? OPUS_META : undefined);
+    }
+    const r = await w.finish();
+    expect(r.durationUs).toBe(frameUs(44) + Math.round(1e6 / 30));
+    const audioTraf = describeFragment(sink.fragments.at(-1)!.bytes).moofs.at(-1)!.trafs[1]!;
+    expect(audioTraf.trackId).toBe(2);
+    // 1.5 s of 20-ms packets: 75 kept, the 15 past the last frame dropped.
+    const audioSamples = sink.fragments
+      .flatMap((f) => describeFragment(f.bytes).moofs)
+      .flatMap((m) => m.trafs.filter((t) => t.trackId === 2))
+      .reduce((n, t) => n + t.samples, 0);
+    expect(audioSamples).toBe(75);
+  });
+
   it('writes a header with the audio track even before any audio arrived', async () => {
     const sink = new MemorySink();
     const w = new Mp4FragmentWriter({
