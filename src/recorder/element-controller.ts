@@ -33,15 +33,21 @@ export function controllerForElement(el: RrRecorder): RecorderController | null 
   let library: RecordingLibrary | null = null;
   let keyPrefix: string | undefined;
   if (storage) {
-    if (isHostRole(role) && !el.mobile) {
-      const browserEngine = new BrowserRecordingEngine({ storage, roomId: el.roomId });
-      engine = browserEngine;
-      library = browserEngine.library;
-      keyPrefix = browserEngine.keyPrefix;
-    } else {
-      const s = createStorage(storage);
-      library = s.library;
-      keyPrefix = s.keyPrefix;
+    try {
+      if (isHostRole(role) && !el.mobile) {
+        const browserEngine = new BrowserRecordingEngine({ storage, roomId: el.roomId });
+        engine = browserEngine;
+        library = browserEngine.library;
+        keyPrefix = browserEngine.keyPrefix;
+      } else {
+        const s = createStorage(storage);
+        library = s.library;
+        keyPrefix = s.keyPrefix;
+      }
+    } catch (e) {
+      // A bad storage config is said at once, and Record shows why it is off; the rest of
+      // the element (notices, indicator) still works for this participant.
+      console.error(`[room-recorder] ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   return new RecorderController({

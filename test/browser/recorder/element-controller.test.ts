@@ -1,0 +1,57 @@
+import { expect } from '@esm-bundle/chai';
+import '../../../src/index.js';
+import type { RrRecorder } from '../../../src/index.js';
+
+async function mount(setup: (el: RrRecorder) => void): Promise<RrRecorder> {
+  const el = document.createElement('rr-recorder') as RrRecorder;
+  el.setAttribute('user-role', 'host');
+  el.setAttribute('user-id', 'host-1');
+  el.setAttribute('room-id', `room-${Math.random().toString(36).slice(2)}`);
+  setup(el);
+  document.body.append(el);
+  await el.updateComplete;
+  return el;
+}
+
+describe('<rr-recorder> built from its attributes', () => {
+  afterEach(() => document.querySelectorAll('rr-recorder').forEach((e) => e.remove()));
+
+  it('says what is wrong with a bad storage config and shows Record off with the reason', async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.map(String).join(' '));
+    try {
+      const el = await mount((e) => {
+        e.storage = {
+          kind: 's3',
+          region: 'eu-west-1',
+          credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        };
+      });
+      expect(errors.some((m) => m.includes('"s3" needs bucket'))).to.equal(true);
+      const view = el.activeController!.view;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(el.activeController!.view.canStart).to.deep.equal({
+        ok: false,
+        reason: 'preflight-failed',
+      });
+      expect(view.role).to.equal('host');
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it('X4: with a signer that cannot be reached, the pre-flight says so instead of hiding Record', async function () {
+    this.timeout(30_000);
+    const el = await mount((e) => {
+      // The test server has no signing endpoint: the pre-flight must say the target is unreachable.
+      e.storage = { kind: 'presigned', baseUrl: '/no-such-signer' };
+    });
+    const c = el.activeController!;
+    for (let i = 0; i < 100 && c.view.preflight === null; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(c.view.preflight?.problems).to.include('upload-unreachable');
+    expect(c.view.preflight?.problems).to.not.include('no-h264');
+    expect(c.view.canStart).to.deep.equal({ ok: false, reason: 'preflight-failed' });
+  });
+});
