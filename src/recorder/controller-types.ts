@@ -43,6 +43,8 @@ export interface RecorderControllerApi {
   confirmStop(): Promise<Decision>;
   /** The room's Recordings folder for this user (B12, B13). */
   listRecordings(): Promise<LibraryEntry[]>;
+  /** The sources changed (a webcam joined or left, a share ended): record the new ones. */
+  sourcesChanged?(): void;
   /** A time-limited link to a recording. */
   linkTo(entry: LibraryEntry, purpose: 'play' | 'download' | 'share'): Promise<string>;
 }

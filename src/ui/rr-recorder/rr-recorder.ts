@@ -216,6 +216,13 @@ export class RrRecorder extends RrElement {
     this.binding.bind(this.buildOwnController());
   }
 
+  protected override updated(changed: PropertyValues<this>): void {
+    // What to record changed mid-recording: the pipeline relays out and goes on.
+    if (changed.has('stage') || changed.has('webcams') || changed.has('audioTracks')) {
+      this.activeController?.sourcesChanged?.();
+    }
+  }
+
   protected override firstUpdated(): void {
     const toasts = this.toasts;
     if (!toasts) return;

@@ -55,3 +55,25 @@ describe('<rr-recorder> built from its attributes', () => {
     expect(c.view.canStart).to.deep.equal({ ok: false, reason: 'preflight-failed' });
   });
 });
+
+describe('<rr-recorder> sources', () => {
+  afterEach(() => document.querySelectorAll('rr-recorder').forEach((e) => e.remove()));
+
+  it('tells its controller when the stage or the webcams change, so the recording follows', async () => {
+    const { FakeController } = await import('../../../src/ui/testing/fake-controller.js');
+    const controller = new FakeController({ role: 'host' });
+    let changes = 0;
+    Object.assign(controller, { sourcesChanged: () => changes++ });
+    const el = await mount((e) => {
+      e.controller = controller;
+    });
+    const before = changes;
+    el.webcams = [{ id: 'cam-1', source: document.createElement('canvas') }];
+    await el.updateComplete;
+    expect(changes).to.equal(before + 1);
+    el.stage = null;
+    el.stage = document.createElement('canvas');
+    await el.updateComplete;
+    expect(changes).to.equal(before + 2);
+  });
+});
