@@ -225,13 +225,16 @@ describe('WebSocketRoom against a real ws relay', () => {
     expect(viewer.state?.sender).toEqual(host);
     // The viewer re-announced its page and asked for the state.
     await until(() => relay.forwarded.some((f) => f.includes('"snapshot-request"')), 'the request');
-    const hello = relay.forwarded.map((f) => JSON.parse(f) as { message: Record<string, unknown> });
-    expect(
-      hello.some(
-        ({ message: m }) =>
-          m['kind'] === 'presence' && m['userId'] === 'p1' && typeof m['page'] === 'string',
-      ),
-    ).toBe(true);
+    // Its presence reaches the host once both are back (whichever reconnected first).
+    const helloSeen = () =>
+      relay.forwarded
+        .map((f) => JSON.parse(f) as { message: Record<string, unknown> })
+        .some(
+          ({ message: m }) =>
+            m['kind'] === 'presence' && m['userId'] === 'p1' && typeof m['page'] === 'string',
+        );
+    await until(helloSeen, "the viewer's presence");
+    expect(helloSeen()).toBe(true);
     expect(warn).not.toHaveBeenCalled();
   });
 
