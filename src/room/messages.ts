@@ -5,6 +5,7 @@
  * it is never part of the message itself: the adapter reports the sender (see
  * {@link SenderInfo}), because only the transport can vouch for it.
  */
+import { PHASES } from '../session/parse.js';
 import type { Notice, RecordingPhase, Role, SessionSnapshot } from '../session/types.js';
 
 /** The protocol version this code speaks; messages with any other `v` are dropped. */
@@ -147,18 +148,8 @@ export const PRIVILEGED_KINDS: ReadonlySet<RoomMessageKind> = new Set<RoomMessag
   'room-ended',
 ]);
 
-/** Every phase, for validation. */
-export const RECORDING_PHASES: readonly RecordingPhase[] = [
-  'idle',
-  'confirming-start',
-  'starting',
-  'recording',
-  'confirming-stop',
-  'stopping',
-  'uploading',
-  'available',
-  'failed',
-];
+/** Every phase, for validation: the session rules' own list. */
+export const RECORDING_PHASES: readonly RecordingPhase[] = PHASES;
 
 /** Every role, for validation. */
 export const ROLES: readonly Role[] = ['host', 'moderator', 'participant'];
