@@ -93,6 +93,14 @@ if (want('browser') || want('e2e')) {
     );
   }
 }
+// The packed tarball in a fresh Vite project and as one tag, recorded in Chromium; it starts
+// its own S3 and web servers. Needs the build above (alone: `npm run build` first).
+if (want('package'))
+  results.push(
+    await run('package (npm pack, fresh Vite project, record 3 s)', process.execPath, [
+      'test/package/package.test.mjs',
+    ]),
+  );
 await cleanup();
 
 const failed = results.filter((r) => !r.ok);
