@@ -22,13 +22,7 @@ export type * from './recorder/options.js';
 export type * from './recorder/storage-config.js';
 
 // The room channel and its adapters.
-export {
-  BroadcastChannelRoom,
-  CallbackRoom,
-  WebSocketRoom,
-  RoomSync,
-  elapsedMs,
-} from './room/index.js';
+export { BroadcastChannelRoom, CallbackRoom, WebSocketRoom, RoomSync } from './room/index.js';
 export type { RoomChannel, RoomMessage, SenderInfo } from './room/index.js';
 
 // The session rules an integrator may want directly.

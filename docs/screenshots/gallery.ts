@@ -41,7 +41,7 @@ async function openMenu(stage: HTMLElement, props: Partial<RrMenu>): Promise<voi
   await menu.show();
 }
 
-const started = Date.now() - (1 * 3600 + 2 * 60 + 3) * 1000;
+const started = performance.now() - (1 * 3600 + 2 * 60 + 3) * 1000;
 
 const states: Record<string, Setup> = {
   'menu-closed': (s) => void add(toolbar(s), 'rr-menu', { canStart: { ok: true } }),
@@ -141,7 +141,7 @@ const states: Record<string, Setup> = {
 };
 
 async function recorder(s: HTMLElement, role: 'host' | 'participant', theme: 'light' | 'dark') {
-  const c = new FakeController({ role, phase: 'recording', startedAt: started });
+  const c = new FakeController({ role, phase: 'recording', startedAtMonotonic: started });
   const el: RrRecorder = add(toolbar(s), 'rr-recorder', { controller: c, theme });
   await el.updateComplete;
   c.notify({ id: 'recording-started', audience: 'everyone' });

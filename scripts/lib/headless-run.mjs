@@ -90,11 +90,16 @@ export async function runHeadless(opts) {
         timeout: 60_000,
       });
       // Open the stop confirm a little early, then confirm when N seconds have been recorded
-      // (by the page's own start time), so the file lasts what was asked.
-      const startedAt = await page.evaluate(() => window.__rr.controller.view.startedAt);
-      // A progress line on stderr (stdout carries only the JSON result).
-      console.error(`[headless] recording started at ${startedAt}`);
-      const pageNow = () => page.evaluate(() => Date.now());
+      // (by the page's own start time, on its monotonic clock), so the file lasts what was asked.
+      const startedAt = await page.evaluate(() => window.__rr.controller.view.startedAtMonotonic);
+      // A progress line on stderr (stdout carries only the JSON result), with the start as
+      // wall time so another process can time against it.
+      const startedAtEpoch = await page.evaluate(
+        (start) => Date.now() - (window.__rr.controller.monotonicNow() - start),
+        startedAt,
+      );
+      console.error(`[headless] recording started at ${Math.round(startedAtEpoch)}`);
+      const pageNow = () => page.evaluate(() => window.__rr.controller.monotonicNow());
       await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - 1500 - (await pageNow())));
       await page.getByRole('button', { name: 'Stop recording' }).click();
       const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
@@ -108,7 +113,7 @@ export async function runHeadless(opts) {
             setTimeout(() => {
               button.click();
               done();
-            }, at - Date.now()),
+            }, at - window.__rr.controller.monotonicNow()),
           ),
         startedAt + seconds * 1000,
       );

@@ -102,7 +102,8 @@ export class MediaPipeline {
   private resolveStopped!: (r: PipelineResult) => void;
   private rejectStopped!: (e: Error) => void;
   private audioCodecChosen: 'aac' | 'opus' | null = null;
-  private startedAtMs: number | null = null;
+  /** `performance.now()` when the worker's clock started: the file's time zero. */
+  private zeroAt: number | null = null;
   private health: PipelineHealth | null = null;
   private resolveClockDone!: () => void;
   private readonly clockDone = new Promise<void>((resolve) => (this.resolveClockDone = resolve));
@@ -118,15 +119,16 @@ export class MediaPipeline {
     this.stopped.catch(() => undefined);
   }
 
-  /** The audio codec in use once started: AAC where the browser encodes it, else Opus. */
   /**
-   * Epoch ms of the recording's time zero (the worker's clock), once started: the elapsed
-   * counter derives from it, so it matches the file's timeline.
+   * Milliseconds since the file's time zero (the worker's clock started), once started; the
+   * elapsed counter derives from it, so it matches the file's timeline. Monotonic: a change
+   * of the wall clock does not move it.
    */
-  get startedAt(): number | null {
-    return this.startedAtMs;
+  get elapsedMs(): number | null {
+    return this.zeroAt === null ? null : performance.now() - this.zeroAt;
   }
 
+  /** The audio codec in use once started: AAC where the browser encodes it, else Opus. */
   get audioCodec(): 'aac' | 'opus' | null {
     return this.audioCodecChosen;
   }
@@ -347,7 +349,9 @@ export class MediaPipeline {
     switch (m.type) {
       case 'started':
         this.audioCodecChosen = m.audioCodec;
-        this.startedAtMs = Math.round(m.startedAtMs);
+        // Posted the moment the worker's clock started: its arrival is time zero, give or take
+        // a message's delivery (well under a frame).
+        this.zeroAt = performance.now();
         this.started?.resolve();
         break;
       case 'tick':

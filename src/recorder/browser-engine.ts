@@ -20,6 +20,7 @@ import { rewriteHeader } from '../media/mp4/header-rewrite.js';
 import { MediaPipeline } from '../media/pipeline.js';
 import type { PipelineOptions } from '../media/pipeline.js';
 import type { Fragment, FragmentSink, PipelineHealth } from '../media/types.js';
+import { systemClock, type Clock } from '../session/clock.js';
 import type { StopCause } from '../session/types.js';
 import { MultipartUpload } from '../upload/multipart-upload.js';
 import { PART_BYTES } from '../upload/types.js';
@@ -47,6 +48,8 @@ export interface BrowserEngineOptions {
   roomId: string;
   /** Default: the IndexedDB journal. */
   journal?: Journal;
+  /** Wall time for the journal's dates, monotonic time for intervals; default the system's. */
+  clock?: Clock;
   /** Pipeline settings (video overrides, a deterministic clock in tests). */
   pipeline?: Pick<PipelineOptions, 'video' | 'audio' | 'clock' | 'workerUrl' | 'faults'>;
 }
@@ -67,11 +70,12 @@ export class BrowserRecordingEngine implements RecordingEngine {
   readonly #journal: Journal;
   readonly #pipelineOptions: BrowserEngineOptions['pipeline'];
   readonly #roomId: string;
+  readonly #clock: Clock;
   readonly #listeners: Listeners = { health: new Set(), fault: new Set(), recovered: new Set() };
   #active: Active | null = null;
   #lastStored: Promise<StoredRecording> | null = null;
   #storageAvailable: number | null = null;
-  #storageCheckedAt = 0;
+  #storageCheckedAt: number | null = null;
   #faulted = false;
   #recovering: Promise<StoredRecording[]> | null = null;
 
@@ -81,6 +85,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     this.#journal = options.journal ?? new IndexedDbJournal();
     this.#pipelineOptions = options.pipeline;
     this.#roomId = options.roomId;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** The Recordings folder of the configured storage. */
@@ -97,7 +102,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     return runPreflight(this.#storage.target, this.#roomId);
   }
 
-  async start(meta: RecordingMeta, sources: RecordingSources): Promise<{ startedAt: number }> {
+  async start(meta: RecordingMeta, sources: RecordingSources): Promise<{ elapsedMs: number }> {
     if (this.#active) throw new Error('This page is already recording.');
     const lock = await acquireRoomLock(meta.roomId);
     if (!lock) {
@@ -137,7 +142,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
       });
       this.#active = { meta, lock, upload, pipeline, stored: null };
       await pipeline.start();
-      return { startedAt: pipeline.startedAt ?? Date.now() };
+      return { elapsedMs: pipeline.elapsedMs ?? 0 };
     } catch (e) {
       this.#active = null;
       await this.#journal
@@ -159,7 +164,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     const result = await active.pipeline.stop();
     await this.#journal.update(id, {
       state: 'uploading',
-      endedAt: Date.now(),
+      endedAt: this.#clock.epochMs(),
       durationUs: result.durationUs,
     });
     const header = rewriteHeader(result.header, result.fragments, {
@@ -332,8 +337,9 @@ export class BrowserRecordingEngine implements RecordingEngine {
   }
 
   async #emitHealth(h: PipelineHealth, upload: MultipartUpload): Promise<void> {
-    if (Date.now() - this.#storageCheckedAt > 10_000) {
-      this.#storageCheckedAt = Date.now();
+    const now = this.#clock.monotonicMs();
+    if (this.#storageCheckedAt === null || now - this.#storageCheckedAt > 10_000) {
+      this.#storageCheckedAt = now;
       this.#storageAvailable = (await storageEstimate().catch(() => null))?.available ?? null;
     }
     const warnings: EngineHealth['warnings'] = [];

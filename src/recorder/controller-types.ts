@@ -17,8 +17,11 @@ export interface RecorderView {
   /** Whether Stop may be offered, and why not. */
   canStop: Decision;
   preflight: PreflightResult | null;
-  /** Epoch ms the current recording started (the counter derives from it). */
-  startedAt: number | null;
+  /**
+   * When the current recording's time zero was, on the controller's monotonic clock
+   * ({@link RecorderControllerApi.monotonicNow}); the elapsed counter derives from it.
+   */
+  startedAtMonotonic: number | null;
   /** Only on the page that records (X5). */
   health: EngineHealth | null;
   /** The newest recording stored by this page. */
@@ -27,6 +30,8 @@ export interface RecorderView {
 
 export interface RecorderControllerApi {
   readonly view: RecorderView;
+  /** Now on the monotonic clock `view.startedAtMonotonic` is on. */
+  monotonicNow(): number;
   /** Called with the new view after every change; returns an unsubscribe function. */
   subscribe(listener: (view: RecorderView) => void): () => void;
   /** Called for every notice this participant should see (B3, B7, B8, B11...). */

@@ -7,6 +7,7 @@
 import type { LibraryEntry } from '../library/types.js';
 import { RoomSync, roomEndedMessage, stopRequestMessage } from '../room/index.js';
 import type { RoomMessage, SenderInfo } from '../room/index.js';
+import { systemClock, type Clock } from '../session/clock.js';
 import { SessionMachine } from '../session/machine.js';
 import { objectKey, recordingFileName } from '../session/naming.js';
 import { recordingOwner } from '../session/owner.js';
@@ -23,7 +24,7 @@ export class RecorderController implements RecorderControllerApi {
   readonly #options: RecorderOptions;
   readonly #machine: SessionMachine;
   readonly #sync: RoomSync;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #viewListeners = new Set<(view: RecorderView) => void>();
   readonly #noticeListeners = new Set<(notice: Notice) => void>();
   readonly #cleanups: Array<() => void> = [];
@@ -36,16 +37,17 @@ export class RecorderController implements RecorderControllerApi {
 
   constructor(options: RecorderOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
     this.#machine = new SessionMachine({
       user: { id: options.userId, role: options.role, mobile: options.mobile },
+      clock: this.#clock,
       reportError: (e) => console.error('[room-recorder]', e),
     });
     const self: SenderInfo = { userId: options.userId, role: options.role };
     this.#sync = new RoomSync({
       channel: options.channel,
       self,
-      now: this.#now,
+      now: () => this.#clock.epochMs(),
       provider: () =>
         this.#owning ? { snapshot: this.#machine.snapshot(), title: options.meetingTitle } : null,
     });
@@ -101,10 +103,15 @@ export class RecorderController implements RecorderControllerApi {
       canStart: this.#startDecision(),
       canStop: this.#machine.canStop(),
       preflight: this.#preflight,
-      startedAt: state.startedAt,
+      startedAtMonotonic: state.startedAtMonotonic,
       health: this.#health,
       lastRecording: this.#lastRecording,
     };
+  }
+
+  /** The clock's monotonic time, which `view.startedAtMonotonic` is on. */
+  monotonicNow(): number {
+    return this.#clock.monotonicMs();
   }
 
   subscribe(listener: (view: RecorderView) => void): () => void {
@@ -150,8 +157,8 @@ export class RecorderController implements RecorderControllerApi {
     this.#sync.update();
     try {
       const meta = this.#newRecordingMeta();
-      const { startedAt } = await engine.start(meta, this.#options.sources());
-      this.#machine.markRecording(startedAt, meta.recordingId);
+      const { elapsedMs } = await engine.start(meta, this.#options.sources());
+      this.#machine.markRecording(meta.startedAt, meta.recordingId, elapsedMs);
     } catch (e) {
       this.#machine.markFailed(errorText(e));
       void this.refreshPreflight();
@@ -226,7 +233,7 @@ export class RecorderController implements RecorderControllerApi {
 
   #newRecordingMeta(): RecordingMeta {
     const o = this.#options;
-    const startedAt = this.#now();
+    const startedAt = this.#clock.epochMs();
     const name = recordingFileName(startedAt, o.meetingTitle, {
       ...(o.timeZone ? { timeZone: o.timeZone } : {}),
       ...(o.fileNameTemplate ? { template: o.fileNameTemplate } : {}),

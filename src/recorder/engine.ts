@@ -88,8 +88,11 @@ export interface EngineEvents {
 /** Records, journals and uploads. One per page. */
 export interface RecordingEngine {
   preflight(): Promise<PreflightResult>;
-  /** Resolves once recording, with the epoch ms of the file's time zero. */
-  start(meta: RecordingMeta, sources: RecordingSources): Promise<{ startedAt: number }>;
+  /**
+   * Resolves once recording, with how long ago the file's time zero was (starting the
+   * encoders takes time): the elapsed counter and the 24-hour cap count from there.
+   */
+  start(meta: RecordingMeta, sources: RecordingSources): Promise<{ elapsedMs: number }>;
   /** Replace the sources mid-recording (a webcam joins or leaves, a share ends). */
   updateSources(sources: RecordingSources): void;
   /** Stops recording; resolves once the upload has begun its finish (B7). */

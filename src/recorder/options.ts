@@ -1,6 +1,7 @@
 /** How an integrator configures a recorder (the properties of `<rr-recorder>` map onto this). */
 import type { RecordingLibrary } from '../library/types.js';
 import type { RoomChannel } from '../room/index.js';
+import type { Clock } from '../session/clock.js';
 import type { Role, RoomType } from '../session/types.js';
 import type { RecordingEngine, RecordingSources } from './engine.js';
 
@@ -34,6 +35,10 @@ export interface RecorderOptions {
   fileNameTemplate?: string;
   /** Object key prefix, default `rooms`. */
   keyPrefix?: string;
-  /** Injected clock (tests). */
-  now?: () => number;
+  /**
+   * Time for the rules, the room and the elapsed counter: monotonic for every duration, wall
+   * time only for the file's name and date. Default the system's; pass the same clock to the
+   * engine.
+   */
+  clock?: Clock;
 }

@@ -63,7 +63,6 @@ export {
 } from './websocket-room.js';
 export {
   RoomSync,
-  elapsedMs,
   type RoomState,
   type RoomStatePayload,
   type RoomSyncEvents,

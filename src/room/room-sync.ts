@@ -68,21 +68,6 @@ export interface RoomSyncEvents {
   presence: (present: ReadonlyMap<string, Role>, change: PresenceMessage) => void;
 }
 
-/** Phases in which the elapsed counter runs. */
-const COUNTING_PHASES: ReadonlySet<SessionSnapshot['phase']> = new Set([
-  'recording',
-  'confirming-stop',
-]);
-
-/**
- * Milliseconds the recording has run at `now`, or null when it is not running. Derived from
- * `startedAt`, so a late joiner's counter shows the right time at once (B5).
- */
-export function elapsedMs(snapshot: SessionSnapshot, now: number): number | null {
-  if (!COUNTING_PHASES.has(snapshot.phase) || snapshot.startedAt === null) return null;
-  return Math.max(0, now - snapshot.startedAt);
-}
-
 function sameSnapshot(a: RoomStatePayload, b: RoomStatePayload): boolean {
   return (
     a.title === b.title &&
@@ -90,7 +75,9 @@ function sameSnapshot(a: RoomStatePayload, b: RoomStatePayload): boolean {
     a.snapshot.recordingId === b.snapshot.recordingId &&
     a.snapshot.startedAt === b.snapshot.startedAt &&
     a.snapshot.initiatorId === b.snapshot.initiatorId &&
-    a.snapshot.hostAwayDeadline === b.snapshot.hostAwayDeadline
+    // The times run on; what changes the room's view is a counter starting or ending.
+    (a.snapshot.elapsedMs === null) === (b.snapshot.elapsedMs === null) &&
+    (a.snapshot.hostAwayRemainingMs === null) === (b.snapshot.hostAwayRemainingMs === null)
   );
 }
 

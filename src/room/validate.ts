@@ -3,11 +3,10 @@
  * (only the known fields, so nothing unexpected travels further into the page) or the
  * reason it was refused, in words a developer can act on. Nothing here throws.
  */
-import { STOP_CAUSES } from '../session/parse.js';
+import { parseSnapshot } from '../session/parse.js';
 import type { Audience, Notice, NoticeId, Role, SessionSnapshot } from '../session/types.js';
 import {
   MAX_NOTICE_PARAMS,
-  RECORDING_PHASES,
   ROLES,
   ROOM_MESSAGE_KINDS,
   ROOM_PROTOCOL_VERSION,
@@ -74,10 +73,6 @@ function num(obj: Obj, key: string, where: string): number {
   return value;
 }
 
-function nullableNum(obj: Obj, key: string, where: string): number | null {
-  return obj[key] === null ? null : num(obj, key, where);
-}
-
 function oneOf<T extends string>(obj: Obj, key: string, allowed: readonly T[], where: string): T {
   const value = obj[key];
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
@@ -105,20 +100,32 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
+/**
+ * The session rules own the snapshot's shape (`parseSnapshot`); the room adds only the caps
+ * on what one message may carry.
+ */
 function snapshotOf(obj: Obj, where: string): SessionSnapshot {
-  return {
-    phase: oneOf(obj, 'phase', RECORDING_PHASES, where),
-    recordingId: nullableId(obj, 'recordingId', where),
-    startedAt: nullableNum(obj, 'startedAt', where),
-    initiatorId: nullableId(obj, 'initiatorId', where),
-    hostAwayDeadline: nullableNum(obj, 'hostAwayDeadline', where),
-    // Optional, so older senders stay valid; without them every stop reads as a person's.
-    ...(obj['stopCause'] == null ? {} : { stopCause: oneOf(obj, 'stopCause', STOP_CAUSES, where) }),
-    ...(obj['stoppedBy'] == null ? {} : { stoppedBy: id(obj, 'stoppedBy', where) }),
-    ...(obj['failure'] == null
-      ? {}
-      : { failure: str(obj, 'failure', STRING_LIMITS.paramValue, where) }),
-  };
+  let snapshot: SessionSnapshot;
+  try {
+    snapshot = parseSnapshot(obj);
+  } catch (error) {
+    if (error instanceof TypeError) throw new Invalid(`${where}: ${error.message}`);
+    throw error;
+  }
+  for (const key of ['recordingId', 'initiatorId', 'stoppedBy'] as const) {
+    const value = snapshot[key];
+    if (typeof value === 'string' && value.length > STRING_LIMITS.id) {
+      throw new Invalid(
+        `${where}.${key} is ${value.length} characters long, over the cap of ${STRING_LIMITS.id}`,
+      );
+    }
+  }
+  if (typeof snapshot.failure === 'string' && snapshot.failure.length > STRING_LIMITS.paramValue) {
+    throw new Invalid(
+      `${where}.failure is ${snapshot.failure.length} characters long, over the cap of ${STRING_LIMITS.paramValue}`,
+    );
+  }
+  return snapshot;
 }
 
 function noticeOf(obj: Obj, where: string): Notice {

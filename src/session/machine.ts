@@ -43,8 +43,9 @@ export interface SessionMachineOptions {
   /** Clock and timers; default the host's own ({@link systemClock}). */
   clock?: Clock;
   /**
-   * Epoch ms the room session opened. With it, no recording may start once the room session
-   * has lasted `roomSessionMaxMs` (72 h): refused as 'cap-reached'.
+   * Epoch ms the room session opened (a server's wall time). With it, no recording may start
+   * once the room session has lasted `roomSessionMaxMs` (72 h): refused as 'cap-reached'. It is
+   * read against the wall clock once, here; from then on the limit runs on monotonic time.
    */
   roomOpenedAt?: number;
   /** B9 delay; default 15 minutes. */
@@ -69,8 +70,12 @@ export interface SessionState extends SessionSnapshot {
   failure: string | null;
   /** The stored file's link, on the page that recorded it (B8). */
   url: string | null;
-  /** Epoch ms when the 24-hour cap will stop the recording (B11). */
+  /** When the recording's time zero was, on the clock's monotonic time (the elapsed counter). */
+  startedAtMonotonic: number | null;
+  /** When the 24-hour cap will stop the recording (B11), on the clock's monotonic time. */
   capDeadline: number | null;
+  /** When the host-away countdown will stop it (B9), on the clock's monotonic time. */
+  hostAwayDeadline: number | null;
   /** Whether this page runs the recording (and so its timers). */
   recordsHere: boolean;
   /** Hosts and moderators in the room as last reported; null until reported. */
@@ -119,6 +124,7 @@ function epochMs(name: string, value: unknown): number {
 export class SessionMachine {
   private user: LocalUser;
   private readonly clock: Clock;
+  /** On monotonic time. */
   private readonly roomOpenedAt: number | null;
   private readonly hostAwayTimeoutMs: number;
   private readonly recordingCapMs: number;
@@ -130,6 +136,7 @@ export class SessionMachine {
   private resting: RecordingPhase = 'idle';
   private recordingId: string | null = null;
   private startedAt: number | null = null;
+  private startedAtMonotonic: number | null = null;
   private initiatorId: string | null = null;
   private stopCause: StopCause | null = null;
   private stoppedBy: string | null = null;
@@ -158,7 +165,10 @@ export class SessionMachine {
     this.clock = options.clock ?? systemClock;
     this.reportError = options.reportError ?? rethrowLater;
     this.roomOpenedAt =
-      options.roomOpenedAt === undefined ? null : epochMs('roomOpenedAt', options.roomOpenedAt);
+      options.roomOpenedAt === undefined
+        ? null
+        : this.clock.monotonicMs() -
+          (this.clock.epochMs() - epochMs('roomOpenedAt', options.roomOpenedAt));
     this.hostAwayTimeoutMs = positiveMs(
       'hostAwayTimeoutMs',
       options.hostAwayTimeoutMs,
@@ -180,13 +190,16 @@ export class SessionMachine {
       phase: this.phase,
       recordingId: this.recordingId,
       startedAt: this.startedAt,
+      elapsedMs: this.elapsedMs(),
       initiatorId: this.initiatorId,
-      hostAwayDeadline: this.hostAwayDeadline,
+      hostAwayRemainingMs: this.hostAwayRemainingMs(),
       stopCause: this.stopCause,
       stoppedBy: this.stoppedBy,
       failure: this.failure,
       url: this.url,
+      startedAtMonotonic: this.startedAtMonotonic,
       capDeadline: this.capDeadline,
+      hostAwayDeadline: this.hostAwayDeadline,
       recordsHere: this.recordsHere,
       hostsPresent: this.hostsPresent,
       roomEnded: this.ended,
@@ -208,8 +221,9 @@ export class SessionMachine {
       phase: this.sharedPhase(),
       recordingId: this.recordingId,
       startedAt: this.startedAt,
+      elapsedMs: this.elapsedMs(),
       initiatorId: this.initiatorId,
-      hostAwayDeadline: this.hostAwayDeadline,
+      hostAwayRemainingMs: this.hostAwayRemainingMs(),
       stopCause: this.stopCause,
       stoppedBy: this.stoppedBy,
       failure: this.failure,
@@ -281,6 +295,7 @@ export class SessionMachine {
     this.recordsHere = true;
     this.recordingId = null;
     this.startedAt = null;
+    this.startedAtMonotonic = null;
     this.initiatorId = this.user.id;
     this.stopCause = null;
     this.stoppedBy = null;
@@ -343,19 +358,28 @@ export class SessionMachine {
   /**
    * The engine is recording: phase 'recording', everyone is told (B3), the 24-hour cap
    * (B11) and, with no host present, the host-away timer (B9) start counting.
-   * @param startedAt epoch ms of the first frame (the elapsed counter derives from it).
-   * @throws TypeError for a start time that is not a number or an empty id.
+   * @param startedAt epoch ms of the first frame, for dates and names only.
+   * @param elapsedMs how long ago, now, the file's time zero was (the engine's start took
+   *   time): the cap and the elapsed counter count from there, on monotonic time.
+   * @throws TypeError for a start time that is not a number, a negative elapsed time or an
+   *   empty id.
    */
-  markRecording(startedAt: number, recordingId: string): Decision {
+  markRecording(startedAt: number, recordingId: string, elapsedMs = 0): Decision {
     const at = epochMs('recording start time', startedAt);
     const id = parseUserId(recordingId, 'recording id');
+    if (typeof elapsedMs !== 'number' || !Number.isFinite(elapsedMs) || elapsedMs < 0) {
+      throw new TypeError(
+        `Invalid elapsed time ${describeValue(elapsedMs)}: expected milliseconds of 0 or more.`,
+      );
+    }
     if (!this.recordsHere || this.phase !== 'starting') {
       return refuse(ACTIVE.has(this.phase) ? 'already-recording' : 'not-recording');
     }
     this.phase = 'recording';
     this.startedAt = at;
+    this.startedAtMonotonic = this.clock.monotonicMs() - elapsedMs;
     this.recordingId = id;
-    this.capDeadline = at + this.recordingCapMs;
+    this.capDeadline = this.startedAtMonotonic + this.recordingCapMs;
     this.capTimer = this.arm(this.capDeadline);
     this.updateHostAway();
     this.emitChange();
@@ -507,14 +531,18 @@ export class SessionMachine {
     const before = this.sharedPhase();
     const sameRecording = next.recordingId === this.recordingId;
 
+    const now = this.clock.monotonicMs();
     this.recordingId = next.recordingId;
     this.startedAt = next.startedAt;
+    this.startedAtMonotonic = this.mirroredStart(next, sameRecording, now);
     this.initiatorId = next.initiatorId;
-    this.hostAwayDeadline = next.hostAwayDeadline;
+    this.hostAwayDeadline =
+      next.hostAwayRemainingMs === null ? null : now + next.hostAwayRemainingMs;
     this.stopCause = next.stopCause ?? null;
     this.stoppedBy = next.stoppedBy ?? null;
     this.failure = next.failure ?? null;
-    this.capDeadline = next.startedAt === null ? null : next.startedAt + this.recordingCapMs;
+    this.capDeadline =
+      this.startedAtMonotonic === null ? null : this.startedAtMonotonic + this.recordingCapMs;
     if (next.phase !== 'available') this.url = null;
 
     if (this.phase === 'confirming-start' && RESTING.has(next.phase)) {
@@ -559,7 +587,7 @@ export class SessionMachine {
    */
   checkDeadlines(): void {
     if (!this.recordsHere || !ACTIVE.has(this.phase)) return;
-    const now = this.clock.now();
+    const now = this.clock.monotonicMs();
     if (this.capDeadline !== null && now >= this.capDeadline) {
       this.stopNow('cap', null);
     } else if (this.hostAwayDeadline !== null && now >= this.hostAwayDeadline) {
@@ -578,6 +606,30 @@ export class SessionMachine {
 
   // ---- internals --------------------------------------------------------------------------
 
+  /** How long the recording has run, on monotonic time; null when it is not running. */
+  private elapsedMs(): number | null {
+    if (this.startedAtMonotonic === null || !ACTIVE.has(this.phase)) return null;
+    return Math.max(0, Math.round(this.clock.monotonicMs() - this.startedAtMonotonic));
+  }
+
+  private hostAwayRemainingMs(): number | null {
+    if (this.hostAwayDeadline === null) return null;
+    return Math.max(0, Math.round(this.hostAwayDeadline - this.clock.monotonicMs()));
+  }
+
+  /**
+   * The recording's time zero on this page's monotonic clock, from a snapshot. Repeated
+   * snapshots of one recording differ only by their delivery time, so a start already known
+   * moves only when the new one disagrees by more than a quarter second (a recording page
+   * that came back, a late first snapshot): the counter does not flicker.
+   */
+  private mirroredStart(next: SessionSnapshot, sameRecording: boolean, now: number): number | null {
+    if (next.elapsedMs === null) return null;
+    const start = now - next.elapsedMs;
+    const known = sameRecording ? this.startedAtMonotonic : null;
+    return known !== null && Math.abs(known - start) <= 250 ? known : start;
+  }
+
   private sharedPhase(): RecordingPhase {
     if (this.phase === 'confirming-start') return this.resting;
     if (this.phase === 'confirming-stop') return 'recording';
@@ -591,7 +643,7 @@ export class SessionMachine {
     if (!RESTING.has(from)) return refuse('busy');
     if (
       this.roomOpenedAt !== null &&
-      this.clock.now() >= this.roomOpenedAt + this.roomSessionMaxMs
+      this.clock.monotonicMs() >= this.roomOpenedAt + this.roomSessionMaxMs
     ) {
       return refuse('cap-reached');
     }
@@ -620,7 +672,7 @@ export class SessionMachine {
       (this.phase === 'recording' || this.phase === 'confirming-stop') &&
       this.hostsPresent === 0;
     if (away && this.hostAwayDeadline === null) {
-      this.hostAwayDeadline = this.clock.now() + this.hostAwayTimeoutMs;
+      this.hostAwayDeadline = this.clock.monotonicMs() + this.hostAwayTimeoutMs;
       this.hostAwayTimer = this.arm(this.hostAwayDeadline);
     } else if (!away && this.hostAwayDeadline !== null) {
       if (this.hostAwayTimer !== null) this.clock.clearTimeout(this.hostAwayTimer);
@@ -635,10 +687,10 @@ export class SessionMachine {
    * handle is kept up to date.
    */
   private arm(deadline: number): TimerHandle {
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, deadline - this.clock.now()));
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, deadline - this.clock.monotonicMs()));
     const handle: TimerHandle = this.clock.setTimeout(() => {
       if (this.disposed) return;
-      const again = this.clock.now() < deadline ? this.arm(deadline) : null;
+      const again = this.clock.monotonicMs() < deadline ? this.arm(deadline) : null;
       if (this.capTimer === handle) this.capTimer = again;
       if (this.hostAwayTimer === handle) this.hostAwayTimer = again;
       if (again === null) this.checkDeadlines();

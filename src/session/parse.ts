@@ -136,6 +136,16 @@ function nullableTime(field: string, value: unknown): number | null {
   return value;
 }
 
+function nullableDuration(field: string, value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(
+      `Invalid snapshot ${field} ${describeValue(value)}: expected milliseconds of 0 or more, or null.`,
+    );
+  }
+  return value;
+}
+
 function nullableString(field: string, value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string' || value === '') {
@@ -166,8 +176,9 @@ export function parseSnapshot(value: unknown): SessionSnapshot {
     phase,
     recordingId: nullableString('recordingId', v['recordingId']),
     startedAt: nullableTime('startedAt', v['startedAt']),
+    elapsedMs: nullableDuration('elapsedMs', v['elapsedMs']),
     initiatorId: nullableString('initiatorId', v['initiatorId']),
-    hostAwayDeadline: nullableTime('hostAwayDeadline', v['hostAwayDeadline']),
+    hostAwayRemainingMs: nullableDuration('hostAwayRemainingMs', v['hostAwayRemainingMs']),
   };
   if (v['stopCause'] !== undefined) {
     snapshot.stopCause = v['stopCause'] === null ? null : parseStopCause(v['stopCause']);

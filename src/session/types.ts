@@ -69,12 +69,21 @@ export type StopCause = 'user' | 'host-away' | 'cap' | 'room-ended' | 'error' | 
 export interface SessionSnapshot {
   phase: RecordingPhase;
   recordingId: string | null;
-  /** Epoch ms when recording started (the elapsed counter is derived from it). */
+  /**
+   * Epoch ms when recording started, on the recording page's wall clock: for showing the date
+   * and naming the file only. Durations come from `elapsedMs`.
+   */
   startedAt: number | null;
+  /**
+   * How long the recording had run when this snapshot was taken, on the recording page's
+   * monotonic clock; each page derives its elapsed counter from it on its own clock (B5), so
+   * neither a wall-clock change nor two devices' clocks disagreeing moves the counter.
+   */
+  elapsedMs: number | null;
   /** User id of whoever started it. */
   initiatorId: string | null;
-  /** Epoch ms when the host-away countdown will stop the recording, if running. */
-  hostAwayDeadline: number | null;
+  /** Milliseconds left, when the snapshot was taken, before the host-away countdown stops it. */
+  hostAwayRemainingMs: number | null;
   /**
    * Why the current recording stopped, once it has (phases stopping, uploading, available);
    * lets the other pages show the right notice (B7, B9, B11, B15). Absent means unknown.

@@ -20,9 +20,10 @@ export class ElapsedClock implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    /** The start (epoch ms) while the clock should run, else null. */
+    /** The start (on the `now` clock) while the clock should run, else null. */
     private readonly startedAt: () => number | null,
-    private readonly now: () => number = Date.now,
+    /** A monotonic clock: a wall-clock change must not move the counter. */
+    private readonly now: () => number = () => performance.now(),
   ) {
     host.addController(this);
   }

@@ -27,7 +27,7 @@ describe('rr-indicator', () => {
   });
 
   it('B5: a participant sees the indicator fixed bottom-left, without counter or stop', async () => {
-    const el = await mount('rr-indicator', { active: true, startedAt: Date.now() - 5000 });
+    const el = await mount('rr-indicator', { active: true, startedAt: performance.now() - 5000 });
     const style = getComputedStyle(el);
     expect(style.position).to.equal('fixed');
     expect(style.left).to.equal('16px');
@@ -54,9 +54,9 @@ describe('rr-indicator', () => {
   });
 
   it('the counter never drifts: it is always now - startedAt', async () => {
-    const start = Date.now() - 61_000;
+    const start = performance.now() - 61_000;
     const el = await mount('rr-indicator', { active: true, showElapsed: true, startedAt: start });
-    expect(el.elapsedText).to.equal(formatElapsed(Date.now() - start));
+    expect(el.elapsedText).to.equal(formatElapsed(performance.now() - start));
   });
 
   it('B6: the square stop has a name and fires rr-stop-request { source: "indicator" } once', async () => {
@@ -64,7 +64,7 @@ describe('rr-indicator', () => {
       active: true,
       showElapsed: true,
       showStop: true,
-      startedAt: Date.now(),
+      startedAt: performance.now(),
     });
     const stop = part(el, 'stop')!;
     expect(stop.getAttribute('aria-label')).to.equal('Stop recording');
@@ -82,7 +82,7 @@ describe('rr-indicator', () => {
       active: true,
       showElapsed: true,
       showStop: true,
-      startedAt: Date.now(),
+      startedAt: performance.now(),
       warnings: ['frames-dropping', 'storage-low'],
     });
     expect(part(el, 'base')!.classList.contains('warning')).to.equal(true);
@@ -99,7 +99,7 @@ describe('rr-indicator', () => {
     const el = await mount('rr-indicator', {
       active: true,
       showStop: true,
-      startedAt: Date.now(),
+      startedAt: performance.now(),
       strings: { 'indicator.label': 'Aufnahme', 'indicator.stop': 'Aufnahme beenden' },
     });
     expect(part(el, 'label')!.textContent).to.equal('Aufnahme');
@@ -108,7 +108,7 @@ describe('rr-indicator', () => {
 
   it('its own z-index and inset properties apply, nothing leaks to the page', async () => {
     const before = document.styleSheets.length;
-    const el = await mount('rr-indicator', { active: true, startedAt: Date.now() });
+    const el = await mount('rr-indicator', { active: true, startedAt: performance.now() });
     el.style.setProperty('--rr-z-indicator', '77');
     el.style.setProperty('--rr-indicator-inset', '40px');
     el.style.setProperty('--rr-color-recording', 'rgb(0, 128, 0)');

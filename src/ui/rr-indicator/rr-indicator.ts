@@ -44,7 +44,10 @@ export class RrIndicator extends RrElement {
 
   /** Shown only while recording. */
   @property({ type: Boolean, reflect: true }) active = false;
-  /** Epoch ms the recording started. */
+  /**
+   * When the recording started, on the `now` clock (by default `performance.now()`: a
+   * monotonic clock, so changing the system's date does not move the counter).
+   */
   @property({ type: Number, attribute: 'started-at' }) startedAt: number | null = null;
   /** Shows the elapsed counter (hosts and moderators). */
   @property({ type: Boolean, reflect: true, attribute: 'show-elapsed' }) showElapsed = false;
@@ -52,8 +55,8 @@ export class RrIndicator extends RrElement {
   @property({ type: Boolean, reflect: true, attribute: 'show-stop' }) showStop = false;
   /** Health warnings to show quietly (X5). */
   @property({ attribute: false }) warnings: readonly HealthWarning[] = [];
-  /** The clock; replace it to test or to follow a server's time. */
-  @property({ attribute: false }) now: () => number = Date.now;
+  /** The clock `startedAt` is on; `<rr-recorder>` passes its controller's. */
+  @property({ attribute: false }) now: () => number = () => performance.now();
 
   @query('.stop') private stopButton!: HTMLButtonElement | null;
 

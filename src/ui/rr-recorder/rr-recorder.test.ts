@@ -172,7 +172,11 @@ describe('rr-recorder', () => {
   });
 
   it('Escape in the stop confirm keeps recording', async () => {
-    const c = new FakeController({ role: 'host', phase: 'recording', startedAt: Date.now() });
+    const c = new FakeController({
+      role: 'host',
+      phase: 'recording',
+      startedAtMonotonic: performance.now(),
+    });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     trigger(el)!.focus();
@@ -190,7 +194,7 @@ describe('rr-recorder', () => {
     const c = new FakeController({
       role: 'participant',
       phase: 'recording',
-      startedAt: Date.now() - 90_000,
+      startedAtMonotonic: performance.now() - 90_000,
     });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
@@ -206,7 +210,7 @@ describe('rr-recorder', () => {
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     expect(menuItems(el)).to.deep.equal(['media-files']);
-    c.set({ phase: 'recording', startedAt: Date.now() });
+    c.set({ phase: 'recording', startedAtMonotonic: performance.now() });
     await settleAll(el);
     expect(menuItems(el)).to.deep.equal(['media-files']);
     expect(indicator(el).showStop).to.equal(false);
@@ -224,7 +228,11 @@ describe('rr-recorder', () => {
     const rec = menu(el).shadowRoot!.querySelector('[data-item="record"]')!;
     expect(rec.getAttribute('aria-disabled')).to.equal('true');
     expect(rec.textContent).to.contain('This browser has no H.264 encoder.');
-    c.set({ phase: 'recording', startedAt: Date.now(), preflight: { ok: true, problems: [] } });
+    c.set({
+      phase: 'recording',
+      startedAtMonotonic: performance.now(),
+      preflight: { ok: true, problems: [] },
+    });
     c.setHealth({
       framesEncoded: 1,
       framesDropped: 40,
@@ -291,7 +299,11 @@ describe('rr-recorder', () => {
   });
 
   it('strings and theme pass down to every element', async () => {
-    const c = new FakeController({ role: 'host', phase: 'recording', startedAt: Date.now() });
+    const c = new FakeController({
+      role: 'host',
+      phase: 'recording',
+      startedAtMonotonic: performance.now(),
+    });
     const el = await mount('rr-recorder', {
       controller: c,
       theme: 'dark',
@@ -309,7 +321,11 @@ describe('rr-recorder', () => {
   });
 
   it('a --rr-* property set on rr-recorder reaches the inner elements', async () => {
-    const c = new FakeController({ role: 'host', phase: 'recording', startedAt: Date.now() });
+    const c = new FakeController({
+      role: 'host',
+      phase: 'recording',
+      startedAtMonotonic: performance.now(),
+    });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     el.style.setProperty('--rr-color-recording', 'rgb(0, 0, 255)');
@@ -371,7 +387,7 @@ describe('rr-recorder', () => {
       expect(built[0]!.c.subscriberCount).to.equal(0);
       expect(el.activeController).to.equal(built[1]!.c);
       // While recording, a change does not replace the recorder.
-      built[1]!.c.set({ phase: 'recording', startedAt: Date.now() });
+      built[1]!.c.set({ phase: 'recording', startedAtMonotonic: performance.now() });
       el.storage = { kind: 'third' };
       await settleAll(el);
       expect(built).to.have.length(2);

@@ -291,6 +291,8 @@ export class RrRecorder extends RrElement {
     }
   }
 
+  private monotonicNow = (): number => this.binding.controller?.monotonicNow() ?? performance.now();
+
   private resolveLink = (entry: LibraryEntry, purpose: LinkPurpose): Promise<string> => {
     const c = this.binding.controller;
     return c ? c.linkTo(entry, purpose) : Promise.reject(new Error('no controller'));
@@ -331,8 +333,9 @@ export class RrRecorder extends RrElement {
         part="indicator"
         theme=${this.theme}
         .strings=${this.strings}
-        .active=${RECORDING.has(phase) && v?.startedAt != null}
-        .startedAt=${v?.startedAt ?? null}
+        .active=${RECORDING.has(phase) && v?.startedAtMonotonic != null}
+        .startedAt=${v?.startedAtMonotonic ?? null}
+        .now=${this.monotonicNow}
         .showElapsed=${manager}
         .showStop=${canStop.ok || phase === 'confirming-stop'}
         .warnings=${v?.health?.warnings ?? []}

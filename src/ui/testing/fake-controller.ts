@@ -13,9 +13,9 @@ export interface FakeControllerOptions {
   role?: Role;
   mobile?: boolean;
   preflight?: PreflightResult | null;
-  /** The phase and start of a recording already running (a late joiner). */
+  /** The phase and start of a recording already running (a late joiner), on `now`. */
   phase?: RecordingPhase;
-  startedAt?: number | null;
+  startedAtMonotonic?: number | null;
   recordings?: LibraryEntry[];
   /** Makes listRecordings fail. */
   failList?: boolean;
@@ -33,7 +33,7 @@ export class FakeController implements RecorderControllerApi {
   private readonly now: () => number;
 
   constructor(o: FakeControllerOptions = {}) {
-    this.now = o.now ?? Date.now;
+    this.now = o.now ?? (() => performance.now());
     this.recordings = o.recordings ?? [];
     this.failList = o.failList ?? false;
     const base: RecorderView = {
@@ -43,11 +43,15 @@ export class FakeController implements RecorderControllerApi {
       canStart: { ok: true },
       canStop: { ok: true },
       preflight: o.preflight === undefined ? { ok: true, problems: [] } : o.preflight,
-      startedAt: o.startedAt ?? null,
+      startedAtMonotonic: o.startedAtMonotonic ?? null,
       health: null,
       lastRecording: null,
     };
     this.view = this.decide(base);
+  }
+
+  monotonicNow(): number {
+    return this.now();
   }
 
   subscribe(listener: (view: RecorderView) => void): () => void {
@@ -77,7 +81,7 @@ export class FakeController implements RecorderControllerApi {
     this.set({ phase: 'starting' });
     this.notify({ id: 'recording-starting', audience: 'everyone' });
     await Promise.resolve();
-    this.set({ phase: 'recording', startedAt: this.now() });
+    this.set({ phase: 'recording', startedAtMonotonic: this.now() });
     this.notify({ id: 'recording-started', audience: 'everyone' });
     return { ok: true };
   }
@@ -100,7 +104,7 @@ export class FakeController implements RecorderControllerApi {
     if (this.view.phase !== 'confirming-stop') return { ok: false, reason: 'not-confirming' };
     this.set({ phase: 'stopping' });
     await Promise.resolve();
-    this.set({ phase: 'uploading', startedAt: null });
+    this.set({ phase: 'uploading', startedAtMonotonic: null });
     this.notify({ id: 'recording-ended-uploading', audience: 'initiator' });
     return { ok: true };
   }

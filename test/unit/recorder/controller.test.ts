@@ -9,6 +9,9 @@ import type {
 } from '../../../src/recorder/engine.js';
 import { CallbackRoom, type SenderInfo } from '../../../src/room/index.js';
 import type { Notice, Role, StopCause } from '../../../src/session/types.js';
+import { ManualClock } from '../../support/manual-clock.js';
+
+const HOUR = 3_600_000;
 
 /** Rooms wired to each other in memory, each delivering with its sender as a server would. */
 function roomBus() {
@@ -40,7 +43,7 @@ class ScriptedEngine implements RecordingEngine {
   }
   async start(meta: RecordingMeta) {
     this.started = meta;
-    return { startedAt: meta.startedAt };
+    return { elapsedMs: 0 };
   }
   updateSources() {}
   async stop(cause: StopCause) {
@@ -73,6 +76,7 @@ function page(
   userId: string,
   role: Role,
   engine: RecordingEngine | null,
+  clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 3, 0)),
 ) {
   const notices: Notice[] = [];
   const room = bus({ userId, role });
@@ -88,11 +92,11 @@ function page(
     engine,
     library: null,
     sources: () => ({ stage: null, webcams: [], audio: [] }),
-    now: () => Date.UTC(2026, 10, 26, 14, 3, 0),
+    clock,
   });
   c.onNotice((n) => notices.push(n));
   created.push(c);
-  return { c, notices, room };
+  return { c, notices, room, clock };
 }
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -211,5 +215,34 @@ describe('RecorderController', () => {
     expect(engine.stops).toEqual(['room-ended']);
     expect(host.c.view.phase).toBe('available');
     expect(host.c.requestStart()).toEqual({ ok: false, reason: 'not-allowed' });
+  });
+
+  it('one clock: the wall clock moved a day forward and an hour back mid-recording changes nothing', async () => {
+    const bus = roomBus();
+    const engine = new ScriptedEngine();
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 3, 0));
+    const host = page(bus, 'host-1', 'host', engine, clock);
+    const guest = page(bus, 'guest-1', 'participant', null, clock);
+    host.c.requestStart();
+    await host.c.confirmStart();
+    await settle();
+    const elapsed = (c: RecorderController) => c.monotonicNow() - c.view.startedAtMonotonic!;
+
+    clock.advance(10 * 60_000);
+    clock.setWall(clock.epochMs() + 24 * HOUR);
+    clock.advance(60_000);
+    clock.setWall(clock.epochMs() - HOUR);
+    clock.advance(60_000);
+    expect(host.c.view.phase).toBe('recording');
+    expect(engine.stops).toEqual([]);
+    expect(elapsed(host.c)).toBe(12 * 60_000);
+    expect(elapsed(guest.c)).toBe(12 * 60_000);
+
+    // The 24-hour cap (B11) counts recorded time, not the wall clock's reading.
+    clock.advance(24 * HOUR - 12 * 60_000 - 1);
+    expect(engine.stops).toEqual([]);
+    clock.advance(1);
+    await settle();
+    expect(engine.stops).toEqual(['cap']);
   });
 });

@@ -3,7 +3,6 @@ import {
   CallbackRoom,
   PresenceRoster,
   RoomSync,
-  elapsedMs,
   isNewerState,
   type RoomState,
   type RoomStatePayload,
@@ -20,15 +19,17 @@ const idle: SessionSnapshot = {
   phase: 'idle',
   recordingId: null,
   startedAt: null,
+  elapsedMs: null,
   initiatorId: null,
-  hostAwayDeadline: null,
+  hostAwayRemainingMs: null,
 };
-const recording = (startedAt: number): SessionSnapshot => ({
+const recording = (startedAt: number, elapsedMs = 0): SessionSnapshot => ({
   phase: 'recording',
   recordingId: 'r1',
   startedAt,
+  elapsedMs,
   initiatorId: 'h1',
-  hostAwayDeadline: null,
+  hostAwayRemainingMs: null,
 });
 
 let warn: MockInstance<typeof console.warn>;
@@ -40,19 +41,24 @@ afterEach(() => {
 });
 
 describe('RoomSync', () => {
-  it('B5: a late joiner gets the recording state at once, with the original startedAt', () => {
+  it('B5: a late joiner gets the recording state at once, with how long it has run', () => {
     let clock = 10_000;
     const now = () => clock;
     const bus = createBus();
-    let payload: RoomStatePayload = { snapshot: idle, title: 'Class' };
+    let recordingSince: number | null = null;
+    // As the session machine does: each answer carries the elapsed time at that moment.
+    const payload = (): RoomStatePayload => ({
+      snapshot: recordingSince === null ? idle : recording(10_000, clock - recordingSince),
+      title: 'Class',
+    });
     const recorder = new RoomSync({
       channel: bus.join(host),
       self: host,
-      provider: () => payload,
+      provider: payload,
       now,
     });
     recorder.start();
-    payload = { snapshot: recording(10_000), title: 'Class' };
+    recordingSince = clock;
     expect(recorder.update()).toBe(true);
 
     clock = 10_000 + 65 * 60_000; // 1 h 5 min later
@@ -62,11 +68,10 @@ describe('RoomSync', () => {
     late.start();
 
     expect(seen).toHaveLength(1);
-    expect(late.state?.snapshot).toEqual(recording(10_000));
+    expect(late.state?.snapshot).toEqual(recording(10_000, 65 * 60_000));
     expect(late.state?.title).toBe('Class');
     expect(late.state?.sender).toEqual(host);
     expect(late.state?.local).toBe(false);
-    expect(elapsedMs(late.state!.snapshot, clock)).toBe(65 * 60_000);
     expect(warn).not.toHaveBeenCalled();
   });
 
@@ -219,7 +224,7 @@ describe('RoomSync', () => {
   });
 });
 
-describe('isNewerState and elapsedMs', () => {
+describe('isNewerState', () => {
   it('orders by seq within a page and by sentAt between pages; ties keep the current', () => {
     const cur = { source: 'a', seq: 5, sentAt: 100 };
     expect(isNewerState({ source: 'a', seq: 6, sentAt: 50 }, cur)).toBe(true);
@@ -227,13 +232,6 @@ describe('isNewerState and elapsedMs', () => {
     expect(isNewerState({ source: 'b', seq: 1, sentAt: 101 }, cur)).toBe(true);
     expect(isNewerState({ source: 'b', seq: 99, sentAt: 100 }, cur)).toBe(false);
     expect(isNewerState(cur, null)).toBe(true);
-  });
-
-  it('elapsed runs only while recording, never negative', () => {
-    expect(elapsedMs(recording(1000), 4_000)).toBe(3_000);
-    expect(elapsedMs(recording(5000), 4_000)).toBe(0);
-    expect(elapsedMs({ ...recording(1000), phase: 'uploading' }, 4_000)).toBeNull();
-    expect(elapsedMs(idle, 4_000)).toBeNull();
   });
 });
 

@@ -24,8 +24,9 @@ const state = {
     phase: 'recording',
     recordingId: 'r1',
     startedAt: 900,
+    elapsedMs: 0,
     initiatorId: 'h1',
-    hostAwayDeadline: null,
+    hostAwayRemainingMs: null,
   },
   title: 'Class',
 } as const;
@@ -162,18 +163,20 @@ describe('room message validation (bad input is dropped with one warning, never 
     expect(onlyWarning()).toContain('state.title is 2000 characters long, over the cap of 1024');
   });
 
-  it('drops a state with a wrong phase, a negative time or a fractional seq', () => {
+  it('drops a state with a wrong phase, a negative duration or a fractional seq', () => {
     const bad = [
       { ...state, snapshot: { ...state.snapshot, phase: 'paused' } },
-      { ...state, snapshot: { ...state.snapshot, startedAt: -1 } },
+      { ...state, snapshot: { ...state.snapshot, elapsedMs: -1 } },
       { ...state, seq: 1.5 },
       { ...state, snapshot: null },
     ];
     for (const m of bad) expect(decodeBare(JSON.stringify(m), host)).toBeNull();
     expect(warn).toHaveBeenCalledTimes(4);
-    expect(String(warn.mock.calls[0]?.[0])).toContain('state.snapshot.phase must be one of');
+    expect(String(warn.mock.calls[0]?.[0])).toContain(
+      'state.snapshot: Unknown recording phase "paused"',
+    );
     expect(String(warn.mock.calls[1]?.[0])).toContain(
-      'state.snapshot.startedAt must be a finite number >= 0',
+      'state.snapshot: Invalid snapshot elapsedMs number -1',
     );
     expect(String(warn.mock.calls[2]?.[0])).toContain('state.seq must be an integer');
     expect(String(warn.mock.calls[3]?.[0])).toContain('state.snapshot must be an object');
@@ -221,7 +224,9 @@ describe('encodeOutgoing (this page publishing: mistakes throw clearly)', () => 
       snapshot: { ...state.snapshot, phase: 'paused' },
     } as unknown as RoomMessage;
     expect(() => encodeOutgoing(bad, host, null)).toThrow(TypeError);
-    expect(() => encodeOutgoing(bad, host, null)).toThrow(/state\.snapshot\.phase/);
+    expect(() => encodeOutgoing(bad, host, null)).toThrow(
+      /state\.snapshot: Unknown recording phase/,
+    );
   });
 
   it('refuses a stop-request from a participant page', () => {

@@ -213,8 +213,9 @@ describe('WebSocketRoom against a real ws relay', () => {
         phase: 'recording',
         recordingId: 'r1',
         startedAt: 1234,
+        elapsedMs: 0,
         initiatorId: 'h1',
-        hostAwayDeadline: null,
+        hostAwayRemainingMs: null,
       },
       title: 'T',
     };
@@ -291,8 +292,9 @@ describe('WebSocketRoom queue and options', () => {
         phase: 'recording',
         recordingId: 'r',
         startedAt: 1,
+        elapsedMs: 0,
         initiatorId: 'h1',
-        hostAwayDeadline: null,
+        hostAwayRemainingMs: null,
       },
       title: null,
     });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   HOST_AWAY_TIMEOUT_MS,
   RECORDING_CAP_MS,
@@ -9,6 +9,7 @@ import {
   type SessionSnapshot,
   type SessionState,
 } from '../../../src/session/index.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 const T0 = Date.UTC(2026, 10, 26, 14, 3, 0);
 const MIN = 60_000;
@@ -24,7 +25,7 @@ interface Harness {
 }
 
 function make(user: LocalUser = host, extra: Partial<{ roomOpenedAt: number }> = {}): Harness {
-  const machine = new SessionMachine({ user, ...extra });
+  const machine = new SessionMachine({ user, clock, ...extra });
   const notices: Notice[] = [];
   const events: SessionEvent[] = [];
   const states: SessionState[] = [];
@@ -38,17 +39,15 @@ function make(user: LocalUser = host, extra: Partial<{ roomOpenedAt: number }> =
 function recording(h: Harness, id = 'rec-1'): void {
   expect(h.machine.requestStart()).toEqual({ ok: true });
   expect(h.machine.confirmStart()).toEqual({ ok: true });
-  expect(h.machine.markRecording(Date.now(), id)).toEqual({ ok: true });
+  expect(h.machine.markRecording(clock.epochMs(), id)).toEqual({ ok: true });
 }
 
 const ids = (notices: Notice[]) => notices.map((n) => n.id);
 
+/** Monotonic time reads T0 at the start too, so deadlines read as T0 plus a duration. */
+let clock: ManualClock;
 beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-afterEach(() => {
-  vi.useRealTimers();
+  clock = new ManualClock(T0, T0);
 });
 
 describe('who may start and stop', () => {
@@ -285,7 +284,7 @@ describe('late join', () => {
   it('B5: late joiner mirrors recording phase and start time', () => {
     const h = make();
     recording(h);
-    vi.advanceTimersByTime(42 * MIN);
+    clock.advance(42 * MIN);
     h.machine.setPresence(0);
 
     const late = make({ id: 'p9', role: 'participant', mobile: false });
@@ -298,7 +297,7 @@ describe('late join', () => {
       hostAwayDeadline: T0 + 42 * MIN + HOST_AWAY_TIMEOUT_MS,
       recordsHere: false,
     });
-    expect(Date.now() - late.machine.state.startedAt!).toBe(42 * MIN);
+    expect(clock.monotonicMs() - late.machine.state.startedAtMonotonic!).toBe(42 * MIN);
     // A late joiner is told at once that the session is being recorded, once.
     expect(ids(late.notices)).toEqual(['recording-started']);
     late.machine.applyRemote(h.machine.snapshot());
@@ -320,8 +319,9 @@ describe('late join', () => {
       phase: 'idle',
       recordingId: null,
       startedAt: null,
+      elapsedMs: null,
       initiatorId: null,
-      hostAwayDeadline: null,
+      hostAwayRemainingMs: null,
     };
     expect(h.machine.applyRemote(other)).toEqual({ ok: false, reason: 'busy' });
     expect(h.machine.state.phase).toBe('recording');
@@ -350,18 +350,18 @@ describe('host away', () => {
     h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
     h.machine.setPresence(['h1', 'm1']);
     recording(h);
-    vi.advanceTimersByTime(10 * MIN);
+    clock.advance(10 * MIN);
     h.machine.setPresence(['m1']);
-    expect(h.machine.snapshot().hostAwayDeadline).toBeNull();
-    vi.advanceTimersByTime(5 * MIN);
+    expect(h.machine.state.hostAwayDeadline).toBeNull();
+    clock.advance(5 * MIN);
     h.machine.setPresence([]);
-    const leftAt = Date.now();
-    expect(h.machine.snapshot().hostAwayDeadline).toBe(leftAt + 15 * MIN);
+    const leftAt = clock.monotonicMs();
+    expect(h.machine.state.hostAwayDeadline).toBe(leftAt + 15 * MIN);
     expect(participant.machine.state.hostAwayDeadline).toBe(leftAt + 15 * MIN);
 
-    vi.advanceTimersByTime(15 * MIN - 1);
+    clock.advance(15 * MIN - 1);
     expect(h.machine.state.phase).toBe('recording');
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     expect(h.machine.state).toMatchObject({
       phase: 'stopping',
       stopCause: 'host-away',
@@ -373,21 +373,21 @@ describe('host away', () => {
       'recording-ended-uploading',
     ]);
     expect(ids(participant.notices).at(-1)).toBe('recording-host-away-stopped');
-    expect(vi.getTimerCount()).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
   it('B9: a host coming back cancels the auto-stop', () => {
     const h = make();
     recording(h);
     h.machine.setPresence(0);
-    vi.advanceTimersByTime(14 * MIN);
+    clock.advance(14 * MIN);
     h.machine.setPresence(['m7']);
-    expect(h.machine.snapshot().hostAwayDeadline).toBeNull();
-    vi.advanceTimersByTime(2 * HOUR);
+    expect(h.machine.state.hostAwayDeadline).toBeNull();
+    clock.advance(2 * HOUR);
     expect(h.machine.state.phase).toBe('recording');
     // Leaving again starts a fresh 15 minutes.
     h.machine.setPresence(new Set<string>());
-    vi.advanceTimersByTime(15 * MIN);
+    clock.advance(15 * MIN);
     expect(h.machine.state).toMatchObject({ phase: 'stopping', stopCause: 'host-away' });
   });
 
@@ -396,14 +396,14 @@ describe('host away', () => {
     h.machine.setPresence(0);
     h.machine.requestStart();
     h.machine.confirmStart();
-    expect(h.machine.snapshot().hostAwayDeadline).toBeNull();
-    vi.advanceTimersByTime(3000);
-    h.machine.markRecording(Date.now(), 'r');
-    expect(h.machine.snapshot().hostAwayDeadline).toBe(T0 + 3000 + HOST_AWAY_TIMEOUT_MS);
+    expect(h.machine.state.hostAwayDeadline).toBeNull();
+    clock.advance(3000);
+    h.machine.markRecording(clock.epochMs(), 'r');
+    expect(h.machine.state.hostAwayDeadline).toBe(T0 + 3000 + HOST_AWAY_TIMEOUT_MS);
     h.machine.requestStop();
     h.machine.confirmStop();
-    expect(h.machine.snapshot().hostAwayDeadline).toBeNull();
-    expect(vi.getTimerCount()).toBe(0);
+    expect(h.machine.state.hostAwayDeadline).toBeNull();
+    expect(clock.pending).toBe(0);
   });
 
   it('B9: presence does not arm a timer on a page that does not record', () => {
@@ -413,7 +413,7 @@ describe('host away', () => {
     mirror.machine.applyRemote(h.machine.snapshot());
     mirror.machine.setPresence(0);
     expect(mirror.machine.state.hostAwayDeadline).toBeNull();
-    vi.advanceTimersByTime(HOST_AWAY_TIMEOUT_MS);
+    clock.advance(HOST_AWAY_TIMEOUT_MS);
     expect(mirror.machine.state.phase).toBe('recording');
   });
 });
@@ -425,9 +425,9 @@ describe('24-hour cap and room session', () => {
     h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
     recording(h);
     expect(h.machine.state.capDeadline).toBe(T0 + RECORDING_CAP_MS);
-    vi.advanceTimersByTime(24 * HOUR - 1);
+    clock.advance(24 * HOUR - 1);
     expect(h.machine.state.phase).toBe('recording');
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     // A stop, not a discard: phase 'stopping' leads to upload, and the recording id stays.
     expect(h.machine.state).toMatchObject({
       phase: 'stopping',
@@ -455,18 +455,18 @@ describe('24-hour cap and room session', () => {
   it('B11: the cap applies while a stop confirm is open', () => {
     const h = make();
     recording(h);
-    vi.advanceTimersByTime(24 * HOUR - MIN);
+    clock.advance(24 * HOUR - MIN);
     h.machine.requestStop();
-    vi.advanceTimersByTime(MIN);
+    clock.advance(MIN);
     expect(h.machine.state).toMatchObject({ phase: 'stopping', stopCause: 'cap' });
   });
 
   it('B11: no recording starts once the room session has lasted 72 hours', () => {
     const h = make(host, { roomOpenedAt: T0 });
-    vi.advanceTimersByTime(72 * HOUR - 1);
+    clock.advance(72 * HOUR - 1);
     expect(h.machine.canStart()).toEqual({ ok: true });
     h.machine.requestStart();
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     expect(h.machine.confirmStart()).toEqual({ ok: false, reason: 'cap-reached' });
     expect(h.machine.state.phase).toBe('idle');
     expect(h.machine.requestStart()).toEqual({ ok: false, reason: 'cap-reached' });
@@ -477,12 +477,17 @@ describe('24-hour cap and room session', () => {
     const fired: Array<() => void> = [];
     const machine = new SessionMachine({
       user: host,
-      clock: { now: () => now.t, setTimeout: (fn) => fired.push(fn), clearTimeout: () => {} },
+      clock: {
+        monotonicMs: () => now.t,
+        epochMs: () => now.t,
+        setTimeout: (fn) => fired.push(fn),
+        clearTimeout: () => {},
+      },
     });
     machine.requestStart();
     machine.confirmStart();
     machine.markRecording(T0, 'r');
-    // The timer fires early (the clock moved back): it waits again instead of stopping.
+    // The timer fires early (a host's timer can): it waits again instead of stopping.
     now.t = T0 + HOUR;
     fired.shift()!();
     expect(machine.state.phase).toBe('recording');
@@ -492,13 +497,51 @@ describe('24-hour cap and room session', () => {
   });
 });
 
+describe('one clock', () => {
+  it('durations run on monotonic time: the wall clock a day forward and an hour back changes nothing', () => {
+    const h = make();
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
+    h.machine.setPresence(0);
+    recording(h);
+    clock.advance(5 * MIN);
+    clock.setWall(clock.epochMs() + 24 * HOUR);
+    h.machine.checkDeadlines();
+    clock.advance(MIN);
+    clock.setWall(clock.epochMs() - HOUR);
+    h.machine.checkDeadlines();
+    expect(h.machine.state.phase).toBe('recording');
+    expect(h.machine.snapshot()).toMatchObject({
+      elapsedMs: 6 * MIN,
+      hostAwayRemainingMs: 9 * MIN,
+    });
+    expect(clock.monotonicMs() - participant.machine.state.startedAtMonotonic!).toBe(6 * MIN);
+    // B9 still stops 15 minutes after the host left, by the monotonic clock.
+    clock.advance(9 * MIN - 1);
+    expect(h.machine.state.phase).toBe('recording');
+    clock.advance(1);
+    expect(h.machine.state).toMatchObject({ phase: 'stopping', stopCause: 'host-away' });
+  });
+
+  it("a start that took time counts from the file's time zero", () => {
+    const h = make();
+    h.machine.requestStart();
+    h.machine.confirmStart();
+    clock.advance(2_000);
+    h.machine.markRecording(clock.epochMs(), 'r', 1_500);
+    expect(h.machine.snapshot().elapsedMs).toBe(1_500);
+    expect(h.machine.state.capDeadline).toBe(clock.monotonicMs() - 1_500 + RECORDING_CAP_MS);
+    expect(() => h.machine.markRecording(clock.epochMs(), 'r', -1)).toThrow(/elapsed time/);
+  });
+});
+
 describe('room ended', () => {
   it('B15: ending the room stops and keeps the recording', () => {
     const h = make();
     const participant = make({ id: 'p1', role: 'participant', mobile: false });
     h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
     recording(h);
-    vi.advanceTimersByTime(5 * MIN);
+    clock.advance(5 * MIN);
     expect(h.machine.roomEnded()).toEqual({ ok: true });
     expect(h.machine.state).toMatchObject({
       phase: 'stopping',
@@ -508,7 +551,7 @@ describe('room ended', () => {
     });
     expect(ids(h.notices).slice(-2)).toEqual(['recording-room-ended', 'recording-ended-uploading']);
     expect(ids(participant.notices).at(-1)).toBe('recording-room-ended');
-    expect(vi.getTimerCount()).toBe(0);
+    expect(clock.pending).toBe(0);
     // The file still finishes; nothing new starts.
     expect(h.machine.markAvailable('https://s3.example/a.mp4')).toEqual({ ok: true });
     expect(h.machine.requestStart()).toEqual({ ok: false, reason: 'not-allowed' });
@@ -547,8 +590,8 @@ describe('listeners', () => {
     const h = make();
     recording(h);
     h.machine.setPresence(0);
-    expect(vi.getTimerCount()).toBe(2);
+    expect(clock.pending).toBe(2);
     h.machine.dispose();
-    expect(vi.getTimerCount()).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 });

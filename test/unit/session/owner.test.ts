@@ -102,8 +102,9 @@ describe('parsing values from outside', () => {
       phase: 'recording',
       recordingId: 'r1',
       startedAt: 1,
+      elapsedMs: 0,
       initiatorId: 'h1',
-      hostAwayDeadline: null,
+      hostAwayRemainingMs: null,
       stopCause: null,
     };
     expect(parseSnapshot(good)).toEqual(good);
