@@ -19,7 +19,10 @@ export interface VideoSettings {
 
 /** How frames are paced. */
 export type ClockSettings =
-  /** A worker timer at the frame rate; frames the machine cannot make in time are dropped. */
+  /**
+   * A worker timer at the frame rate; every tick puts a frame in the file (the previous one
+   * again when a new one cannot be made in time), so the file has a constant rate.
+   */
   | { mode: 'realtime' }
   /**
    * For tests: the next frame is taken as soon as the encoder is ready, stamped
@@ -81,14 +84,23 @@ export interface PipelineStats {
   framesComposed: number;
   framesEncoded: number;
   framesDropped: number;
-  /** Of the dropped frames: ticks missed (the thread was late). */
+  /** Of the dropped frames: late ticks that found the encoder a second behind. */
   droppedLate: number;
   /** Of the dropped frames: ticks skipped while the encoder or sink was busy (backpressure). */
   droppedBusy: number;
-  /** Compose time per frame (draws plus the frame copy), over the newest 10,000 frames. */
+  /**
+   * Ticks that sent the previous composite again, with their own timestamp, so the file stays
+   * at a constant rate: nothing changed, the thread woke late, or the encoder was busy.
+   */
+  framesRepeated: number;
+  /** Of the repeats: ticks the thread woke too late for. */
+  repeatedLate: number;
+  /** Of the repeats: ticks while the encoder still held new frames. */
+  repeatedBusy: number;
+  /** Compose time per new composite (tiles written plus the frame copy), newest 10,000. */
   composeMsP50: number;
   composeMsP95: number;
-  /** Source draws per composed frame, on average (drawing only new frames keeps it low). */
+  /** Tiles written per composed frame, on average (only sources with a new picture). */
   drawsPerFrame: number;
   /** Video chunks out of the encoder per second of wall time. */
   encodeFps: number;

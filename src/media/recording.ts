@@ -4,8 +4,9 @@
  * protocol.ts messages (see worker.ts).
  */
 import { AudioClock, CountedAudioClock } from './audio-clock.js';
-import { Compositor } from './compositor.js';
+import { I420Compositor } from './i420-compositor.js';
 import { PipelineError, type PipelineErrorCode } from './errors.js';
+import { frameTimestampUs, Pacer, type TickPlan } from './pacer.js';
 import type {
   FromWorker,
   PipelineResult,
@@ -38,17 +39,20 @@ export interface WriterSetup {
 
 type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
 
-/** Frames waiting in the video encoder before new ones are dropped (backpressure). */
+/**
+ * Frames waiting in the video encoder below which a new composite is made; above it the tick
+ * repeats the previous composite (cheap to make and to encode) so the file keeps its rate.
+ */
 export const MAX_ENCODER_QUEUE = 3;
+/**
+ * Frames waiting in the video encoder (repeats included) beyond which a tick is dropped: a
+ * second behind, the encoder is not catching up, and memory must stay bounded.
+ */
+export const MAX_ENCODER_BACKLOG = 30;
 /** Packets handed to the writer and not yet through it (the sink is slow) before dropping. */
 const MAX_PENDING_WRITES = 90;
 /** Audio chunks waiting in the audio encoder before new ones are dropped. */
 const MAX_AUDIO_QUEUE = 50;
-/**
- * Share of a frame's period the compose may take before the compositor draws fewer sources
- * per frame: the rest is for the encoder and the page on a 2-core machine.
- */
-const COMPOSE_SHARE = 0.5;
 /** Audio that falls this far behind the clock is moved forward to it (a gap, not a drift). */
 const AUDIO_RESYNC_US = 150_000;
 
@@ -104,7 +108,8 @@ export async function chooseAudioConfig(
 }
 
 export class Recording {
-  private readonly compositor: Compositor;
+  private readonly compositor: I420Compositor;
+  private readonly pacer: Pacer;
   private videoEncoder: VideoEncoder | null = null;
   private videoConfig: VideoEncoderConfig | null = null;
   private audioEncoder: AudioEncoder | null = null;
@@ -125,10 +130,11 @@ export class Recording {
   private healthTimer: ReturnType<typeof setInterval> | null = null;
   private wake: (() => void) | null = null;
 
-  private nextIndex = 0;
   private nextKeyUs = 0;
   private tickSeq = 0;
   private readonly frameWaits = new Map<number, () => void>();
+  /** Push sources asked for a picture, per tick. */
+  private readonly asked = new Map<number, string[]>();
   private readonly sinkWaits = new Map<
     number,
     { resolve: () => void; reject: (e: Error) => void }
@@ -137,11 +143,18 @@ export class Recording {
 
   private composed = 0;
   private encoded = 0;
+  /** Ticks with no frame in the file at all (the encoder a second behind, or the sink). */
   private dropped = 0;
-  /** Ticks the thread was too late for (the compose or the machine was slow). */
+  /** Of the dropped: ticks the thread woke too late for while the encoder was full. */
   private droppedLate = 0;
-  /** Ticks skipped because the encoder or the sink was still busy (backpressure). */
+  /** Of the dropped: ticks while the encoder or the sink was full (backpressure). */
   private droppedBusy = 0;
+  /** Ticks that sent the previous composite again (the file stays at a constant rate). */
+  private repeated = 0;
+  /** Of the repeats: ticks the thread woke too late for. */
+  private repeatedLate = 0;
+  /** Of the repeats: ticks while the encoder still held new frames. */
+  private repeatedBusy = 0;
   private draws = 0;
   private readonly audioClock: AudioClock | CountedAudioClock;
   private lastVideoUs = 0;
@@ -151,13 +164,18 @@ export class Recording {
   /** The newest composite, re-sent while nothing changes. */
   private lastComposite: VideoFrame | null = null;
   private encodedAtLastHealth = 0;
+  private lastFps = 0;
 
   constructor(
     private readonly msg: StartMessage,
     private readonly post: Post,
     private readonly createWriter: (setup: WriterSetup) => PacketWriter,
   ) {
-    this.compositor = new Compositor(msg.video.width, msg.video.height);
+    this.compositor = new I420Compositor(msg.video.width, msg.video.height);
+    this.pacer = new Pacer(msg.video.framerate, {
+      fresh: MAX_ENCODER_QUEUE,
+      total: MAX_ENCODER_BACKLOG,
+    });
     this.audioClock =
       msg.clock.mode === 'deterministic'
         ? new CountedAudioClock((msg.clock.frames * 1e6) / msg.video.framerate)
@@ -272,11 +290,19 @@ export class Recording {
       case 'sources':
         this.setSources(m.sources, m.streams);
         break;
-      case 'frames':
-        for (const { id, frame } of m.frames) this.compositor.offer(id, frame);
-        this.frameWaits.get(m.seq)?.();
-        this.frameWaits.delete(m.seq);
+      case 'frames': {
+        const answered = new Set(m.frames.map((f) => f.id));
+        this.compositor.unanswered((this.asked.get(m.seq) ?? []).filter((id) => !answered.has(id)));
+        this.asked.delete(m.seq);
+        // A deterministic frame waits until the pictures are read, so it shows them.
+        void Promise.all(m.frames.map(({ id, frame }) => this.compositor.offer(id, frame))).then(
+          () => {
+            this.frameWaits.get(m.seq)?.();
+            this.frameWaits.delete(m.seq);
+          },
+        );
         break;
+      }
       case 'audio':
         this.setAudio(m.readable);
         break;
@@ -326,11 +352,14 @@ export class Recording {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        if (this.readers.get(id) !== reader || this.stopping) {
+        // A canvas pushed by a hidden page: its snapshots stand in for the stream.
+        if (this.readers.get(id) !== reader || this.stopping || this.compositor.isPush(id)) {
           value.close();
           continue;
         }
-        this.compositor.offer(id, value);
+        // Read at once (the frame is closed after the copy, freeing the camera's buffer); the
+        // next frame is not taken before, so a slow read never piles frames up.
+        await this.compositor.offer(id, value);
       }
     } catch {
       // A stream that errors is a source that ended.
@@ -458,26 +487,25 @@ export class Recording {
 
   private scheduleRealtime(): void {
     if (this.stopping) return;
-    const due = this.t0 + (this.nextIndex * this.frameUs) / 1000;
+    const due = this.t0 + this.pacer.nextDueUs / 1000;
     this.timer = setTimeout(() => this.tickRealtime(), Math.max(0, due - performance.now()));
   }
 
   private tickRealtime(): void {
     if (this.stopping) return;
-    let idx = Math.floor(((performance.now() - this.t0) * 1000) / this.frameUs);
-    if (idx < this.nextIndex) idx = this.nextIndex;
-    // Ticks the machine missed (a long compose, a busy thread) are frames dropped.
-    this.dropped += idx - this.nextIndex;
-    this.droppedLate += idx - this.nextIndex;
-    this.nextIndex = idx + 1;
-    // Push sources answer after this tick; their frames are drawn in the next one.
+    const enc = this.videoEncoder;
+    const plans = this.pacer.plan((performance.now() - this.t0) * 1000, {
+      queue: enc?.encodeQueueSize ?? 0,
+      sinkBusy: this.pendingWrites >= MAX_PENDING_WRITES,
+    });
+    // Push sources answer after this tick; their pictures are shown from the next one.
     const ids = this.compositor.pushSourceIds(true);
-    if (ids.length > 0) this.post({ type: 'tick', seq: ++this.tickSeq, ids });
-    if (this.ready()) this.composeAndEncode(idx);
-    else {
-      this.dropped++;
-      this.droppedBusy++;
+    if (ids.length > 0) {
+      const seq = ++this.tickSeq;
+      this.asked.set(seq, ids);
+      this.post({ type: 'tick', seq, ids });
     }
+    for (const plan of plans) this.run(plan);
     this.scheduleRealtime();
   }
 
@@ -495,47 +523,67 @@ export class Recording {
       // a frame holds what the page had at that moment.
       await new Promise<void>((resolve) => {
         this.frameWaits.set(n, resolve);
-        this.post({ type: 'tick', seq: n, ids: this.compositor.pushSourceIds() });
+        const ids = this.compositor.pushSourceIds();
+        this.asked.set(n, ids);
+        this.post({ type: 'tick', seq: n, ids });
       });
       if (this.stopping) return;
-      this.composeAndEncode(n);
+      this.run({
+        index: n,
+        timestampUs: frameTimestampUs(n, this.msg.video.framerate),
+        action: 'compose',
+      });
     }
     if (!this.stopping) this.post({ type: 'clock-done', frames });
   }
 
-  private composeAndEncode(idx: number): void {
+  /** Carries out one tick's plan: a new composite, the previous one again, or a drop. */
+  private run(plan: TickPlan): void {
     const enc = this.videoEncoder;
-    if (!enc || enc.state !== 'configured') return;
-    const started = performance.now();
-    const report = this.compositor.compose();
-    const timestamp = Math.round(idx * this.frameUs);
-    const init = { timestamp, duration: Math.round(this.frameUs) };
+    if (!enc || enc.state !== 'configured' || this.failure) return;
+    if (plan.action === 'drop') {
+      this.dropped++;
+      if (plan.index < this.pacer.nextIndex - 1) this.droppedLate++;
+      else this.droppedBusy++;
+      return;
+    }
+    const init = { timestamp: plan.timestampUs, duration: Math.round(this.frameUs) };
     let frame: VideoFrame;
-    if (report.draws === 0 && !report.relayout && this.lastComposite) {
-      // Nothing changed (a slide, a paused share): the last composite again, without the
-      // ~7 ms copy of the canvas.
-      frame = new VideoFrame(this.lastComposite, init);
+    let repeat = plan.action === 'repeat' && this.lastComposite !== null;
+    if (!repeat) {
+      const started = performance.now();
+      const report = this.compositor.compose();
+      this.draws += report.draws;
+      if (!report.changed && this.lastComposite) {
+        // Nothing changed (a slide, a paused share): the last composite again, no copy.
+        frame = new VideoFrame(this.lastComposite, init);
+        repeat = true;
+      } else {
+        frame = this.compositor.frame(init.timestamp, init.duration);
+        this.lastComposite?.close();
+        this.lastComposite = frame.clone();
+      }
+      this.composeMs.push(performance.now() - started);
+      this.composed++;
     } else {
-      frame = new VideoFrame(this.compositor.canvas, init);
-      this.lastComposite?.close();
-      this.lastComposite = frame.clone();
+      frame = new VideoFrame(this.lastComposite!, init);
     }
-    const composeMs = performance.now() - started;
-    this.composeMs.push(composeMs);
-    if (this.msg.clock.mode === 'realtime') {
-      this.compositor.adapt(composeMs, (this.frameUs / 1000) * COMPOSE_SHARE);
+    if (repeat) {
+      this.repeated++;
+      if (plan.cause === 'late') this.repeatedLate++;
+      else if (plan.cause === 'busy') this.repeatedBusy++;
     }
-    this.draws += report.draws;
-    const keyFrame = timestamp >= this.nextKeyUs;
-    if (keyFrame)
-      this.nextKeyUs = timestamp + this.msg.video.keyFrameIntervalSec * 1e6 - this.frameUs / 2;
+    const keyFrame = plan.timestampUs >= this.nextKeyUs;
+    if (keyFrame) {
+      this.nextKeyUs =
+        plan.timestampUs + this.msg.video.keyFrameIntervalSec * 1e6 - this.frameUs / 2;
+    }
     try {
-      if (this.msg.faults?.videoEncoderErrorAtFrame === this.composed && this.videoConfig) {
+      if (this.msg.faults?.videoEncoderErrorAtFrame === plan.index && this.videoConfig) {
         // Test-only: a config the encoder cannot take makes it fail through its error callback.
         enc.configure({ ...this.videoConfig, width: 16384, height: 16384 });
       }
       enc.encode(frame, { keyFrame });
-      this.composed++;
     } catch (e) {
       this.fail(
         'video-encoder-error',
@@ -546,12 +594,15 @@ export class Recording {
     }
   }
 
-  private health(): PipelineHealth {
-    const fps = this.encoded - this.encodedAtLastHealth;
+  /** `final`: the last report, at stop (its second is not whole: the previous fps stands). */
+  private health(final = false): PipelineHealth {
+    const fps = final ? this.lastFps : this.encoded - this.encodedAtLastHealth;
     this.encodedAtLastHealth = this.encoded;
+    this.lastFps = fps;
     return {
       framesEncoded: this.encoded,
       framesDropped: this.dropped,
+      framesRepeated: this.repeated,
       fps,
       encoderQueue: this.videoEncoder?.encodeQueueSize ?? 0,
       bytesWritten: this.writer?.bytesWritten ?? 0,
@@ -574,6 +625,9 @@ export class Recording {
       framesDropped: this.dropped,
       droppedLate: this.droppedLate,
       droppedBusy: this.droppedBusy,
+      framesRepeated: this.repeated,
+      repeatedLate: this.repeatedLate,
+      repeatedBusy: this.repeatedBusy,
       composeMsP50: percentile(composeMs, 50),
       composeMsP95: percentile(composeMs, 95),
       drawsPerFrame: this.composed ? this.draws / this.composed : 0,
@@ -646,6 +700,8 @@ export class Recording {
         }
       }
     }
+    // The final figures, so whoever shows health ends on the file's own counts.
+    this.post({ type: 'health', health: this.health(true) });
     this.running = false;
     this.post({
       type: 'stopped',

@@ -34,7 +34,13 @@ export interface FragmentSink {
 /** Health figures, once a second (X5). */
 export interface PipelineHealth {
   framesEncoded: number;
+  /** Ticks with no frame in the file (the encoder a second behind); 0 in a healthy run. */
   framesDropped: number;
+  /**
+   * Ticks that sent the previous frame again (nothing changed, or a new one was not ready):
+   * the file keeps its constant rate. Optional for engines that predate it.
+   */
+  framesRepeated?: number;
   /** Frames delivered per second over the last second. */
   fps: number;
   encoderQueue: number;

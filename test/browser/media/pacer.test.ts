@@ -1,0 +1,91 @@
+import { expect } from '@esm-bundle/chai';
+import { frameTimestampUs, Pacer, type TickPlan } from '../../../src/media/pacer.js';
+
+const FRAME = 1e6 / 30;
+const idle = { queue: 0, sinkBusy: false };
+
+/** Runs a pacer on a made-up clock: `wakes` are the moments (in ticks) the thread woke. */
+function drive(
+  pacer: Pacer,
+  wakes: number[],
+  state: (n: number) => { queue: number; sinkBusy: boolean } = () => idle,
+): TickPlan[] {
+  const out: TickPlan[] = [];
+  wakes.forEach((t, n) => out.push(...pacer.plan(t * FRAME, state(n))));
+  return out;
+}
+
+describe('Pacer (constant frame rate)', () => {
+  it('stamps frame n at round(n * 1e6 / 30): every step in the file is exactly one frame', () => {
+    const stamps = Array.from({ length: 100_000 }, (_, n) => frameTimestampUs(n, 30));
+    // In the file's timescale (the frame rate), each frame is one tick after the last, also
+    // after many hours (a truncated 33,333 µs step would drift by a frame every 27 minutes).
+    stamps.forEach((us, n) => expect(Math.round((us * 30) / 1e6)).to.equal(n));
+    const steps = new Set(stamps.slice(1).map((us, n) => us - stamps[n]!));
+    expect([...steps].sort()).to.deep.equal([33333, 33334]);
+  });
+
+  it('one frame per tick when the thread wakes on time', () => {
+    const plans = drive(new Pacer(30), [0, 1, 2, 3, 4]);
+    expect(plans.map((p) => p.index)).to.deep.equal([0, 1, 2, 3, 4]);
+    expect(plans.every((p) => p.action === 'compose')).to.equal(true);
+  });
+
+  it('a thread that wakes late repeats the previous frame for the ticks it missed', () => {
+    const plans = drive(new Pacer(30), [0, 1, 4.5, 5.2]);
+    expect(plans.map((p) => [p.index, p.action, p.cause ?? ''])).to.deep.equal([
+      [0, 'compose', ''],
+      [1, 'compose', ''],
+      [2, 'repeat', 'late'],
+      [3, 'repeat', 'late'],
+      [4, 'compose', ''],
+      [5, 'compose', ''],
+    ]);
+  });
+
+  it('a busy encoder gets repeats, not gaps; only a full backlog drops', () => {
+    const pacer = new Pacer(30, { fresh: 3, total: 6 });
+    const queues = [0, 3, 4, 5, 6, 2];
+    const plans = drive(pacer, [0, 1, 2, 3, 4, 5], (n) => ({ queue: queues[n]!, sinkBusy: false }));
+    expect(plans.map((p) => p.action)).to.deep.equal([
+      'compose',
+      'repeat',
+      'repeat',
+      'repeat',
+      'drop',
+      'compose',
+    ]);
+    expect(plans[1]!.cause).to.equal('busy');
+  });
+
+  it('counts queued repeats against the backlog when many ticks are due at once', () => {
+    const pacer = new Pacer(30, { fresh: 3, total: 5 });
+    pacer.plan(0, idle);
+    const plans = pacer.plan(10 * FRAME, { queue: 2, sinkBusy: false });
+    expect(plans.map((p) => p.action)).to.deep.equal([
+      'repeat',
+      'repeat',
+      'repeat',
+      'drop',
+      'drop',
+      'drop',
+      'drop',
+      'drop',
+      'drop',
+      'drop',
+    ]);
+  });
+
+  it('a sink that cannot take more drops the tick', () => {
+    const plans = drive(new Pacer(30), [0], () => ({ queue: 0, sinkBusy: true }));
+    expect(plans.map((p) => p.action)).to.deep.equal(['drop']);
+  });
+
+  it('is due again one frame after the last tick it planned', () => {
+    const pacer = new Pacer(30);
+    pacer.plan(2.5 * FRAME, idle);
+    expect(pacer.nextIndex).to.equal(3);
+    expect(pacer.nextDueUs).to.be.closeTo(3 * FRAME, 1e-6);
+    expect(pacer.plan(2.9 * FRAME, idle)).to.deep.equal([]);
+  });
+});
