@@ -1,13 +1,15 @@
 /**
  * A visual source as the page hands it to the worker. Tracks (and videos playing a
  * MediaStream) become a track processor's readable, transferred to the worker, which sees
- * each new frame as it comes, also in a hidden tab. Canvases and file-backed videos are
- * captured on the worker's request, once a tick: a canvas every tick as an ImageBitmap (cheap,
- * its pixels are already RGB), a video only when its time has moved.
+ * each new frame as it comes, also in a hidden tab. A canvas too, through `captureStream()`:
+ * Chromium captures it only when it was drawn, so a still canvas costs nothing, and the page
+ * no longer snapshots it every tick. File-backed videos, and canvases while the page is hidden
+ * (a hidden page may not paint, and canvas capture follows painting), are captured on the
+ * worker's request, once a tick: a video only when its time has moved.
  */
 import type { VisualSource } from '../recorder/engine.js';
 import type { SourceDesc } from './protocol.js';
-import { videoFrames } from './track-processor.js';
+import { hasTrackProcessor, videoFrames } from './track-processor.js';
 
 /** The live video track a source plays, if it is one or plays one. */
 export function liveTrackOf(source: VisualSource): MediaStreamTrack | null {
@@ -27,10 +29,16 @@ export function hasEnded(source: VisualSource): boolean {
   return false;
 }
 
+/** Whether a hidden page is no place to rely on a canvas's capture track. */
+function pageHidden(): boolean {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+}
+
 export class FrameSource {
-  readonly kind: 'stream' | 'push';
   /** The clone the worker reads (ours to stop), for `stream` sources. */
   private readonly clone: MediaStreamTrack | null = null;
+  /** A canvas's capture track (ours to stop). */
+  private readonly canvasTrack: MediaStreamTrack | null = null;
   private readable: ReadableStream<VideoFrame> | null = null;
   /** Kept referenced while recording: a collected processor ends its stream. */
   private processor: object | null = null;
@@ -43,18 +51,34 @@ export class FrameSource {
     readonly source: VisualSource,
   ) {
     const track = liveTrackOf(source);
+    if (!track && source instanceof HTMLCanvasElement) {
+      this.canvasTrack = canvasTrack(source);
+      if (this.canvasTrack) {
+        const { readable, processor } = videoFrames(this.canvasTrack);
+        this.readable = readable;
+        this.processor = processor;
+      }
+    }
     if (track) {
-      this.kind = 'stream';
-      // A clone, so resizing it to its tile does not change what the room sees.
+      // A clone, so constraining it to its tile does not change what the room sees.
       this.clone = track.clone();
       const { readable, processor } = videoFrames(this.clone);
       this.readable = readable;
       this.processor = processor;
       // A clone outlives its original's stop(); the page stopping a share ends it here too.
       track.addEventListener('ended', () => this.clone?.stop(), { once: true });
-    } else {
-      this.kind = 'push';
     }
+  }
+
+  /**
+   * `stream`: the worker reads a transferred track processor; `push`: the page sends pictures
+   * when the worker asks. A canvas is `push` while the page is hidden (its stream stays open
+   * and is read again once the page shows).
+   */
+  get kind(): 'stream' | 'push' {
+    if (this.clone) return 'stream';
+    if (this.canvasTrack && !pageHidden()) return 'stream';
+    return 'push';
   }
 
   /** The readable to transfer to the worker, once. */
@@ -86,9 +110,11 @@ export class FrameSource {
   }
 
   /**
-   * Asks the camera for frames no larger than the tile they are drawn in: scaling in the
-   * capture pipeline (YUV) is cheap, and the costly RGB conversion in the compositor then
-   * works on a tile's pixels rather than 720p. Best effort: a track that refuses keeps its size.
+   * Asks the camera for frames no larger than the tile they are drawn in, at 30 fps at most.
+   * Chromium crops to the tile's aspect and sets the frames' display size, but still delivers
+   * the capture's pixels (measured: 1278x720 planes for a 440x248 tile), so the compositor
+   * scales them itself; the crop and the frame-rate cap are what this buys. Best effort: a
+   * track that refuses keeps its size.
    */
   fit(width: number, height: number): void {
     if (!this.clone) return;
@@ -111,8 +137,7 @@ export class FrameSource {
     try {
       if (s instanceof HTMLCanvasElement) {
         if (s.width === 0 || s.height === 0) return null;
-        // A bitmap snapshot: drawing it in the worker is a blit, where a VideoFrame made from a
-        // canvas costs ~28 ms to draw in software (measured here).
+        // A snapshot the worker reads as RGB (only while the page is hidden, see kind).
         return await createImageBitmap(s);
       }
       if (s instanceof HTMLVideoElement) {
@@ -130,8 +155,23 @@ export class FrameSource {
 
   dispose(): void {
     this.clone?.stop();
+    this.canvasTrack?.stop();
     this.processor = null;
     void this.readable?.cancel().catch(() => undefined);
     this.readable = null;
+  }
+}
+
+/**
+ * A canvas's capture track: a frame each time it is drawn, none while it stays still. Null
+ * where the browser cannot capture canvases or read tracks (the canvas is then pushed).
+ */
+function canvasTrack(canvas: HTMLCanvasElement): MediaStreamTrack | null {
+  if (!hasTrackProcessor() || typeof canvas.captureStream !== 'function') return null;
+  try {
+    return canvas.captureStream().getVideoTracks()[0] ?? null;
+  } catch {
+    // A canvas that cannot be captured (tainted by another origin's image) is pushed instead.
+    return null;
   }
 }

@@ -247,8 +247,13 @@ export class MediaPipeline {
       throw e;
     }
     this.state = 'recording';
+    // Canvases switch between their capture track and page snapshots with the page's
+    // visibility (see FrameSource.kind): the worker is told each time.
+    document.addEventListener('visibilitychange', this.onVisibility);
     if (this.sources !== s) this.updateSources(this.sources);
   }
+
+  private readonly onVisibility = (): void => this.updateSources(this.sources);
 
   /** Replaces the sources mid-recording: the layout adapts, the recording goes on. */
   updateSources(sources: RecordingSources): void {
@@ -456,6 +461,7 @@ export class MediaPipeline {
   }
 
   private async teardown(): Promise<void> {
+    document.removeEventListener('visibilitychange', this.onVisibility);
     for (const h of this.handles.values()) h.dispose();
     this.handles.clear();
     this.worker?.terminate();
