@@ -42,6 +42,43 @@ export function probe(file) {
 }
 
 /**
+ * The video's frame timing from its packets' timestamps: the longest step between two frames,
+ * and whether every step is one frame of the stream's rate (a constant-rate file).
+ */
+export function frameTiming(file, fps) {
+  const out = execFileSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v',
+      '-show_entries',
+      'packet=pts_time',
+      '-of',
+      'csv=p=0',
+      file,
+    ],
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  const pts = out
+    .split('\n')
+    .map((l) => Number.parseFloat(l))
+    .filter((t) => Number.isFinite(t))
+    .sort((a, b) => a - b);
+  let maxStep = 0;
+  let steady = pts.length > 1;
+  const frame = 1 / fps;
+  for (let i = 1; i < pts.length; i++) {
+    const step = pts[i] - pts[i - 1];
+    maxStep = Math.max(maxStep, step);
+    // Timestamps are stored in 1/fps units: a step is one frame to within rounding, or a gap.
+    if (Math.abs(step - frame) > 0.001) steady = false;
+  }
+  return { maxFrameGapMs: Number((maxStep * 1000).toFixed(1)), cfr: steady };
+}
+
+/**
  * @param {{ seconds?: string, title?: string, out?: string, profile?: string, recover?: boolean,
  *   demoUrl: string, room?: string }} opts
  */
@@ -143,6 +180,7 @@ export async function runHeadless(opts) {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, bytes);
     const probed = probe(out);
+    const timing = frameTiming(out, probed.video.fps);
     if (errors.length) console.error(`page errors: ${errors.join('; ')}`);
     if (process.env.RR_DEBUG) console.error(JSON.stringify(stored));
     return {
@@ -153,6 +191,10 @@ export async function runHeadless(opts) {
       audio: probed.audio,
       framesEncoded: stored.framesEncoded ?? null,
       framesDropped: stored.framesDropped ?? null,
+      // The recorder's last health report (sent at stop, so it has the whole run's count).
+      framesRepeated: state.view.health?.framesRepeated ?? null,
+      maxFrameGapMs: timing.maxFrameGapMs,
+      cfr: timing.cfr,
       stopToAvailableMs: opts.recover ? null : availableAt - stopClickedAt,
       notices: state.notices,
       file: out,
