@@ -103,6 +103,10 @@ try {
       droppedPct: +r.droppedPct.toFixed(2),
       droppedLate: s.droppedLate,
       droppedBusy: s.droppedBusy,
+      droppedSink: s.droppedSink ?? null,
+      repeatedFrames: s.framesRepeated ?? null,
+      repeatedLate: s.repeatedLate ?? null,
+      repeatedBusy: s.repeatedBusy ?? null,
       deliveredFps: +r.deliveredFps.toFixed(1),
       healthFpsMedian: median(r.healthFps),
       workerHeapGrowthMB:

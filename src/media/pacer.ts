@@ -19,16 +19,18 @@ export type TickAction =
   /** Nothing can be produced: the encoder (or the sink) is a second behind. */
   | 'drop';
 
-/** Why a tick repeats the previous frame. */
-export type RepeatCause = 'late' | 'busy';
+/**
+ * Why a tick repeats the previous frame (`late`: the thread woke after it; `busy`: the
+ * encoder still held new frames) or is dropped (`sink`: the writer is behind).
+ */
+export type TickCause = 'late' | 'busy' | 'sink';
 
 export interface TickPlan {
   index: number;
   /** Microseconds: `round(index * 1e6 / framerate)`, so the file's frame durations are exact. */
   timestampUs: number;
   action: TickAction;
-  /** For repeats: the thread woke after the tick (`late`) or the encoder was full (`busy`). */
-  cause?: RepeatCause;
+  cause?: TickCause;
 }
 
 export interface PacerLimits {
@@ -79,8 +81,11 @@ export class Pacer {
     for (let index = this.next; index <= last; index++) {
       const timestampUs = frameTimestampUs(index, this.framerate);
       let action: TickAction;
-      let cause: RepeatCause | undefined;
-      if (state.sinkBusy || queue >= this.limits.total) action = 'drop';
+      let cause: TickCause | undefined;
+      if (state.sinkBusy) {
+        action = 'drop';
+        cause = 'sink';
+      } else if (queue >= this.limits.total) action = 'drop';
       else if (index < last) {
         action = 'repeat';
         cause = 'late';

@@ -86,8 +86,10 @@ export interface PipelineStats {
   framesDropped: number;
   /** Of the dropped frames: late ticks that found the encoder a second behind. */
   droppedLate: number;
-  /** Of the dropped frames: ticks skipped while the encoder or sink was busy (backpressure). */
+  /** Of the dropped frames: ticks while the encoder was a second behind (backpressure). */
   droppedBusy: number;
+  /** Of the dropped frames: ticks while the sink (journal) was behind. */
+  droppedSink: number;
   /**
    * Ticks that sent the previous composite again, with their own timestamp, so the file stays
    * at a constant rate: nothing changed, the thread woke late, or the encoder was busy.

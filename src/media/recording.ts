@@ -49,8 +49,14 @@ export const MAX_ENCODER_QUEUE = 3;
  * second behind, the encoder is not catching up, and memory must stay bounded.
  */
 export const MAX_ENCODER_BACKLOG = 30;
-/** Packets handed to the writer and not yet through it (the sink is slow) before dropping. */
-const MAX_PENDING_WRITES = 90;
+/**
+ * Packets handed to the writer and not yet through it before video ticks are dropped (the sink
+ * is slow). A packet is through once its fragment is durable, so a whole fragment's packets
+ * (1 s: 30 video and 50 Opus packets) are pending by design while the next one fills; 90, the
+ * old limit, dropped frames whenever the sink took a moment. 400 is about three fragments,
+ * some 4 MB at 6 Mb/s.
+ */
+const MAX_PENDING_WRITES = 400;
 /** Audio chunks waiting in the audio encoder before new ones are dropped. */
 const MAX_AUDIO_QUEUE = 50;
 /** Audio that falls this far behind the clock is moved forward to it (a gap, not a drift). */
@@ -147,8 +153,10 @@ export class Recording {
   private dropped = 0;
   /** Of the dropped: ticks the thread woke too late for while the encoder was full. */
   private droppedLate = 0;
-  /** Of the dropped: ticks while the encoder or the sink was full (backpressure). */
+  /** Of the dropped: ticks while the encoder was a second behind (backpressure). */
   private droppedBusy = 0;
+  /** Of the dropped: ticks while the sink was behind. */
+  private droppedSink = 0;
   /** Ticks that sent the previous composite again (the file stays at a constant rate). */
   private repeated = 0;
   /** Of the repeats: ticks the thread woke too late for. */
@@ -543,7 +551,8 @@ export class Recording {
     if (!enc || enc.state !== 'configured' || this.failure) return;
     if (plan.action === 'drop') {
       this.dropped++;
-      if (plan.index < this.pacer.nextIndex - 1) this.droppedLate++;
+      if (plan.cause === 'sink') this.droppedSink++;
+      else if (plan.index < this.pacer.nextIndex - 1) this.droppedLate++;
       else this.droppedBusy++;
       return;
     }
@@ -625,6 +634,7 @@ export class Recording {
       framesDropped: this.dropped,
       droppedLate: this.droppedLate,
       droppedBusy: this.droppedBusy,
+      droppedSink: this.droppedSink,
       framesRepeated: this.repeated,
       repeatedLate: this.repeatedLate,
       repeatedBusy: this.repeatedBusy,

@@ -78,7 +78,7 @@ describe('Pacer (constant frame rate)', () => {
 
   it('a sink that cannot take more drops the tick', () => {
     const plans = drive(new Pacer(30), [0], () => ({ queue: 0, sinkBusy: true }));
-    expect(plans.map((p) => p.action)).to.deep.equal(['drop']);
+    expect(plans.map((p) => [p.action, p.cause])).to.deep.equal([['drop', 'sink']]);
   });
 
   it('is due again one frame after the last tick it planned', () => {
