@@ -5,15 +5,20 @@
 import { openDB } from 'idb';
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Fragment, FragmentInfo, FragmentSink } from '../media/types.js';
-import { MAX_PARTS } from '../upload/types.js';
-import type { CompletedPart } from '../upload/types.js';
 import { JournalError, MissingBytesError } from './errors.js';
-import { MAX_CHUNK_BYTES, assemble, isEvictable, partRange, splitIntoChunks } from './layout.js';
+import { MAX_CHUNK_BYTES, assemble, isEvictable, splitIntoChunks } from './layout.js';
+import { DEFAULT_PART_PLAN, MAX_PARTS, partPlanOf, type PartPlan } from './part-plan.js';
 import type { BytePiece } from './layout.js';
 import { DB_NAME, DB_VERSION, recordingRange, upgradeJournal } from './schema.js';
 import type { FragmentRecord, JournalSchema } from './schema.js';
 import { StorageFullError, isQuotaExceeded } from './storage.js';
-import type { Journal, JournalState, NewRecording, RecordingRecord } from './types.js';
+import type {
+  CompletedPart,
+  Journal,
+  JournalState,
+  NewRecording,
+  RecordingRecord,
+} from './types.js';
 
 /** A fragment's index entry as the journal returns it: FragmentInfo plus its size. */
 export type JournalFragment = FragmentInfo & { size: number };
@@ -42,6 +47,8 @@ export interface IndexedDbJournalOptions {
 export class IndexedDbJournal implements Journal {
   readonly name: string;
   private dbPromise: Promise<IDBPDatabase<JournalSchema>> | null = null;
+  /** Each recording's part plan, read once: it never changes once journaled. */
+  private readonly plans = new Map<string, PartPlan>();
 
   constructor(options: IndexedDbJournalOptions = {}) {
     this.name = options.name ?? DB_NAME;
@@ -64,6 +71,7 @@ export class IndexedDbJournal implements Journal {
   async create(meta: NewRecording): Promise<RecordingRecord> {
     const record: RecordingRecord = {
       ...meta,
+      partPlan: meta.partPlan ?? DEFAULT_PART_PLAN,
       state: 'recording',
       endedAt: null,
       bytes: 0,
@@ -84,6 +92,7 @@ export class IndexedDbJournal implements Journal {
       }
       await store.add(record);
     });
+    this.plans.set(meta.id, partPlanOf(record));
     return record;
   }
 
@@ -178,7 +187,9 @@ export class IndexedDbJournal implements Journal {
 
       // Only chunks touching this part can have become evictable now; look at their keys.
       const confirmed = new Set(parts.map((p) => p.partNumber));
-      const range = partRange(partNumber);
+      const plan = partPlanOf(record);
+      const full = plan.fullRange(partNumber);
+      const range = { offset: full.start, end: full.end };
       const chunks = tx.objectStore('chunks');
       const stale: [string, number][] = [];
       let cursor = await chunks
@@ -187,7 +198,7 @@ export class IndexedDbJournal implements Journal {
       while (cursor) {
         const offset = cursor.primaryKey[1];
         const end = cursor.key[1];
-        if (offset < range.end && isEvictable({ offset, end }, confirmed)) {
+        if (offset < range.end && isEvictable({ offset, end }, confirmed, plan)) {
           stale.push(cursor.primaryKey);
         }
         cursor = await cursor.continue();
@@ -209,6 +220,16 @@ export class IndexedDbJournal implements Journal {
     }
     await tx.done;
     return held;
+  }
+
+  private async planFor(id: string): Promise<PartPlan> {
+    const known = this.plans.get(id);
+    if (known) return known;
+    const record = await this.get(id);
+    if (!record) throw notFound(id);
+    const plan = partPlanOf(record);
+    this.plans.set(id, plan);
+    return plan;
   }
 
   async remove(id: string): Promise<void> {
@@ -250,8 +271,16 @@ export class IndexedDbJournal implements Journal {
     if (size === 0) {
       throw new JournalError('invalid', `Recording ${id}: fragment ${info.index} is empty.`, id);
     }
-    // Copied now, before any await: the writer may reuse its buffer.
-    const pieces = splitIntoChunks(info.offset, bytes);
+    // Cut (and so copied) now, before any await: the writer may reuse its buffer. The plan is
+    // known from create() on this page; after a reload it is read first, on a copy.
+    const known = this.plans.get(id);
+    let pieces: BytePiece[];
+    if (known) {
+      pieces = splitIntoChunks(info.offset, bytes, known);
+    } else {
+      const owned = bytes.slice();
+      pieces = splitIntoChunks(info.offset, owned, await this.planFor(id));
+    }
     await this.write(id, ['recordings', 'chunks', 'fragments'], async (tx) => {
       const recordings = tx.objectStore('recordings');
       const fragments = tx.objectStore('fragments');

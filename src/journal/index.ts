@@ -1,11 +1,25 @@
 /** The journal: IndexedDB store of recordings, recovery, storage and the room lock. */
-export type { Journal, JournalState, NewRecording, RecordingRecord } from './types.js';
+export type {
+  CompletedPart,
+  Journal,
+  JournalState,
+  NewRecording,
+  RecordingRecord,
+} from './types.js';
 export { IndexedDbJournal } from './idb-journal.js';
 export type { IndexedDbJournalOptions, JournalFragment } from './idb-journal.js';
 export { DB_NAME, DB_VERSION } from './schema.js';
 export { JournalError, MissingBytesError } from './errors.js';
 export type { JournalErrorCode } from './errors.js';
-export { MAX_CHUNK_BYTES, partOf, partRange } from './layout.js';
+export { MAX_CHUNK_BYTES } from './layout.js';
+export {
+  DEFAULT_PART_PLAN,
+  LEGACY_PART_PLAN,
+  MAX_PARTS,
+  PartPlan,
+  partPlanOf,
+} from './part-plan.js';
+export type { ByteRange, PartPlanSpec } from './part-plan.js';
 export {
   StorageFullError,
   isQuotaExceeded,

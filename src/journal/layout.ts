@@ -2,7 +2,7 @@
  * Where bytes of the original stream live in the journal: pure arithmetic over offsets,
  * parts and chunks, kept apart from IndexedDB so it can be tested in Node.
  */
-import { PART_BYTES } from '../upload/types.js';
+import type { PartPlan } from './part-plan.js';
 
 /** The largest chunk record the journal writes (records stay within 1-4 MiB). */
 export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -18,16 +18,6 @@ export interface BytePiece extends Piece {
   bytes: Uint8Array;
 }
 
-/** The 1-based part holding byte `offset` of the original stream. */
-export function partOf(offset: number): number {
-  return Math.floor(offset / PART_BYTES) + 1;
-}
-
-/** The original bytes part `partNumber` covers: [start, end). */
-export function partRange(partNumber: number): Piece {
-  return { offset: (partNumber - 1) * PART_BYTES, end: partNumber * PART_BYTES };
-}
-
 /**
  * Cuts a fragment written at `offset` into chunk pieces of at most MAX_CHUNK_BYTES.
  *
@@ -37,12 +27,12 @@ export function partRange(partNumber: number): Piece {
  * copied: a view on a larger buffer would make IndexedDB clone the whole buffer, and the
  * writer may reuse its buffer once the call returns.
  */
-export function splitIntoChunks(offset: number, bytes: Uint8Array): BytePiece[] {
+export function splitIntoChunks(offset: number, bytes: Uint8Array, plan: PartPlan): BytePiece[] {
   const pieces: BytePiece[] = [];
   const end = offset + bytes.byteLength;
   let at = offset;
   while (at < end) {
-    const runEnd = Math.min(end, partRange(partOf(at)).end);
+    const runEnd = Math.min(end, plan.fullRange(plan.partOf(at)).end);
     const runBytes = runEnd - at;
     const count = Math.ceil(runBytes / MAX_CHUNK_BYTES);
     const size = Math.ceil(runBytes / count);
@@ -63,10 +53,10 @@ export function splitIntoChunks(offset: number, bytes: Uint8Array): BytePiece[] 
  * Whether a chunk may leave the journal: every part it touches is confirmed, and none of
  * them is part 1 (the header part is rewritten at stop and sent last, so it stays).
  */
-export function isEvictable(piece: Piece, confirmed: ReadonlySet<number>): boolean {
+export function isEvictable(piece: Piece, confirmed: ReadonlySet<number>, plan: PartPlan): boolean {
   if (piece.end <= piece.offset) return false;
-  const first = partOf(piece.offset);
-  const last = partOf(piece.end - 1);
+  const first = plan.partOf(piece.offset);
+  const last = plan.partOf(piece.end - 1);
   if (first <= 1) return false;
   for (let n = first; n <= last; n++) if (!confirmed.has(n)) return false;
   return true;

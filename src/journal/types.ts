@@ -4,7 +4,13 @@
  */
 import type { FragmentInfo, FragmentSink } from '../media/types.js';
 import type { RoomType } from '../session/types.js';
-import type { CompletedPart } from '../upload/types.js';
+import type { PartPlanSpec } from './part-plan.js';
+
+/** A part storage has accepted: its number and the ETag CompleteMultipartUpload needs. */
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
 
 export type JournalState = 'recording' | 'stopping' | 'uploading' | 'stored' | 'failed';
 
@@ -27,6 +33,8 @@ export interface RecordingRecord {
   /** Size of the original header (ftyp + moov) at the start of the stream. */
   headerBytes: number;
   uploadId: string | null;
+  /** How the stream is cut into parts; absent in records journaled before plans were. */
+  partPlan?: PartPlanSpec;
   /** Parts storage has confirmed, by part number. */
   parts: CompletedPart[];
   /** Duration in microseconds, known once stopped. */
@@ -46,8 +54,8 @@ export type NewRecording = Pick<
   | 'ownerId'
   | 'initiatorId'
   | 'startedAt'
->;
-
+> &
+  Partial<Pick<RecordingRecord, 'partPlan'>>;
 /** The journal as the recorder and the uploader see it. */
 export interface Journal {
   create(meta: NewRecording): Promise<RecordingRecord>;

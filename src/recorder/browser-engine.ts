@@ -23,7 +23,8 @@ import type { Fragment, FragmentSink, PipelineHealth } from '../media/types.js';
 import { systemClock, type Clock } from '../session/clock.js';
 import type { StopCause } from '../session/types.js';
 import { MultipartUpload } from '../upload/multipart-upload.js';
-import { PART_BYTES } from '../upload/types.js';
+import type { MultipartUploadOptions } from '../upload/multipart-upload.js';
+import { DEFAULT_PART_PLAN, PartPlan, type PartPlanSpec } from '../journal/part-plan.js';
 import type {
   EngineEvents,
   EngineHealth,
@@ -39,8 +40,8 @@ import type { StorageConfig } from './storage-config.js';
 
 /** Below this much free local storage the host is warned (X5). */
 const STORAGE_LOW_BYTES = 1024 * 1024 * 1024;
-/** More than this waiting to upload means the link cannot keep up (X5). */
-const UPLOAD_LAG_BYTES = 3 * PART_BYTES;
+/** More than this many parts waiting to upload means the link cannot keep up (X5). */
+const UPLOAD_LAG_PARTS = 3;
 
 export interface BrowserEngineOptions {
   storage: StorageConfig;
@@ -50,6 +51,14 @@ export interface BrowserEngineOptions {
   journal?: Journal;
   /** Wall time for the journal's dates, monotonic time for intervals; default the system's. */
   clock?: Clock;
+  /**
+   * Upload settings: the part plan (default 5 MiB parts that grow, see journal/part-plan.ts),
+   * storage's part rules, retries and the part timeout. Tests use small parts.
+   */
+  upload?: { partPlan?: PartPlanSpec } & Pick<
+    MultipartUploadOptions,
+    'rules' | 'retry' | 'partTimeoutMs' | 'concurrency'
+  >;
   /** Pipeline settings (video overrides, a deterministic clock in tests). */
   pipeline?: Pick<PipelineOptions, 'video' | 'audio' | 'clock' | 'workerUrl' | 'faults'>;
 }
@@ -69,6 +78,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
   readonly #storage: Storage;
   readonly #journal: Journal;
   readonly #pipelineOptions: BrowserEngineOptions['pipeline'];
+  readonly #uploadOptions: NonNullable<BrowserEngineOptions['upload']>;
+  readonly #partPlan: PartPlan;
   readonly #roomId: string;
   readonly #clock: Clock;
   readonly #listeners: Listeners = { health: new Set(), fault: new Set(), recovered: new Set() };
@@ -84,6 +95,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
     this.#storage = createStorage(options.storage);
     this.#journal = options.journal ?? new IndexedDbJournal();
     this.#pipelineOptions = options.pipeline;
+    this.#uploadOptions = options.upload ?? {};
+    this.#partPlan = new PartPlan(options.upload?.partPlan ?? DEFAULT_PART_PLAN);
     this.#roomId = options.roomId;
     this.#clock = options.clock ?? systemClock;
   }
@@ -123,12 +136,9 @@ export class BrowserRecordingEngine implements RecordingEngine {
         ownerId: meta.ownerId,
         initiatorId: meta.initiatorId,
         startedAt: meta.startedAt,
+        partPlan: this.#partPlan.spec,
       });
-      const upload = new MultipartUpload({
-        journal: this.#journal,
-        target: this.#storage.target,
-        recordingId: meta.recordingId,
-      });
+      const upload = this.#uploader(meta.recordingId);
       await upload.start(recordingMetadata(meta));
       const pipeline = new MediaPipeline({
         ...this.#pipelineOptions,
@@ -321,13 +331,19 @@ export class BrowserRecordingEngine implements RecordingEngine {
       objectKey: record.objectKey,
       fileName: record.fileName,
     };
-    const upload = new MultipartUpload({
-      journal: this.#journal,
-      target: this.#storage.target,
-      recordingId: record.id,
-    });
+    const upload = this.#uploader(record.id);
     await upload.start(recordingMetadata(meta));
     return this.#store(meta, upload, header, plan.bytes, plan.durationUs);
+  }
+
+  #uploader(recordingId: string): MultipartUpload {
+    const { partPlan: _plan, ...options } = this.#uploadOptions;
+    return new MultipartUpload({
+      ...options,
+      journal: this.#journal,
+      target: this.#storage.target,
+      recordingId,
+    });
   }
 
   #fault(cause: StopCause, message: string): void {
@@ -344,7 +360,9 @@ export class BrowserRecordingEngine implements RecordingEngine {
     }
     const warnings: EngineHealth['warnings'] = [];
     if (h.fps > 0 && h.fps < 25) warnings.push('frames-dropping');
-    if (upload.backlogBytes > UPLOAD_LAG_BYTES) warnings.push('upload-lagging');
+    if (upload.backlogBytes > UPLOAD_LAG_PARTS * this.#partPlan.baseBytes) {
+      warnings.push('upload-lagging');
+    }
     if (this.#storageAvailable !== null && this.#storageAvailable < STORAGE_LOW_BYTES) {
       warnings.push('storage-low');
     }

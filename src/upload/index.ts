@@ -1,5 +1,5 @@
 /** Multipart upload while recording (X2) and its targets. */
-export { MAX_PARTS, MIN_PART_BYTES, PART_BYTES, UploadError } from './types.js';
+export { MAX_PARTS, MIN_PART_BYTES, UploadError } from './types.js';
 export type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
 export { MultipartUpload } from './multipart-upload.js';
 export type {
@@ -16,5 +16,6 @@ export { PresignedTarget } from './presigned-target.js';
 export type { PresignedTargetConfig } from './presigned-target.js';
 export { decodeMetadata, encodeMetadata } from './metadata.js';
 export { assertSafeKey, MAX_KEY_BYTES } from './keys.js';
-export { assertPartCount, assertPartSize } from './part-plan.js';
+export { S3_PART_RULES, assertPartCount, assertPartSize, assertPlanFits } from './part-rules.js';
+export type { PartRules } from './part-rules.js';
 export { httpError, isRetryableStatus, toUploadError } from './errors.js';

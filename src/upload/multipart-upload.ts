@@ -3,24 +3,34 @@
  * reload or a crash loses nothing already confirmed (X1) and confirmed bytes leave IndexedDB
  * (X8).
  *
+ * The stream is cut into parts by the recording's journaled part plan (journal/part-plan.ts).
  * Part 1 holds the header, which is rewritten at Stop (duration, index: X3), so it is sent
- * last; every later part is sent as soon as its 16 MiB are journaled. S3 lets a part number be
+ * last; every later part is sent as soon as its bytes are journaled. S3 lets a part number be
  * sent again before Complete (the last one wins), so resuming simply sends every part without
  * a journaled ETag, without ListParts (which s3rver lacks).
  */
+import { partPlanOf, type PartPlan } from '../journal/part-plan.js';
+import type { Journal, RecordingRecord } from '../journal/types.js';
 import { withRetry, DEFAULT_RETRY } from './backoff.js';
 import type { RetryOptions } from './backoff.js';
-import { assertPartCount, assertPartSize, partCount, partRange } from './part-plan.js';
-import { PART_BYTES, UploadError } from './types.js';
+import {
+  S3_PART_RULES,
+  assertPartCount,
+  assertPartSize,
+  assertPlanFits,
+  type PartRules,
+} from './part-rules.js';
+import { UploadError } from './types.js';
 import type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
-import type { Journal, RecordingRecord } from '../journal/types.js';
 
 export interface MultipartUploadOptions {
   journal: Journal;
   target: UploadTarget;
   recordingId: string;
-  /** Parts in flight at once (each holds 16 MiB in memory); default 3. */
+  /** Parts in flight at once (each holds its bytes in memory); default 3. */
   concurrency?: number;
+  /** Storage's limits on parts; default S3's (5 MiB minimum, 10,000 parts). */
+  rules?: PartRules;
   retry?: Partial<RetryOptions>;
   /** A part taking longer is abandoned and retried; default 5 minutes. */
   partTimeoutMs?: number;
@@ -69,8 +79,11 @@ export class MultipartUpload {
   private readonly retry: RetryOptions;
   private readonly partTimeoutMs: number;
   private readonly contentType: string;
+  private readonly rules: PartRules;
 
   private record: RecordingRecord | null = null;
+  /** The recording's part plan, from the journal once started. */
+  private plan: PartPlan | null = null;
   private uploadId: string | null = null;
   private knownBytes = 0;
   private finalBytes: number | null = null;
@@ -99,6 +112,7 @@ export class MultipartUpload {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.partTimeoutMs = options.partTimeoutMs ?? 5 * 60_000;
     this.contentType = options.contentType ?? 'video/mp4';
+    this.rules = options.rules ?? S3_PART_RULES;
   }
 
   /**
@@ -118,7 +132,10 @@ export class MultipartUpload {
   private async begin(metadata: ObjectMetadata): Promise<string> {
     const record = await this.journal.get(this.recordingId);
     if (!record) throw new UploadError(`No journaled recording ${this.recordingId}`, false);
+    const plan = partPlanOf(record);
+    assertPlanFits(plan, this.rules);
     this.record = record;
+    this.plan = plan;
     for (const p of record.parts) this.confirmed.set(p.partNumber, p.etag);
     this.knownBytes = Math.max(this.knownBytes, record.bytes);
     if (record.uploadId) {
@@ -145,14 +162,16 @@ export class MultipartUpload {
    */
   notifyBytes(totalBytes: number): void {
     if (this.fatal) return;
+    this.knownBytes = Math.max(this.knownBytes, totalBytes);
+    const plan = this.plan;
+    if (!plan) return; // start() schedules what is known once the plan is read
     try {
-      assertPartCount(totalBytes);
+      assertPartCount(totalBytes, plan, this.rules);
     } catch (e) {
       this.fatal = e as UploadError;
-      this.emit('error', this.fatal, partCount(totalBytes));
+      this.emit('error', this.fatal, plan.count(totalBytes));
       return;
     }
-    this.knownBytes = Math.max(this.knownBytes, totalBytes);
     this.schedule();
   }
 
@@ -166,8 +185,9 @@ export class MultipartUpload {
     // Fresh from the journal: the header may have been journaled after start().
     const record = (await this.journal.get(this.recordingId)) ?? (this.record as RecordingRecord);
     this.record = record;
+    const plan = this.plan as PartPlan;
     const uploadId = this.uploadId as string;
-    assertPartCount(totalBytes);
+    assertPartCount(totalBytes, plan, this.rules);
     if (totalBytes < record.headerBytes) {
       throw new UploadError(
         `Stream of ${totalBytes} bytes is shorter than its header (${record.headerBytes})`,
@@ -177,8 +197,16 @@ export class MultipartUpload {
     this.fatal = null;
     this.finalBytes = totalBytes;
     this.knownBytes = totalBytes;
-    const last = partCount(totalBytes);
+    const last = plan.count(totalBytes);
 
+    // Part 1 goes at once, beside the tail: at Stop both are all that is left to send, and
+    // waiting for one before the other would add a round trip to the wait for the file.
+    const partOne = this.confirmed.has(1)
+      ? Promise.resolve(null)
+      : this.sendPartOne(rewrittenHeader, record, totalBytes, last === 1).then(
+          () => null,
+          (e: unknown) => e,
+        );
     // Parts 2..last, then once more for any that failed in the background.
     for (let round = 0; ; round++) {
       this.schedule();
@@ -186,32 +214,16 @@ export class MultipartUpload {
       this.throwIfStopped();
       if (this.failed.size === 0) break;
       const [first] = this.failed.values();
-      if (round >= 1 || !first?.retryable) throw first as UploadError;
+      if (round >= 1 || !first?.retryable) {
+        await partOne;
+        throw first as UploadError;
+      }
       this.failed.clear();
     }
-    for (let n = 2; n <= last; n++) {
+    const partOneError = await partOne;
+    if (partOneError) throw partOneError;
+    for (let n = 1; n <= last; n++) {
       if (!this.confirmed.has(n)) throw new UploadError(`Part ${n} was not confirmed`, true);
-    }
-
-    const partOneSize =
-      rewrittenHeader.byteLength + partRange(1, totalBytes).end - record.headerBytes;
-    if (!this.confirmed.has(1)) {
-      assertPartSize(1, partOneSize, last === 1);
-      const rest = await this.journal.read(
-        this.recordingId,
-        record.headerBytes,
-        partRange(1, totalBytes).end,
-      );
-      if (rest.byteLength !== partOneSize - rewrittenHeader.byteLength) {
-        throw new UploadError(
-          `Journal returned ${rest.byteLength} bytes for part 1, expected ${partOneSize - rewrittenHeader.byteLength}`,
-          false,
-        );
-      }
-      const body = new Uint8Array(partOneSize);
-      body.set(rewrittenHeader, 0);
-      body.set(rest, rewrittenHeader.byteLength);
-      await this.sendPart(1, body);
     }
 
     const parts = [...this.confirmed]
@@ -221,6 +233,29 @@ export class MultipartUpload {
     const expected = rewrittenHeader.byteLength + totalBytes - record.headerBytes;
     await this.complete(record.objectKey, uploadId, parts, expected);
     return { key: record.objectKey, uploadId, bytes: expected, parts };
+  }
+
+  /** Part 1: the rewritten header, then the original bytes after the original header. */
+  private async sendPartOne(
+    rewrittenHeader: Uint8Array,
+    record: RecordingRecord,
+    totalBytes: number,
+    isLast: boolean,
+  ): Promise<void> {
+    const end = (this.plan as PartPlan).range(1, totalBytes).end;
+    const size = rewrittenHeader.byteLength + end - record.headerBytes;
+    assertPartSize(1, size, isLast, this.rules);
+    const rest = await this.journal.read(this.recordingId, record.headerBytes, end);
+    if (rest.byteLength !== size - rewrittenHeader.byteLength) {
+      throw new UploadError(
+        `Journal returned ${rest.byteLength} bytes for part 1, expected ${size - rewrittenHeader.byteLength}`,
+        false,
+      );
+    }
+    const body = new Uint8Array(size);
+    body.set(rewrittenHeader, 0);
+    body.set(rest, rewrittenHeader.byteLength);
+    await this.sendPart(1, body);
   }
 
   /** Stops sending and asks storage to drop the parts (best effort: s3rver cannot). */
@@ -240,17 +275,22 @@ export class MultipartUpload {
   /** Bytes written but not yet confirmed, apart from part 1, held until Stop (X5). */
   get backlogBytes(): number {
     const total = this.knownBytes;
+    const plan = this.plan;
+    if (!plan) return total;
     let confirmedLater = 0;
     for (const n of this.confirmed.keys()) {
-      if (n >= 2) confirmedLater += sizeOf(n, total);
+      if (n >= 2) confirmedLater += sizeOf(plan, n, total);
     }
-    return Math.max(0, total - Math.min(total, PART_BYTES) - confirmedLater);
+    return Math.max(0, total - plan.range(1, total).end - confirmedLater);
   }
 
   /** Where the upload stands. */
   get progress(): UploadProgress {
     let confirmedBytes = 0;
-    for (const n of this.confirmed.keys()) confirmedBytes += sizeOf(n, this.knownBytes);
+    const plan = this.plan;
+    if (plan) {
+      for (const n of this.confirmed.keys()) confirmedBytes += sizeOf(plan, n, this.knownBytes);
+    }
     return {
       knownBytes: this.knownBytes,
       confirmedBytes,
@@ -275,11 +315,11 @@ export class MultipartUpload {
 
   /** Queues every part whose bytes are all journaled and that storage lacks, then sends. */
   private schedule(): void {
-    if (this.fatal || this.stopper.signal.aborted) return;
+    const plan = this.plan;
+    if (!plan || this.fatal || this.stopper.signal.aborted) return;
     const total = this.knownBytes;
-    const complete = Math.floor(total / PART_BYTES);
     // The last, partial part goes only once the stream is final.
-    const upTo = this.finalBytes !== null ? partCount(this.finalBytes) : complete;
+    const upTo = this.finalBytes !== null ? plan.count(this.finalBytes) : plan.completeParts(total);
     for (let n = 2; n <= upTo; n++) {
       if (this.confirmed.has(n) || this.queued.has(n) || this.active.has(n)) continue;
       if (this.failed.has(n)) continue;
@@ -325,13 +365,14 @@ export class MultipartUpload {
   }
 
   private async uploadFromJournal(n: number): Promise<void> {
+    const plan = this.plan as PartPlan;
     const total = this.finalBytes ?? this.knownBytes;
-    const { start, end } = partRange(n, total);
-    const isLast = this.finalBytes !== null && n === partCount(this.finalBytes);
-    assertPartSize(n, end - start, isLast);
+    const { start, end } = plan.range(n, total);
+    const isLast = this.finalBytes !== null && n === plan.count(this.finalBytes);
+    assertPartSize(n, end - start, isLast, this.rules);
     const body = await this.journal.read(this.recordingId, start, end);
     // Checked again on the bytes actually read: whatever the journal did, S3's rule holds.
-    assertPartSize(n, body.byteLength, isLast);
+    assertPartSize(n, body.byteLength, isLast, this.rules);
     if (body.byteLength !== end - start) {
       throw new UploadError(
         `Journal returned ${body.byteLength} bytes for part ${n} [${start}, ${end}), expected ${end - start}`,
@@ -445,7 +486,7 @@ export class MultipartUpload {
   }
 }
 
-function sizeOf(partNumber: number, totalBytes: number): number {
-  const { start, end } = partRange(partNumber, totalBytes);
+function sizeOf(plan: PartPlan, partNumber: number, totalBytes: number): number {
+  const { start, end } = plan.range(partNumber, totalBytes);
   return Math.max(0, end - start);
 }

@@ -4,18 +4,12 @@
  * integrator's presigned URLs).
  */
 
-/** S3 allows at most 10,000 parts. */
-export const MAX_PARTS = 10_000;
+export { MAX_PARTS } from '../journal/part-plan.js';
+export type { CompletedPart } from '../journal/types.js';
+import type { CompletedPart } from '../journal/types.js';
+
 /** S3 requires every part but the last to be at least 5 MiB. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
-/** Our part size: 16 MiB keeps a 24-hour, 6 Mb/s recording (~66 GB) well under 10,000 parts. */
-export const PART_BYTES = 16 * 1024 * 1024;
-
-/** A part already accepted by storage. */
-export interface CompletedPart {
-  partNumber: number;
-  etag: string;
-}
 
 /** Metadata stored with the object as `x-amz-meta-*` (values ASCII-safe, encoded by the target). */
 export type ObjectMetadata = Record<string, string>;

@@ -1,10 +1,12 @@
 import { expect } from '@esm-bundle/chai';
 import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
 import { JournalError, MissingBytesError } from '../../../src/journal/errors.js';
-import { PART_BYTES } from '../../../src/upload/types.js';
+import { PartPlan } from '../../../src/journal/part-plan.js';
 import { equalBytes, fragment, freshJournal, meta, patterned } from './fixtures.js';
 
 const MiB = 1024 * 1024;
+/** The default plan's first parts (5 MiB). */
+const PART_BYTES = new PartPlan().sizeOf(1);
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {

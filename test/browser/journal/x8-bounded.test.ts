@@ -2,12 +2,15 @@ import { expect } from '@esm-bundle/chai';
 import { openDB } from 'idb';
 import type { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
 import { MissingBytesError } from '../../../src/journal/errors.js';
-import { PART_BYTES } from '../../../src/upload/types.js';
+import { PartPlan } from '../../../src/journal/part-plan.js';
 import { freshJournal, meta } from './fixtures.js';
 
 const MiB = 1024 * 1024;
-const FRAGMENT = 1.5 * MiB; // 2 s at 6 Mb/s
-const TOTAL = 200 * MiB;
+/** Parts of 256 KiB growing every 8 parts: the shape of the product's plan, 20 times smaller. */
+const PLAN = { baseBytes: 256 * 1024, growEvery: 8 };
+const plan = new PartPlan(PLAN);
+const FRAGMENT = 75_000;
+const TOTAL = plan.startOf(41);
 const HEADER = 1500;
 
 describe('bounded local storage over a long recording (X8)', () => {
@@ -21,9 +24,9 @@ describe('bounded local storage over a long recording (X8)', () => {
     await fresh.cleanup();
   });
 
-  it('holds no more than the header part plus unconfirmed parts while 200 MiB go through', async () => {
+  it('holds no more than the header part plus unconfirmed parts over 40 growing parts', async () => {
     const id = 'long';
-    await journal.create(meta(id));
+    await journal.create(meta(id, { partPlan: PLAN }));
     const sink = journal.sink(id);
     await sink.writeHeader(new Uint8Array(HEADER).fill(0xee));
     // One buffer, reused: each fragment is stamped with its index so misplaced bytes show.
@@ -33,6 +36,7 @@ describe('bounded local storage over a long recording (X8)', () => {
     let maxHeld = 0;
     let checks = 0;
     const fragmentAt = new Map<number, number>(); // offset -> index
+    const PART_BYTES = plan.sizeOf(1);
     for (let index = 0; offset < TOTAL; index++) {
       buffer.fill(index & 0xff, 0, 8);
       fragmentAt.set(offset, index);
@@ -46,14 +50,15 @@ describe('bounded local storage over a long recording (X8)', () => {
       });
       offset += FRAGMENT;
       // The uploader: every part that has filled is read, "uploaded" and confirmed.
-      while (offset >= nextPart * PART_BYTES) {
-        const part = await journal.read(id, (nextPart - 1) * PART_BYTES, nextPart * PART_BYTES);
-        expect(part.byteLength).to.equal(PART_BYTES);
+      while (offset >= plan.startOf(nextPart + 1)) {
+        const { start, end } = plan.fullRange(nextPart);
+        const part = await journal.read(id, start, end);
+        expect(part.byteLength).to.equal(plan.sizeOf(nextPart));
         await journal.confirmPart(id, { partNumber: nextPart, etag: `"etag-${nextPart}"` });
         nextPart++;
       }
       const held = await journal.heldBytes(id);
-      const confirmedEnd = Math.max(PART_BYTES, (nextPart - 1) * PART_BYTES);
+      const confirmedEnd = Math.max(PART_BYTES, plan.startOf(nextPart));
       const bound = Math.min(offset, PART_BYTES) + Math.max(0, offset - confirmedEnd) + FRAGMENT;
       expect(held, `held after fragment ${index}`).to.be.at.most(bound);
       maxHeld = Math.max(maxHeld, held);
@@ -62,16 +67,20 @@ describe('bounded local storage over a long recording (X8)', () => {
     expect(offset).to.be.at.least(TOTAL);
     expect(checks).to.be.greaterThan(130);
     // Never more than the header part, one part filling and one fragment.
-    expect(maxHeld).to.be.at.most(2 * PART_BYTES + FRAGMENT);
+    expect(maxHeld).to.be.at.most(PART_BYTES + plan.sizeOf(40) + FRAGMENT);
 
     // Stop: the last, partial part is confirmed too; only the header part remains.
-    await journal.confirmPart(id, { partNumber: nextPart, etag: `"etag-${nextPart}"` });
+    const lastPart = plan.count(offset);
+    if (lastPart === nextPart) {
+      await journal.confirmPart(id, { partNumber: nextPart, etag: `"etag-${nextPart}"` });
+    }
     expect(await journal.heldBytes(id)).to.equal(PART_BYTES);
 
     const record = (await journal.get(id))!;
     expect(record.bytes).to.equal(offset);
+    expect(record.partPlan).to.deep.equal(PLAN);
     expect(record.parts.map((p) => p.partNumber)).to.deep.equal(
-      Array.from({ length: nextPart - 1 }, (_, i) => i + 2),
+      Array.from({ length: lastPart - 1 }, (_, i) => i + 2),
     );
     expect(record.parts.every((p) => p.etag === `"etag-${p.partNumber}"`)).to.equal(true);
 

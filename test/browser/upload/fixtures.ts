@@ -1,5 +1,6 @@
 /** Shared pieces of the upload browser tests: a journaled stream, a call-counting target. */
 import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
+import type { PartPlanSpec } from '../../../src/journal/part-plan.js';
 import type { Journal } from '../../../src/journal/types.js';
 import type { CompletedPart, ObjectMetadata, UploadTarget } from '../../../src/upload/types.js';
 import { s3Config } from '../helpers.js';
@@ -39,8 +40,13 @@ export async function listKeys(s3: LocalS3, prefix: string): Promise<string[]> {
   return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!);
 }
 
-/** A fresh journal database and a recording in it. */
-export async function newJournal(tag: string, objectKey: string) {
+/** Parts of 64 KiB that grow every four parts: many parts, quickly, in every test. */
+export const SMALL_PLAN: PartPlanSpec = { baseBytes: 64 * 1024, growEvery: 4 };
+/** Storage's rules scaled to the small plan (S3's 5 MiB minimum is tested in test/unit). */
+export const SMALL_RULES = { minPartBytes: 64 * 1024, maxParts: 10_000 };
+
+/** A fresh journal database and a recording in it, cut into parts by `partPlan`. */
+export async function newJournal(tag: string, objectKey: string, partPlan = SMALL_PLAN) {
   const name = `rr-upload-${tag}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const journal = await IndexedDbJournal.open({ name });
   const id = `rec-${tag}`;
@@ -54,6 +60,7 @@ export async function newJournal(tag: string, objectKey: string) {
     ownerId: 'owner-1',
     initiatorId: 'host-1',
     startedAt: Date.UTC(2026, 10, 26, 14, 3, 0),
+    partPlan,
   });
   return { journal, id, name };
 }
@@ -72,8 +79,8 @@ export function patternBytes(length: number, seed: number): Uint8Array {
 }
 
 /**
- * Journals a header then ~3 MiB fragments up to `totalBytes` (durably, as the recorder does),
- * calling `onFragment(total)` after each. Returns the whole original stream.
+ * Journals a header then `fragmentBytes` fragments up to `totalBytes` (durably, as the
+ * recorder does), calling `onFragment(total)` after each. Returns the whole original stream.
  */
 export async function writeStream(
   journal: Journal,
@@ -82,6 +89,7 @@ export async function writeStream(
   onFragment?: (total: number) => void,
   from = 0,
   all?: Uint8Array,
+  fragmentBytes = 40_011,
 ): Promise<Uint8Array> {
   const headerBytes = 1500;
   const bytes = all ?? patternBytes(totalBytes, 7);
@@ -90,7 +98,7 @@ export async function writeStream(
   let offset = Math.max(from, headerBytes);
   let index = (await journal.fragments(id)).length;
   while (offset < totalBytes) {
-    const end = Math.min(totalBytes, offset + 3 * MiB + 11);
+    const end = Math.min(totalBytes, offset + fragmentBytes);
     await sink.writeFragment({
       index,
       offset,

@@ -3,12 +3,13 @@ import { deleteDB } from 'idb';
 import { delay, http, HttpResponse, passthrough } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
+import { PartPlan } from '../../../src/journal/part-plan.js';
 import { MultipartUpload } from '../../../src/upload/multipart-upload.js';
 import { PresignedTarget } from '../../../src/upload/presigned-target.js';
-import { PART_BYTES } from '../../../src/upload/types.js';
 import {
   CountingTarget,
-  MiB,
+  SMALL_PLAN,
+  SMALL_RULES,
   expectedObject,
   getObject,
   listKeys,
@@ -24,6 +25,10 @@ import { integratorHandlers } from './integrator.js';
 
 const FAST = { retries: 5, baseDelayMs: 20, maxDelayMs: 200 };
 const HEADER = 1500;
+const KiB = 1024;
+/** Parts of 64 KiB growing every four: 2-4 are 64 KiB, 5-8 are 128 KiB. */
+const plan = new PartPlan(SMALL_PLAN);
+const SMALL = { retry: FAST, rules: SMALL_RULES };
 
 describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3rver', () => {
   let s3: LocalS3;
@@ -69,25 +74,25 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
     const key = `rooms/room 1/Recordings/Rec - 2026-11-26 14:03:00 - Café "b" ${Date.now()}.mp4`;
     const { journal, id } = await fresh('live', key);
     const t = target();
-    const up = new MultipartUpload({ journal, target: t, recordingId: id, retry: FAST });
+    const up = new MultipartUpload({ journal, target: t, recordingId: id, ...SMALL });
     await up.start({ title: 'Café « b » / ..', owner: 'owner-1' });
-    const total = 2 * PART_BYTES + 7 * MiB + 5;
+    // Parts 2-5 fill (5 is 128 KiB: parts grow); part 6 is the tail.
+    const total = plan.startOf(6) + 70 * KiB + 5;
     const stream = await writeStream(journal, id, total, (n) => up.notifyBytes(n));
 
-    // Before Stop: part 2 is stored and journaled; nothing is listed yet.
-    await until(async () => (await journal.get(id))!.parts.some((p) => p.partNumber === 2));
-    expect(t.parts).to.deep.equal([2]);
-    expect(seen).to.deep.equal([2]);
+    // Before Stop: parts 2-5 are stored and journaled; nothing is listed yet.
+    await until(async () => (await journal.get(id))!.parts.length === 4);
+    expect([...t.parts].sort()).to.deep.equal([2, 3, 4, 5]);
+    expect([...seen].sort()).to.deep.equal([2, 3, 4, 5]);
     expect(await listKeys(s3, key)).to.deep.equal([]);
-    // X8: part 2's bytes left IndexedDB; the header part stays.
-    const held = await journal.heldBytes(id);
-    expect(held).to.be.at.least(PART_BYTES);
-    expect(held).to.be.at.most(total - PART_BYTES + 4 * MiB);
+    // X8: the bytes of parts 2-5 left IndexedDB; the header part and the tail stay.
+    expect(await journal.heldBytes(id)).to.equal(plan.sizeOf(1) + total - plan.startOf(6));
 
     const rewritten = patternBytes(HEADER + 600, 3);
     const result = await up.finish(rewritten, total);
-    expect(t.parts).to.deep.equal([2, 3, 1]);
-    expect(result.parts.map((p) => p.partNumber)).to.deep.equal([1, 2, 3]);
+    // At Stop only the header part and the tail were left to send.
+    expect(t.parts.slice(4).sort()).to.deep.equal([1, 6]);
+    expect(result.parts.map((p) => p.partNumber)).to.deep.equal([1, 2, 3, 4, 5, 6]);
     expect(sameBytes(await getObject(s3, key), expectedObject(stream, HEADER, rewritten))).to.equal(
       true,
     );
@@ -99,7 +104,7 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
   it('resumes after a reload and re-sends only the parts without a journaled ETag', async () => {
     const key = `rooms/room 1/Recordings/Rec - resume: ${Date.now()}.mp4`;
     const { journal, id, name } = await fresh('resume', key);
-    const total = 3 * PART_BYTES + MiB;
+    const total = plan.startOf(4) + 30 * KiB;
     const all = patternBytes(total, 7);
     // Part 3 hangs in the first page, which then "closes" with part 2 confirmed only.
     worker.use(
@@ -109,9 +114,9 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
         return passthrough();
       }),
     );
-    const first = new MultipartUpload({ journal, target: target(), recordingId: id, retry: FAST });
+    const first = new MultipartUpload({ journal, target: target(), recordingId: id, ...SMALL });
     await first.start();
-    await writeStream(journal, id, 3 * PART_BYTES, (n) => first.notifyBytes(n), 0, all);
+    await writeStream(journal, id, plan.startOf(4), (n) => first.notifyBytes(n), 0, all);
     await until(async () => (await journal.get(id))!.parts.length === 1);
     void first.abort(); // the page goes away with part 3 in flight
     await journal.close();
@@ -128,7 +133,7 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
       journal: reopened,
       target: t,
       recordingId: id,
-      retry: FAST,
+      ...SMALL,
     });
     expect(await second.start()).to.equal(record.uploadId);
     await writeStream(reopened, id, total, (n) => second.notifyBytes(n), record.bytes, all);
@@ -157,8 +162,8 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
           );
         }
         if (n === 2 && a === 3) return HttpResponse.error();
-        // A 16 MiB part takes ~7 s through msw's worker here: 25 s is well past the timeout.
-        if (n === 1 && a === 1) await delay(25_000);
+        // A stuck request: it never answers, and the part timeout gives up on it.
+        if (n === 1 && a === 1) await delay('infinite');
         return passthrough();
       }),
     );
@@ -166,31 +171,27 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
       journal,
       target: new PresignedTarget({ baseUrl: '/api/s3' }),
       recordingId: id,
-      retry: FAST,
-      partTimeoutMs: 20_000,
+      ...SMALL,
+      partTimeoutMs: 3_000,
     });
-    const retried: Array<[number | null, number | undefined]> = [];
-    const messages: string[] = [];
+    const retried: Array<[number | null, number | undefined, string]> = [];
     up.on('retry', (e, n) => {
-      retried.push([n, e.status]);
-      messages.push(e.message);
+      retried.push([n, e.status, e.message]);
     });
     await up.start();
-    const total = PART_BYTES + 3 * MiB;
+    const total = plan.startOf(2) + 50 * KiB;
     const stream = await writeStream(journal, id, total, (n) => up.notifyBytes(n));
     const rewritten = patternBytes(HEADER + 40, 5);
     const result = await up.finish(rewritten, total);
 
     expect(attempts.get(2)).to.equal(4);
     expect(attempts.get(1)).to.equal(2);
-    expect(retried).to.deep.equal([
-      [2, 500],
-      [2, 503],
-      [2, undefined],
-      [1, undefined],
-    ]);
-    expect(messages[1]).to.match(/HTTP 503 SlowDown/);
-    expect(messages[3]).to.match(/timed out/);
+    // Part 1 (sent at Stop) and part 2 retry side by side; each in its own order.
+    const of = (n: number) => retried.filter(([p]) => p === n);
+    expect(of(2).map(([, status]) => status)).to.deep.equal([500, 503, undefined]);
+    expect(of(2)[1]![2]).to.match(/HTTP 503 SlowDown/);
+    expect(of(1).map(([, status]) => status)).to.deep.equal([undefined]);
+    expect(of(1)[0]![2]).to.match(/UploadPart 1 timed out after 3000 ms/);
     expect(result.parts.map((p) => p.partNumber)).to.deep.equal([1, 2]);
     expect((await journal.get(id))!.parts.map((p) => p.partNumber)).to.deep.equal([1, 2]);
     expect(sameBytes(await getObject(s3, key), expectedObject(stream, HEADER, rewritten))).to.equal(

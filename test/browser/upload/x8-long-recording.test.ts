@@ -1,10 +1,22 @@
 import { expect } from '@esm-bundle/chai';
 import { deleteDB } from 'idb';
 import { setupWorker } from 'msw/browser';
+import { PartPlan } from '../../../src/journal/part-plan.js';
 import { MultipartUpload } from '../../../src/upload/multipart-upload.js';
 import { PresignedTarget } from '../../../src/upload/presigned-target.js';
-import { PART_BYTES } from '../../../src/upload/types.js';
-import { MiB, localS3, newJournal, objectUrl, patternBytes, until } from './fixtures.js';
+import {
+  MiB,
+  SMALL_PLAN,
+  SMALL_RULES,
+  localS3,
+  newJournal,
+  objectUrl,
+  patternBytes,
+  until,
+} from './fixtures.js';
+
+/** 64 KiB parts growing every four: 40 parts from 64 KiB to 640 KiB. */
+const plan = new PartPlan(SMALL_PLAN);
 import { integratorHandlers } from './integrator.js';
 
 /** Bytes [start, end) of the synthetic stream: each 1 MiB block from its own seed. */
@@ -23,8 +35,7 @@ describe('X8: a long recording leaves IndexedDB as its parts are confirmed', () 
   const worker = setupWorker();
   after(() => worker.stop());
 
-  it('holds no more than the header part and the unconfirmed parts over 208 MiB', async function () {
-    this.timeout(600_000);
+  it('holds no more than the header part and the unconfirmed parts over 40 growing parts', async () => {
     const s3 = await localS3();
     worker.use(...integratorHandlers(s3));
     await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
@@ -35,16 +46,18 @@ describe('X8: a long recording leaves IndexedDB as its parts are confirmed', () 
       target: new PresignedTarget({ baseUrl: '/api/s3' }),
       recordingId: id,
       retry: { retries: 5, baseDelayMs: 50, maxDelayMs: 500 },
+      rules: SMALL_RULES,
     });
     await up.start();
 
-    const total = 13 * PART_BYTES; // 208 MiB
+    const total = plan.startOf(41);
     const header = 2000;
-    const fragment = 2 * MiB + 333;
+    const fragment = 30_011;
     const sink = journal.sink(id);
     await sink.writeHeader(streamBytes(0, header));
-    // Slack for chunks (at most 4 MiB) that straddle a part boundary.
-    const slack = 2 * 4 * MiB;
+    // Chunks are cut at part boundaries: at most one fragment is held beyond the parts.
+    const slack = fragment;
+    const partOne = plan.sizeOf(1);
     let peak = 0;
     let index = 0;
     for (let offset = header; offset < total; index++) {
@@ -62,24 +75,26 @@ describe('X8: a long recording leaves IndexedDB as its parts are confirmed', () 
       // Confirmations only lower the backlog: measured first, it bounds what is held after.
       const backlog = up.backlogBytes;
       const held = await journal.heldBytes(id);
-      expect(held).to.be.at.most(Math.min(end, PART_BYTES) + backlog + slack);
+      expect(held).to.be.at.most(Math.min(end, partOne) + backlog + slack);
       peak = Math.max(peak, held);
-      // A real recording makes 16 MiB in about 20 s; do not outrun storage by more than that.
-      if (backlog > 3 * PART_BYTES) await until(() => up.backlogBytes <= 2 * PART_BYTES, 300_000);
+      // A real recording makes a part in seconds; do not outrun storage by more than that.
+      const part = plan.sizeOf(plan.partOf(end));
+      if (backlog > 3 * part) await until(() => up.backlogBytes <= 2 * part);
     }
     const rewritten = streamBytes(0, header).slice();
     rewritten[100] = 0xab;
     const result = await up.finish(rewritten, total);
-    expect(result.parts).to.have.length(13);
+    expect(result.parts).to.have.length(40);
     expect(result.bytes).to.equal(total);
-    expect(peak).to.be.at.most(5 * PART_BYTES + slack);
-    expect(await journal.heldBytes(id)).to.be.at.most(PART_BYTES + slack);
+    expect(peak).to.be.at.most(partOne + 4 * plan.sizeOf(40) + slack);
+    expect(await journal.heldBytes(id)).to.equal(partOne);
 
     // Spot checks of the stored bytes: the rewritten header, part boundaries, the end.
     for (const [start, end] of [
       [0, header + 10],
-      [PART_BYTES - 100, PART_BYTES + 100],
-      [7 * PART_BYTES - 5, 7 * PART_BYTES + 5],
+      [partOne - 100, partOne + 100],
+      [plan.startOf(7) - 5, plan.startOf(7) + 5],
+      [plan.startOf(33) - 5, plan.startOf(33) + 5],
       [total - 1000, total],
     ] as const) {
       const res = await fetch(objectUrl(s3, key), {

@@ -3,28 +3,19 @@ import {
   MAX_CHUNK_BYTES,
   assemble,
   isEvictable,
-  partOf,
-  partRange,
   splitIntoChunks,
 } from '../../../src/journal/layout.js';
-import { PART_BYTES } from '../../../src/upload/types.js';
+import { DEFAULT_PART_PLAN, PartPlan } from '../../../src/journal/part-plan.js';
 
 const MiB = 1024 * 1024;
-
-describe('parts', () => {
-  it('numbers parts from 1 over 16 MiB of the original stream', () => {
-    expect(partOf(0)).toBe(1);
-    expect(partOf(PART_BYTES - 1)).toBe(1);
-    expect(partOf(PART_BYTES)).toBe(2);
-    expect(partRange(3)).toEqual({ offset: 2 * PART_BYTES, end: 3 * PART_BYTES });
-  });
-});
+const plan = new PartPlan(DEFAULT_PART_PLAN);
+const PART = plan.sizeOf(1);
 
 describe('splitIntoChunks', () => {
   it('keeps a small fragment whole, as a copy', () => {
     const buffer = new Uint8Array(3 * MiB);
     const view = buffer.subarray(MiB, MiB + 1000);
-    const [only, ...rest] = splitIntoChunks(500, view);
+    const [only, ...rest] = splitIntoChunks(500, view, plan);
     expect(rest).toEqual([]);
     expect(only).toMatchObject({ offset: 500, end: 1500 });
     // A copy with a buffer of its own: IndexedDB would clone a view's whole buffer.
@@ -33,7 +24,7 @@ describe('splitIntoChunks', () => {
 
   it('cuts a large fragment into equal pieces of at most 4 MiB', () => {
     const bytes = new Uint8Array(9 * MiB);
-    const pieces = splitIntoChunks(0, bytes);
+    const pieces = splitIntoChunks(0, bytes, new PartPlan({ baseBytes: 64 * MiB, growEvery: 10 }));
     expect(pieces.length).toBe(3);
     expect(pieces.every((p) => p.bytes.byteLength <= MAX_CHUNK_BYTES)).toBe(true);
     expect(pieces.every((p) => p.bytes.byteLength >= MiB)).toBe(true);
@@ -43,28 +34,28 @@ describe('splitIntoChunks', () => {
   it('cuts at part boundaries so each chunk lies in one part', () => {
     const bytes = new Uint8Array(1.5 * MiB);
     for (let i = 0; i < bytes.length; i++) bytes[i] = i & 0xff;
-    const offset = PART_BYTES - MiB;
-    const pieces = splitIntoChunks(offset, bytes);
+    const offset = PART - MiB;
+    const pieces = splitIntoChunks(offset, bytes, plan);
     expect(pieces.map((p) => [p.offset, p.end])).toEqual([
-      [offset, PART_BYTES],
-      [PART_BYTES, offset + 1.5 * MiB],
+      [offset, PART],
+      [PART, offset + 1.5 * MiB],
     ]);
     expect(pieces[1]!.bytes[0]).toBe(MiB & 0xff);
-    expect(pieces.every((p) => partOf(p.offset) === partOf(p.end - 1))).toBe(true);
+    expect(pieces.every((p) => plan.partOf(p.offset) === plan.partOf(p.end - 1))).toBe(true);
   });
 });
 
 describe('isEvictable', () => {
   it('needs every part it touches confirmed, and never part 1', () => {
-    const inPart2 = { offset: PART_BYTES + 10, end: PART_BYTES + 20 };
-    expect(isEvictable(inPart2, new Set([2]))).toBe(true);
-    expect(isEvictable(inPart2, new Set([3]))).toBe(false);
-    const straddling = { offset: 2 * PART_BYTES - 5, end: 2 * PART_BYTES + 5 };
-    expect(isEvictable(straddling, new Set([2]))).toBe(false);
-    expect(isEvictable(straddling, new Set([2, 3]))).toBe(true);
-    const touchingPart1 = { offset: PART_BYTES - 5, end: PART_BYTES + 5 };
-    expect(isEvictable(touchingPart1, new Set([1, 2]))).toBe(false);
-    expect(isEvictable({ offset: 0, end: 10 }, new Set([1]))).toBe(false);
+    const inPart2 = { offset: PART + 10, end: PART + 20 };
+    expect(isEvictable(inPart2, new Set([2]), plan)).toBe(true);
+    expect(isEvictable(inPart2, new Set([3]), plan)).toBe(false);
+    const straddling = { offset: 2 * PART - 5, end: 2 * PART + 5 };
+    expect(isEvictable(straddling, new Set([2]), plan)).toBe(false);
+    expect(isEvictable(straddling, new Set([2, 3]), plan)).toBe(true);
+    const touchingPart1 = { offset: PART - 5, end: PART + 5 };
+    expect(isEvictable(touchingPart1, new Set([1, 2]), plan)).toBe(false);
+    expect(isEvictable({ offset: 0, end: 10 }, new Set([1]), plan)).toBe(false);
   });
 });
 

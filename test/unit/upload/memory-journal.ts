@@ -4,9 +4,13 @@
  * parts but part 1) and counts reads, so tests can see what was sent from where.
  */
 import type { Fragment, FragmentInfo, FragmentSink } from '../../../src/media/types.js';
-import type { Journal, NewRecording, RecordingRecord } from '../../../src/journal/types.js';
-import type { CompletedPart } from '../../../src/upload/types.js';
-import { PART_BYTES } from '../../../src/upload/types.js';
+import { DEFAULT_PART_PLAN, partPlanOf } from '../../../src/journal/part-plan.js';
+import type {
+  CompletedPart,
+  Journal,
+  NewRecording,
+  RecordingRecord,
+} from '../../../src/journal/types.js';
 
 interface Held {
   record: RecordingRecord;
@@ -28,6 +32,7 @@ export class MemoryJournal implements Journal {
   async create(meta: NewRecording): Promise<RecordingRecord> {
     const record: RecordingRecord = {
       ...meta,
+      partPlan: meta.partPlan ?? DEFAULT_PART_PLAN,
       state: 'recording',
       endedAt: null,
       bytes: 0,
@@ -95,7 +100,8 @@ export class MemoryJournal implements Journal {
     const h = this.must(id);
     this.reads.push([start, end]);
     if (end > h.length) throw new Error(`read past ${h.length}`);
-    for (let n = Math.floor(start / PART_BYTES) + 1; n <= Math.ceil(end / PART_BYTES); n++) {
+    const plan = partPlanOf(h.record);
+    for (let n = plan.partOf(start); end > start && n <= plan.partOf(end - 1); n++) {
       if (h.evicted.has(n)) throw new Error(`part ${n} was evicted`);
     }
     return h.bytes.slice(start, Math.max(start, end - this.shortRead));
@@ -111,7 +117,13 @@ export class MemoryJournal implements Journal {
 
   async heldBytes(id: string): Promise<number> {
     const h = this.must(id);
-    return h.length - [...h.evicted].length * PART_BYTES;
+    const plan = partPlanOf(h.record);
+    let evicted = 0;
+    for (const n of h.evicted) {
+      const { start, end } = plan.range(n, h.length);
+      evicted += end - start;
+    }
+    return h.length - evicted;
   }
 
   async remove(id: string): Promise<void> {
@@ -136,6 +148,13 @@ export class MemoryJournal implements Journal {
   }
 }
 
+const KiB = 1024;
+
+/** Parts of 64 KiB, 128 KiB from part 4, 192 KiB from part 7...: small, and they grow. */
+export const SMALL_PLAN = { baseBytes: 64 * KiB, growEvery: 3 };
+/** Storage's rules scaled to the small plan (S3's own are tested apart). */
+export const SMALL_RULES = { minPartBytes: 64 * KiB, maxParts: 10_000 };
+
 /** Deterministic pseudo-random bytes, so a mismatch shows where it is. */
 export function patternBytes(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -149,9 +168,14 @@ export function patternBytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
-/** A recording's meta for tests. */
-export function newRecording(id: string, objectKey: string): NewRecording {
+/** A recording's meta for tests: small parts that grow every three, unless told. */
+export function newRecording(
+  id: string,
+  objectKey: string,
+  partPlan: NewRecording['partPlan'] = SMALL_PLAN,
+): NewRecording {
   return {
+    partPlan,
     id,
     roomId: 'room-1',
     roomType: 'single',

@@ -1,15 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartPlan } from '../../../src/journal/part-plan.js';
 import { MultipartUpload } from '../../../src/upload/multipart-upload.js';
-import { assertPartSize } from '../../../src/upload/part-plan.js';
-import { MAX_PARTS, MIN_PART_BYTES, PART_BYTES, UploadError } from '../../../src/upload/types.js';
+import { assertPartSize } from '../../../src/upload/part-rules.js';
+import { MAX_PARTS, MIN_PART_BYTES, UploadError } from '../../../src/upload/types.js';
 import { FaultTarget } from './fault-target.js';
-import { MemoryJournal, newRecording, patternBytes } from './memory-journal.js';
+import {
+  MemoryJournal,
+  SMALL_PLAN,
+  SMALL_RULES,
+  newRecording,
+  patternBytes,
+} from './memory-journal.js';
 import { startS3 } from './s3-fixture.js';
 import type { S3Fixture } from './s3-fixture.js';
 import { expectedObject, until, writeStream } from './stream.js';
 
-const MiB = 1024 * 1024;
+const KiB = 1024;
 const FAST = { retries: 4, baseDelayMs: 5, maxDelayMs: 20 };
+/** Small parts (64 KiB, growing every three) and storage rules scaled to them. */
+const plan = new PartPlan(SMALL_PLAN);
+const SMALL = { retry: FAST, rules: SMALL_RULES };
+const FRAGMENTS = { fragmentBytes: 40_000 };
 let s3: S3Fixture;
 let seq = 0;
 
@@ -31,26 +42,27 @@ function same(a: Uint8Array | null, b: Uint8Array): boolean {
 }
 
 describe('MultipartUpload against s3rver', () => {
-  it('sends full parts while recording, part 1 last, and stores header + fragments', async () => {
+  it('sends full parts while recording, part 1 at Stop, and stores header + fragments', async () => {
     const { journal, id, key, target } = await setup();
-    const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const up = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
     await up.start({ title: 'Réunion' });
-    const total = 3 * PART_BYTES + 5 * MiB + 321;
-    const written = await writeStream(journal, id, total, {}, (n) => up.notifyBytes(n));
+    // Parts 2, 3 (64 KiB) and 4 (128 KiB: parts grow) are complete; part 5 is not.
+    const total = plan.startOf(5) + 20 * KiB + 321;
+    const written = await writeStream(journal, id, total, FRAGMENTS, (n) => up.notifyBytes(n));
     expect(up.backlogBytes).toBeGreaterThan(0);
 
-    // Parts 2 and 3 are complete: they go before Stop; part 4 (partial) and part 1 wait.
-    await until(async () => (await journal.get(id))!.parts.length === 2);
-    expect((await journal.get(id))!.parts.map((p) => p.partNumber)).toEqual([2, 3]);
-    expect(target.partCalls.sort()).toEqual([2, 3]);
-    expect(up.backlogBytes).toBe(total - 3 * PART_BYTES);
+    await until(async () => (await journal.get(id))!.parts.length === 3);
+    expect((await journal.get(id))!.parts.map((p) => p.partNumber)).toEqual([2, 3, 4]);
+    expect(target.partCalls.sort()).toEqual([2, 3, 4]);
+    expect(up.backlogBytes).toBe(total - plan.startOf(5));
     // Nothing is visible in the bucket before Complete.
     expect((await s3.target.listObjects(key)).objects).toEqual([]);
 
     const rewritten = patternBytes(written.header.byteLength + 4321, 99);
     const result = await up.finish(rewritten, total);
-    expect(target.partCalls).toEqual([2, 3, 4, 1]);
-    expect(result.parts.map((p) => p.partNumber)).toEqual([1, 2, 3, 4]);
+    // At Stop only the header part and the tail were left.
+    expect(target.partCalls.slice(3).sort()).toEqual([1, 5]);
+    expect(result.parts.map((p) => p.partNumber)).toEqual([1, 2, 3, 4, 5]);
     const expected = expectedObject(written, rewritten);
     expect(result.bytes).toBe(expected.byteLength);
     expect(same(await s3.target.getObject(key), expected)).toBe(true);
@@ -60,9 +72,9 @@ describe('MultipartUpload against s3rver', () => {
 
   it('stores a short recording as a single part', async () => {
     const { journal, id, key, target } = await setup();
-    const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const up = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
     await up.start();
-    const written = await writeStream(journal, id, 2 * MiB, {}, (n) => up.notifyBytes(n));
+    const written = await writeStream(journal, id, 40 * KiB, FRAGMENTS, (n) => up.notifyBytes(n));
     const rewritten = patternBytes(2000, 5);
     await up.finish(rewritten, written.bytes.byteLength);
     expect(target.partCalls).toEqual([1]);
@@ -74,19 +86,19 @@ describe('MultipartUpload against s3rver', () => {
     // Part 3 fails for good in the first page, part 2 is confirmed.
     target.fault = (c) =>
       c.op === 'part' && c.partNumber === 3 ? { error: new UploadError('gone', false) } : null;
-    const first = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const first = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
     const errors: number[] = [];
     first.on('error', (_e, n) => errors.push(n));
     const uploadId = await first.start();
-    const total = 3 * PART_BYTES + 2 * MiB;
-    const written = await writeStream(journal, id, total, {}, (n) => first.notifyBytes(n));
+    const total = plan.startOf(4) + 20 * KiB;
+    const written = await writeStream(journal, id, total, FRAGMENTS, (n) => first.notifyBytes(n));
     await until(() => errors.length === 1 && first.progress.confirmedParts === 1);
     expect((await journal.get(id))!.parts.map((p) => p.partNumber)).toEqual([2]);
     expect((await journal.get(id))!.uploadId).toBe(uploadId);
 
     // "Reload": a new uploader over the same journal record.
     const target2 = new FaultTarget(s3.target);
-    const second = new MultipartUpload({ journal, target: target2, recordingId: id, retry: FAST });
+    const second = new MultipartUpload({ journal, target: target2, recordingId: id, ...SMALL });
     expect(await second.start()).toBe(uploadId);
     expect(target2.calls.some((c) => c.op === 'create')).toBe(false);
     const rewritten = patternBytes(written.header.byteLength, 11);
@@ -107,12 +119,12 @@ describe('MultipartUpload against s3rver', () => {
       c.op === 'part' && c.partNumber === 2 && n2 < failures.length
         ? { error: failures[n2++] }
         : null;
-    const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const up = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
     const retries: number[] = [];
     up.on('retry', (_e, n) => retries.push(n ?? 0));
     await up.start();
-    const total = 2 * PART_BYTES + MiB;
-    const written = await writeStream(journal, id, total, {}, (n) => up.notifyBytes(n));
+    const total = plan.startOf(3) + 10 * KiB;
+    const written = await writeStream(journal, id, total, FRAGMENTS, (n) => up.notifyBytes(n));
     const rewritten = patternBytes(written.header.byteLength, 12);
     await up.finish(rewritten, total);
     expect(retries).toEqual([2, 2, 2]);
@@ -122,8 +134,8 @@ describe('MultipartUpload against s3rver', () => {
 
   it('creates one multipart upload however start() and finish() race', async () => {
     const { journal, id, key, target } = await setup();
-    const written = await writeStream(journal, id, MiB);
-    const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const written = await writeStream(journal, id, 50 * KiB, FRAGMENTS);
+    const up = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
     const [a, b] = await Promise.all([up.start(), up.start()]);
     expect(a).toBe(b);
     await up.finish(written.header, written.bytes.byteLength);
@@ -135,13 +147,14 @@ describe('MultipartUpload against s3rver', () => {
     const { journal, id, target } = await setup();
     target.fault = (c) =>
       c.op === 'part' ? { error: new UploadError('AccessDenied', false, 403) } : null;
-    const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const up = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
     await up.start();
-    const written = await writeStream(journal, id, PART_BYTES + MiB);
+    const written = await writeStream(journal, id, plan.startOf(3) + 10 * KiB, FRAGMENTS);
     const err = await up.finish(written.header, written.bytes.byteLength).catch((e) => e);
     expect(err).toBeInstanceOf(UploadError);
     expect((err as UploadError).status).toBe(403);
-    expect(target.partCalls).toEqual([2]);
+    // Each part tried once: the header part, beside parts 2 and 3.
+    expect(target.partCalls.sort()).toEqual([1, 2, 3]);
   });
 
   it('accepts a Complete whose answer was lost when the object has the right size', async () => {
@@ -152,10 +165,11 @@ describe('MultipartUpload against s3rver', () => {
       journal,
       target,
       recordingId: id,
+      ...SMALL,
       retry: { ...FAST, retries: 1 },
     });
     await up.start();
-    const written = await writeStream(journal, id, PART_BYTES + MiB);
+    const written = await writeStream(journal, id, plan.startOf(3) + 10 * KiB, FRAGMENTS);
     const result = await up.finish(written.header, written.bytes.byteLength);
     expect(target.calls.filter((c) => c.op === 'complete').length).toBe(2);
     expect(result.bytes).toBe(written.bytes.byteLength);
@@ -165,51 +179,70 @@ describe('MultipartUpload against s3rver', () => {
   it('fails when HeadObject does not show the expected size', async () => {
     const { journal, id, target } = await setup();
     target.headSize = 12;
-    const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const up = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
     await up.start();
-    const written = await writeStream(journal, id, MiB);
+    const written = await writeStream(journal, id, 50 * KiB, FRAGMENTS);
     const err = await up.finish(written.header, written.bytes.byteLength).catch((e) => e);
     expect(err).toBeInstanceOf(UploadError);
-    expect(String(err.message)).toMatch(/has 12 bytes, expected 1048576/);
+    expect(String(err.message)).toMatch(/has 12 bytes, expected 51200/);
   });
 });
 
 describe("S3's rules, enforced by the uploader", () => {
-  it('refuses a non-final part under 5 MiB with a clear error, before sending it', async () => {
+  it("refuses a part plan under S3's 5 MiB minimum before creating the upload", async () => {
     const { journal, id, target } = await setup();
-    journal.shortRead = PART_BYTES - MiB; // the journal hands back 1 MiB for a 16 MiB part
     const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const err = await up.start().catch((e) => e);
+    expect(err).toBeInstanceOf(UploadError);
+    expect(String(err.message)).toMatch(
+      /Parts of 65536 bytes are too small: every part but the last needs at least 5242880 bytes/,
+    );
+    expect(target.calls).toEqual([]);
+  });
+
+  it('refuses a non-final part under the minimum with a clear error, before sending it', async () => {
+    const { journal, id, target } = await setup();
+    journal.shortRead = 63 * KiB; // the journal hands back 1 KiB for a 64 KiB part
+    const up = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
     await up.start();
-    const written = await writeStream(journal, id, 2 * PART_BYTES + MiB);
+    const written = await writeStream(journal, id, plan.startOf(3) + 10 * KiB, FRAGMENTS);
     const err = await up.finish(written.header, written.bytes.byteLength).catch((e) => e);
     expect(err).toBeInstanceOf(UploadError);
     expect(err.retryable).toBe(false);
-    expect(String(err.message)).toMatch(/Part 2 has 1048576 bytes; every part but the last/);
+    expect(String(err.message)).toMatch(/Part 2 has 1024 bytes; every part but the last/);
     expect(target.partCalls).toEqual([]);
   });
 
-  it('refuses a recording needing more than 10,000 parts, before reading or sending', async () => {
+  it('refuses a recording needing more parts than storage allows, before reading or sending', async () => {
     const { journal, id, target } = await setup();
-    const up = new MultipartUpload({ journal, target, recordingId: id, retry: FAST });
+    const up = new MultipartUpload({
+      journal,
+      target,
+      recordingId: id,
+      retry: FAST,
+      rules: { ...SMALL_RULES, maxParts: 5 },
+    });
     const errors: string[] = [];
     up.on('error', (e) => errors.push(e.message));
     await up.start();
-    await writeStream(journal, id, MiB);
-    const tooBig = MAX_PARTS * PART_BYTES + 1;
+    await writeStream(journal, id, 50 * KiB, FRAGMENTS);
+    const tooBig = plan.capacity(5) + 1;
     up.notifyBytes(tooBig);
-    expect(errors).toEqual(['The recording needs 10001 parts of 16 MiB; S3 allows at most 10000']);
+    expect(errors).toEqual([
+      `The recording needs 6 parts; storage allows at most 5 (${plan.capacity(5)} bytes with this part plan)`,
+    ]);
     const err = await up.finish(new Uint8Array(10), tooBig).catch((e) => e);
     expect(err).toBeInstanceOf(UploadError);
-    expect(String(err.message)).toMatch(/at most 10000/);
+    expect(String(err.message)).toMatch(/at most 5/);
     expect(journal.reads).toEqual([]);
     expect(target.partCalls).toEqual([]);
   });
 
-  it('states the rule for each part size and number', () => {
+  it("states S3's rule for each part size and number", () => {
     expect(() => assertPartSize(1, MIN_PART_BYTES - 1, false)).toThrow(/at least 5242880/);
     expect(() => assertPartSize(1, MIN_PART_BYTES, false)).not.toThrow();
     expect(() => assertPartSize(7, 1, true)).not.toThrow();
-    expect(() => assertPartSize(MAX_PARTS + 1, PART_BYTES, false)).toThrow(/outside 1..10000/);
-    expect(() => assertPartSize(0, PART_BYTES, false)).toThrow(/outside/);
+    expect(() => assertPartSize(MAX_PARTS + 1, MIN_PART_BYTES, false)).toThrow(/outside 1..10000/);
+    expect(() => assertPartSize(0, MIN_PART_BYTES, false)).toThrow(/outside/);
   });
 });

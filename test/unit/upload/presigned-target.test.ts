@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MultipartUpload } from '../../../src/upload/multipart-upload.js';
 import { PresignedTarget } from '../../../src/upload/presigned-target.js';
-import { PART_BYTES, UploadError } from '../../../src/upload/types.js';
-import { MemoryJournal, newRecording, patternBytes } from './memory-journal.js';
+import { PartPlan } from '../../../src/journal/part-plan.js';
+import { UploadError } from '../../../src/upload/types.js';
+import {
+  MemoryJournal,
+  SMALL_PLAN,
+  SMALL_RULES,
+  newRecording,
+  patternBytes,
+} from './memory-journal.js';
 import { startPresignServer } from './presign-fixture.js';
 import type { PresignServer } from './presign-fixture.js';
 import { LOCAL, startS3 } from './s3-fixture.js';
@@ -39,10 +46,14 @@ describe('PresignedTarget with the demo presign server', () => {
       target,
       recordingId: 'p1',
       retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      rules: SMALL_RULES,
     });
     await up.start({ title: 'Café « crème » / .. 日本', owner: 'o-1' });
-    const total = 2 * PART_BYTES + 123_456;
-    const written = await writeStream(journal, 'p1', total, {}, (n) => up.notifyBytes(n));
+    const plan = new PartPlan(SMALL_PLAN);
+    const total = plan.startOf(3) + 40_000;
+    const written = await writeStream(journal, 'p1', total, { fragmentBytes: 30_000 }, (n) =>
+      up.notifyBytes(n),
+    );
     const rewritten = patternBytes(written.header.byteLength + 99, 4);
     const result = await up.finish(rewritten, total);
     expect(result.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
