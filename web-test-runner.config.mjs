@@ -1,9 +1,11 @@
 // Browser tests in Debian's Chromium: real WebCodecs, IndexedDB, workers and DOM.
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/lib/chromium.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileMiddleware, serverCommandsPlugin } from './test/browser/server-commands.mjs';
 import { mswWorkerMiddleware } from './test/browser/msw-middleware.mjs';
+import { timingReporter } from './test/browser/timing-reporter.mjs';
 
 const files = process.env.RR_BROWSER_FILES
   ? process.env.RR_BROWSER_FILES.split(',')
@@ -31,6 +33,7 @@ export default {
   testsFinishTimeout: 10 * 60_000,
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 120_000 } },
+  reporters: [defaultReporter(), timingReporter()],
   middleware: [mswWorkerMiddleware, fileMiddleware()],
   plugins: [
     emptyModule,

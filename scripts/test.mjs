@@ -1,34 +1,48 @@
 // `npm test`: installs what is missing, then runs every check and test layer. Every step runs
 // even when an earlier one failed, so one run shows everything; the exit status is non-zero
-// if any step failed.
+// if any step failed. It ends with each step's time, the slowest ten tests and the total.
+//
+// `node scripts/test.mjs <step>...` runs some steps only: lint, typecheck, unit, build,
+// browser, e2e, package.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureAll, root } from './lib/ensure.mjs';
 
+const started = performance.now();
 ensureAll();
 
 const { startS3Server } = await import('./lib/s3-server.mjs');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
+
+// Each layer writes its tests' durations here; read back for the slowest-ten list.
+const timings = mkdtempSync(join(tmpdir(), 'rr-test-timings-'));
 
 let current = null;
 function run(label, cmd, args, env = {}) {
   return new Promise((resolve) => {
     console.log(`\n=== ${label} ===`);
-    const t0 = Date.now();
-    current = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    const t0 = performance.now();
+    current = spawn(cmd, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, RR_TIMINGS_DIR: timings, ...env },
+    });
     current.on('exit', (code, signal) => {
       current = null;
       const ok = code === 0;
-      const secs = ((Date.now() - t0) / 1000).toFixed(0);
-      console.log(`=== ${label}: ${ok ? 'ok' : `FAILED (${code ?? signal})`} in ${secs} s ===`);
-      resolve({ label, ok });
+      const ms = performance.now() - t0;
+      console.log(
+        `=== ${label}: ${ok ? 'ok' : `FAILED (${code ?? signal})`} in ${seconds(ms)} ===`,
+      );
+      resolve({ label, ok, ms });
     });
   });
 }
 
-const cleanups = [];
+const cleanups = [() => rmSync(timings, { recursive: true, force: true })];
 async function cleanup() {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 }
@@ -39,6 +53,16 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     process.exit(130);
   });
 }
+
+/** Vitest with its usual output, plus a JSON report of every test's duration. */
+const vitest = (config, layer) => [
+  'run',
+  '--config',
+  config,
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${join(timings, `${layer}.json`)}`,
+];
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
@@ -59,9 +83,9 @@ if (want('typecheck'))
   results.push(await run('typecheck (tsc --noEmit)', 'npm', ['run', '-s', 'typecheck']));
 if (want('unit'))
   results.push(
-    await run('unit tests (vitest, Node)', bin('vitest'), ['run', '--config', 'vitest.config.ts']),
+    await run('unit tests (vitest, Node)', bin('vitest'), vitest('vitest.config.ts', 'unit')),
   );
-if (want('build') || want('e2e'))
+if (want('build') || want('e2e') || want('package'))
   results.push(await run('build', process.execPath, ['scripts/build.mjs']));
 
 if (want('browser') || want('e2e')) {
@@ -87,23 +111,58 @@ if (want('browser') || want('e2e')) {
       await run(
         'e2e tests (playwright-core, Debian Chromium, demo server)',
         bin('vitest'),
-        ['run', '--config', 'vitest.e2e.config.ts'],
+        vitest('vitest.e2e.config.ts', 'e2e'),
         env,
       ),
     );
   }
 }
 // The packed tarball in a fresh Vite project and as one tag, recorded in Chromium; it starts
-// its own S3 and web servers. Needs the build above (alone: `npm run build` first).
-if (want('package'))
-  results.push(
-    await run('package (npm pack, fresh Vite project, record 3 s)', process.execPath, [
-      'test/package/package.test.mjs',
-    ]),
-  );
+// its own S3 and web servers, and uses the build above.
+if (want('package')) {
+  const label = 'package (npm pack, fresh Vite project, record 3 s)';
+  const r = await run(label, process.execPath, ['test/package/package.test.mjs']);
+  results.push(r);
+}
+
+const slowest = readTimings(results).sort((a, b) => b.ms - a.ms);
 await cleanup();
 
-const failed = results.filter((r) => !r.ok);
+console.log('\n=== slowest tests ===');
+for (const t of slowest.slice(0, 10)) {
+  console.log(`${(t.ms / 1000).toFixed(1).padStart(6)} s  ${t.layer}  ${t.file} > ${t.name}`);
+}
 console.log('\n=== summary ===');
-for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.label}`);
-process.exit(failed.length ? 1 : 0);
+for (const r of results) {
+  console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${seconds(r.ms).padStart(6)}  ${r.label}`);
+}
+console.log(`total: ${seconds(performance.now() - started)} (setup included)`);
+process.exit(results.some((r) => !r.ok) ? 1 : 0);
+
+/** Every test's duration, from the layers' reports; a step without a report counts whole. */
+function readTimings(steps) {
+  const out = [];
+  const read = (name) => {
+    const file = join(timings, name);
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  };
+  for (const layer of ['unit', 'e2e']) {
+    for (const file of read(`${layer}.json`)?.testResults ?? []) {
+      for (const t of file.assertionResults ?? []) {
+        out.push({
+          layer,
+          file: file.name.replace(`${root}/`, ''),
+          name: t.title,
+          ms: t.duration ?? 0,
+        });
+      }
+    }
+  }
+  for (const t of read('browser.json') ?? []) {
+    out.push({ layer: 'browser', file: t.file, name: t.name, ms: t.ms ?? 0 });
+  }
+  for (const step of steps.filter((s) => s.label.startsWith('package'))) {
+    out.push({ layer: 'package', file: 'test/package/package.test.mjs', name: 'all', ms: step.ms });
+  }
+  return out;
+}

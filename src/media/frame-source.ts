@@ -7,7 +7,7 @@
  * (a hidden page may not paint, and canvas capture follows painting), are captured on the
  * worker's request, once a tick: a video only when its time has moved.
  */
-import type { VisualSource } from '../recorder/engine.js';
+import type { VisualSource } from './sources.js';
 import type { SourceDesc } from './protocol.js';
 import { hasTrackProcessor, videoFrames } from './track-processor.js';
 

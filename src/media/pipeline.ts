@@ -7,7 +7,7 @@
  * The sink lives on the page: the worker sends each header and fragment here and waits for
  * the sink's promise before writing more, so the sink's pace is the writer's backpressure.
  */
-import type { RecordingSources, VisualSource } from '../recorder/engine.js';
+import type { RecordingSources, VisualSource } from './sources.js';
 import { AudioMixer } from './audio-mixer.js';
 import { PipelineError } from './errors.js';
 import { FrameSource, hasEnded } from './frame-source.js';

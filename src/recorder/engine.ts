@@ -3,24 +3,11 @@
  * The controller speaks only to this interface, so the UI and the rules never touch codecs,
  * IndexedDB or S3.
  */
+import type { RecordingSources } from '../media/sources.js';
 import type { PipelineHealth } from '../media/types.js';
+
+export type { RecordingSources, VisualSource, WebcamSource } from '../media/sources.js';
 import type { RoomType, StopCause } from '../session/types.js';
-
-/** Something whose pictures can be drawn into the recording. */
-export type VisualSource = HTMLVideoElement | HTMLCanvasElement | MediaStreamTrack;
-
-/** A webcam tile: its picture source, and who it is (for ordering; the name is never drawn). */
-export interface WebcamSource {
-  id: string;
-  source: VisualSource;
-}
-
-/** What goes into the recording. Sources may change while recording. */
-export interface RecordingSources {
-  stage: VisualSource | null;
-  webcams: WebcamSource[];
-  audio: MediaStreamTrack[];
-}
 
 /** Why recording cannot start on this device now (X4). */
 export type PreflightProblem =

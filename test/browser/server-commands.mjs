@@ -1,6 +1,7 @@
 // Node-side helpers for browser tests: save a produced file, judge it with ffprobe, serve it
 // with HTTP range support (a server without it makes any MP4 look broken), throttle the
 // page's network through DevTools, and tell tests where the local S3 server is.
+import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, statSync, createReadStream, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,7 +82,10 @@ export function serverCommandsPlugin() {
       }
       if (command === 'ffmpeg-frame') {
         // Extracts one frame as PNG (base64) at a time in seconds.
-        const out = join(dir, `frame-${Date.now()}-${Math.random().toString(36).slice(2)}.png`);
+        const out = join(
+          dir,
+          `frame-${randomUUID().slice(0, 8)}-${Math.random().toString(36).slice(2)}.png`,
+        );
         await run('ffmpeg', [
           '-v',
           'error',

@@ -43,7 +43,7 @@ describe('X1: a browser killed mid-recording', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rr-crash-'));
   const profile = join(dir, 'profile');
   const s3dir = join(dir, 's3');
-  const room = `crash-${Date.now()}`;
+  const room = `crash-${crypto.randomUUID().slice(0, 8)}`;
   let port = 0;
   const cli = (extra: string[]) => [
     'scripts/demo.mjs',
@@ -146,6 +146,10 @@ describe('X1: a browser killed mid-recording', () => {
 
       // How long it had recorded when killed, by the page's own start time.
       const recordedSec = (killedAt - startedAt) / 1000;
+      console.log(
+        `[e2e] killed after ${recordedSec.toFixed(2)} s of recording; recovered ${result.durationSec} s (lost ${(recordedSec - result.durationSec).toFixed(2)} s)`,
+      );
+      // X1: a kill loses at most the open fragment (1 s) and its write.
       expect(result.durationSec).toBeGreaterThan(recordedSec - 2);
       expect(result.durationSec).toBeLessThanOrEqual(recordedSec + 0.5);
     },

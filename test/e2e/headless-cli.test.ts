@@ -51,7 +51,14 @@ describe('npm run demo -- --headless', () => {
         fps: 30,
       });
       expect(['aac', 'opus']).toContain(result.audio.codec);
-      expect(Math.abs(result.durationSec - 10)).toBeLessThanOrEqual(0.2);
+      console.log(
+        `[e2e] 10-s headless run: file ${result.durationSec} s, available ${result.stopToAvailableMs} ms after Stop`,
+      );
+      // The Stop click is timed inside the page, so the file is never short; what the stop
+      // takes to reach the worker may add a little, a few hundred ms on a machine 3x slower.
+      expect(result.durationSec).toBeGreaterThanOrEqual(9.8);
+      expect(result.durationSec).toBeLessThanOrEqual(10.6);
+      // X2: available within 10 s of Stop.
       expect(result.stopToAvailableMs).toBeLessThan(10_000);
       expect(result.notices).toEqual([
         'Recording will start momentarily, please wait.',

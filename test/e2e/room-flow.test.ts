@@ -23,7 +23,7 @@ declare global {
 describe('the demo room, host and participants on one BroadcastChannel', () => {
   let browser: Browser;
   let context: BrowserContext;
-  const room = `e2e-${Date.now()}`;
+  const room = `e2e-${crypto.randomUUID().slice(0, 8)}`;
   const title = 'E2E class: "quotes" & accents é';
   const open = async (query: Record<string, string>): Promise<Page> => {
     const page = await context.newPage();

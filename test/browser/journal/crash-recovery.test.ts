@@ -14,7 +14,7 @@ interface Progress {
 }
 
 describe('crash recovery (X1) and the room lock of a dead page (X7)', () => {
-  const dbName = `rr-crash-${Date.now()}`;
+  const dbName = `rr-crash-${crypto.randomUUID().slice(0, 8)}`;
   let journal: IndexedDbJournal | null = null;
   after(async () => {
     await journal?.close();

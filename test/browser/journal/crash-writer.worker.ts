@@ -27,7 +27,7 @@ self.onmessage = async (event: MessageEvent<Start>) => {
     objectKey: 'rooms/crash.mp4',
     ownerId: 'o',
     initiatorId: 'h',
-    startedAt: Date.now(),
+    startedAt: Date.UTC(2026, 10, 26, 14, 3, 0),
   });
   const sink = journal.sink(id);
   const header = new Uint8Array(777).fill(7);

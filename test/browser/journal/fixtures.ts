@@ -12,7 +12,7 @@ export function freshJournal(): {
   name: string;
   cleanup(): Promise<void>;
 } {
-  const name = `rr-test-${Date.now()}-${counter++}`;
+  const name = `rr-test-${crypto.randomUUID().slice(0, 8)}-${counter++}`;
   const journal = new IndexedDbJournal({ name });
   return {
     journal,
@@ -34,7 +34,7 @@ export function meta(id: string, overrides: Partial<NewRecording> = {}): NewReco
     objectKey: 'rooms/room-1/Recordings/Rec - 2026-11-26 14:03:00 - Weekly class.mp4',
     ownerId: 'owner-1',
     initiatorId: 'host-1',
-    startedAt: Date.now(),
+    startedAt: Date.UTC(2026, 10, 26, 14, 3, 0),
     ...overrides,
   };
 }

@@ -8,7 +8,7 @@ import {
 
 describe('room lock (X7)', () => {
   it('refuses a second holder, then lets it in once released', async () => {
-    const room = `room-${Date.now()}`;
+    const room = `room-${crypto.randomUUID().slice(0, 8)}`;
     expect(await isRoomLocked(room)).to.equal(false);
     const first = await acquireRoomLock(room);
     expect(first).to.not.equal(null);
@@ -42,7 +42,7 @@ describe('room lock (X7)', () => {
   });
 
   it('refuses a holder in another browsing context (an iframe)', async () => {
-    const room = `room-frame-${Date.now()}`;
+    const room = `room-frame-${crypto.randomUUID().slice(0, 8)}`;
     const frame = document.createElement('iframe');
     document.body.append(frame);
     try {

@@ -16,7 +16,7 @@ import { localS3 } from '../upload/fixtures.js';
  */
 describe('PresignedLibrary in Chromium', () => {
   const worker = setupWorker();
-  const run = `${Date.now()}`;
+  const run = `${crypto.randomUUID().slice(0, 8)}`;
   const target = new PresignedTarget({ baseUrl: '/api/s3' });
   const prefix = `lib-${run}`;
 

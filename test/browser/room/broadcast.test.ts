@@ -76,7 +76,7 @@ describe('room over BroadcastChannel: separate pages of one browser', () => {
     const participantPage = await openPeer(roomId, participant);
     expect(participantPage.state()).to.equal(null);
 
-    const startedAt = Date.now() - 5_000;
+    const startedAt = Date.UTC(2026, 10, 26, 14, 3, 0);
     hostPage.setPayload({
       snapshot: {
         phase: 'recording',

@@ -47,7 +47,7 @@ export const SMALL_RULES = { minPartBytes: 64 * 1024, maxParts: 10_000 };
 
 /** A fresh journal database and a recording in it, cut into parts by `partPlan`. */
 export async function newJournal(tag: string, objectKey: string, partPlan = SMALL_PLAN) {
-  const name = `rr-upload-${tag}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const name = `rr-upload-${tag}-${crypto.randomUUID().slice(0, 8)}-${Math.random().toString(36).slice(2)}`;
   const journal = await IndexedDbJournal.open({ name });
   const id = `rec-${tag}`;
   await journal.create({
@@ -133,9 +133,9 @@ export function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
 }
 
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (performance.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
 }

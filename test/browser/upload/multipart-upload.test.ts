@@ -71,7 +71,7 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
   const target = () => new CountingTarget(new PresignedTarget({ baseUrl: '/api/s3' }));
 
   it('sends parts before Stop; after it the object is the rewritten header + every fragment', async () => {
-    const key = `rooms/room 1/Recordings/Rec - 2026-11-26 14:03:00 - Café "b" ${Date.now()}.mp4`;
+    const key = `rooms/room 1/Recordings/Rec - 2026-11-26 14:03:00 - Café "b" ${crypto.randomUUID().slice(0, 8)}.mp4`;
     const { journal, id } = await fresh('live', key);
     const t = target();
     const up = new MultipartUpload({ journal, target: t, recordingId: id, ...SMALL });
@@ -102,7 +102,7 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
   });
 
   it('resumes after a reload and re-sends only the parts without a journaled ETag', async () => {
-    const key = `rooms/room 1/Recordings/Rec - resume: ${Date.now()}.mp4`;
+    const key = `rooms/room 1/Recordings/Rec - resume: ${crypto.randomUUID().slice(0, 8)}.mp4`;
     const { journal, id, name } = await fresh('resume', key);
     const total = plan.startOf(4) + 30 * KiB;
     const all = patternBytes(total, 7);
@@ -146,7 +146,7 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
   });
 
   it('retries a 500, a 503 SlowDown, a dropped connection and a slow part: nothing lost or duplicated', async () => {
-    const key = `rooms/faults/Recordings/Rec - faults ${Date.now()}.mp4`;
+    const key = `rooms/faults/Recordings/Rec - faults ${crypto.randomUUID().slice(0, 8)}.mp4`;
     const { journal, id } = await fresh('faults', key);
     const attempts = new Map<number, number>();
     worker.use(

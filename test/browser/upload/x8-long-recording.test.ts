@@ -39,7 +39,7 @@ describe('X8: a long recording leaves IndexedDB as its parts are confirmed', () 
     const s3 = await localS3();
     worker.use(...integratorHandlers(s3));
     await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
-    const key = `rooms/long/Recordings/Rec - long ${Date.now()}.mp4`;
+    const key = `rooms/long/Recordings/Rec - long ${crypto.randomUUID().slice(0, 8)}.mp4`;
     const { journal, id, name } = await newJournal('x8', key);
     const up = new MultipartUpload({
       journal,
