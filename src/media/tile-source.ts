@@ -78,6 +78,7 @@ export class TileSource {
   private readonly scaler = new PlaneScaler();
   /** rgb: the last converted pixels (to find changed rows) and their I420. */
   private prev: Uint32Array | null = null;
+  private prevBuffer: ArrayBuffer | null = null;
   private conv: I420Image | null = null;
   private pairs = new Uint8Array(0);
   private rows = new Uint8Array(0);
@@ -313,11 +314,17 @@ export class TileSource {
     return true;
   }
 
-  /** Keeps `px` as the previous frame to compare the next one with. */
+  /**
+   * Keeps `px` as the previous frame to compare the next one with: its buffer leaves the
+   * ingest rotation (no 8 MB copy a frame), and the buffer it replaces joins it.
+   */
   private keep(px: RgbPixels): void {
-    const n = px.data.length;
-    if (!this.prev || this.prev.length !== n) this.prev = new Uint32Array(n);
-    this.prev.set(px.data);
+    if (this.ready && px.data.buffer === this.ready) {
+      const spare = this.prevBuffer;
+      this.prevBuffer = this.ready;
+      this.ready = spare;
+    }
+    this.prev = px.data;
   }
 
   private scaleI420(
@@ -337,6 +344,7 @@ export class TileSource {
     this.held = null;
     this.conv = null;
     this.prev = null;
+    this.prevBuffer = null;
     this.incoming = null;
     this.ready = null;
   }
