@@ -112,3 +112,70 @@ export function rgbToI420(
     }
   }
 }
+
+/**
+ * As {@link rgbToI420}, at half the size: each output pixel is the mean of a 2x2 block (and
+ * each chroma sample of a 4x4 one). For a source over twice its tile (a 720p canvas in a
+ * webcam tile), this reads every pixel once and writes a quarter, where converting at full
+ * size and then halving wrote four times as much. `pairs` flags row pairs of the source; the
+ * output covers `width & ~3` by `height & ~3` source pixels.
+ */
+export function rgbToI420Half(
+  src: RgbPixels,
+  dst: I420Image,
+  dx: number,
+  dy: number,
+  pairs: Uint8Array | null = null,
+): void {
+  const s = src.data;
+  const d = dst.data;
+  const w = src.width & ~3;
+  const h = src.height & ~3;
+  const rShift = src.order === 'bgra' ? 16 : 0;
+  const bShift = src.order === 'bgra' ? 0 : 16;
+  const ys = dst.yStride;
+  const uo = dst.uOffset;
+  const vo = dst.vOffset;
+  const st = src.stride;
+  for (let y = 0; y < h; y += 4) {
+    if (pairs && !pairs[y >> 1] && !pairs[(y >> 1) + 1]) continue;
+    let i0 = y * st;
+    let o0 = (dy + (y >> 1)) * ys + dx;
+    let co = ((dy + (y >> 1)) >> 1) * dst.cStride + (dx >> 1);
+    for (let x = 0; x < w; x += 4) {
+      // Four output pixels (2x2), each the mean of a 2x2 block of the source.
+      let rs = 0;
+      let gs = 0;
+      let bs = 0;
+      for (let q = 0; q < 4; q++) {
+        const base = i0 + (q >> 1) * 2 * st + (q & 1) * 2;
+        const p0 = s[base]!;
+        const p1 = s[base + 1]!;
+        const p2 = s[base + st]!;
+        const p3 = s[base + st + 1]!;
+        const r =
+          ((p0 >>> rShift) & 255) +
+          ((p1 >>> rShift) & 255) +
+          ((p2 >>> rShift) & 255) +
+          ((p3 >>> rShift) & 255);
+        const g = ((p0 >>> 8) & 255) + ((p1 >>> 8) & 255) + ((p2 >>> 8) & 255) + ((p3 >>> 8) & 255);
+        const b =
+          ((p0 >>> bShift) & 255) +
+          ((p1 >>> bShift) & 255) +
+          ((p2 >>> bShift) & 255) +
+          ((p3 >>> bShift) & 255);
+        // Sums of four: 10 fractional bits.
+        d[o0 + (q >> 1) * ys + (q & 1)] = (66 * r + 129 * g + 25 * b + 16896) >> 10;
+        rs += r;
+        gs += g;
+        bs += b;
+      }
+      // Sums of sixteen: 12 fractional bits.
+      d[uo + co] = (-38 * rs - 74 * gs + 112 * bs + 526336) >> 12;
+      d[vo + co] = (112 * rs - 94 * gs - 18 * bs + 526336) >> 12;
+      i0 += 4;
+      o0 += 2;
+      co++;
+    }
+  }
+}

@@ -117,6 +117,37 @@ describe('I420Compositor', () => {
     comp.close();
   });
 
+  it('converts a canvas over twice its tile at half size, colours and changes intact', async () => {
+    const comp = new I420Compositor(1920, 1080);
+    comp.setSources([stage, cam('a', 1280, 720)]);
+    const c = new OffscreenCanvas(1280, 720);
+    const ctx = c.getContext('2d')!;
+    const draw = (right: string): VideoFrame => {
+      ctx.fillStyle = 'rgb(220,40,40)';
+      ctx.fillRect(0, 0, 640, 720);
+      ctx.fillStyle = right;
+      ctx.fillRect(640, 0, 640, 720);
+      return new VideoFrame(c, { timestamp: 0 });
+    };
+    await comp.offer('a', draw('rgb(40,200,60)'));
+    comp.compose();
+    const t = comp.currentLayout().webcams[0]!.draw;
+    expect(t.width * 2 + 4).to.be.at.most(1280);
+    const left = { x: t.x + 10, y: t.y + 10, width: t.width / 4, height: t.height - 20 };
+    const right = { ...left, x: t.x + Math.round((t.width * 3) / 4) - 10 };
+    const checks = (want: Yuv): void => {
+      const l = meanOf(comp.image, left);
+      const r = meanOf(comp.image, right);
+      expect(closeYuv(l, bt601(220, 40, 40)), `left ${fmt(l)}`).to.equal(true);
+      expect(closeYuv(r, want), `right ${fmt(r)}`).to.equal(true);
+    };
+    checks(bt601(40, 200, 60));
+    await comp.offer('a', draw('rgb(230,200,30)'));
+    expect(comp.compose().changed).to.equal(true);
+    checks(bt601(230, 200, 30));
+    comp.close();
+  });
+
   it('brings a BT.709 frame to BT.601: the same colour, not the same numbers', async () => {
     const comp = new I420Compositor(1920, 1080);
     comp.setSources([stage]);
