@@ -26,14 +26,7 @@ export { BroadcastChannelRoom, CallbackRoom, WebSocketRoom, RoomSync } from './r
 export type { RoomChannel, RoomMessage, SenderInfo } from './room/index.js';
 
 // The session rules an integrator may want directly.
-export {
-  DEFAULT_NOTICE_TEXT,
-  formatNotice,
-  objectKey,
-  recordingFileName,
-  recordingOwner,
-  SessionMachine,
-} from './session/index.js';
+export { objectKey, recordingFileName, recordingOwner, SessionMachine } from './session/index.js';
 export type * from './session/types.js';
 
 // Storage: targets and the Recordings folder.

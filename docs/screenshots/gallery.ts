@@ -11,7 +11,7 @@ import type {
   RrRecordings,
   RrToasts,
 } from '../../src/ui/index.js';
-import { FakeController, sampleEntries } from '../../src/ui/testing/fake-controller.js';
+import { TestRoom, sampleEntries, testPage } from '../../test/support/ui/test-room.js';
 
 type Setup = (stage: HTMLElement) => Promise<void> | void;
 
@@ -44,19 +44,19 @@ async function openMenu(stage: HTMLElement, props: Partial<RrMenu>): Promise<voi
 const started = performance.now() - (1 * 3600 + 2 * 60 + 3) * 1000;
 
 const states: Record<string, Setup> = {
-  'menu-closed': (s) => void add(toolbar(s), 'rr-menu', { canStart: { ok: true } }),
-  'menu-host': (s) => openMenu(s, { canStart: { ok: true } }),
-  'menu-host-dark': (s) => openMenu(s, { canStart: { ok: true }, theme: 'dark' }),
+  'menu-closed': (s) => void add(toolbar(s), 'rr-menu', { record: { state: 'ready' } }),
+  'menu-host': (s) => openMenu(s, { record: { state: 'ready' } }),
+  'menu-host-dark': (s) => openMenu(s, { record: { state: 'ready' }, theme: 'dark' }),
   'menu-recording': (s) =>
-    openMenu(s, { canStart: { ok: false, reason: 'already-recording' }, canStop: { ok: true } }),
-  'menu-participant': (s) => openMenu(s, { canStart: { ok: false, reason: 'not-allowed' } }),
+    openMenu(s, { record: { state: 'hidden' }, stop: { state: 'ready' } }),
+  'menu-participant': (s) => openMenu(s, { record: { state: 'hidden' } }),
   'menu-preflight-failed': (s) =>
     openMenu(s, {
-      canStart: { ok: false, reason: 'preflight-failed' },
+      record: { state: 'off', reason: 'preflight-failed' },
       preflightProblems: ['no-h264'],
     }),
   'menu-locked-elsewhere': (s) =>
-    openMenu(s, { canStart: { ok: false, reason: 'locked-elsewhere' } }),
+    openMenu(s, { record: { state: 'off', reason: 'locked-elsewhere' } }),
   'confirm-start': (s) => void add(s, 'rr-confirm', { kind: 'start', open: true }),
   'confirm-stop': (s) => void add(s, 'rr-confirm', { kind: 'stop', open: true }),
   'confirm-stop-dark': (s) =>
@@ -81,7 +81,7 @@ const states: Record<string, Setup> = {
   },
   'toasts-problems': (s) => {
     const t: RrToasts = add(s, 'rr-toasts', { duration: 0, theme: 'dark' });
-    t.show({ id: 'recording-cap-reached', audience: 'everyone' });
+    t.show({ id: 'recording-cap-reached', audience: 'everyone', params: { hours: '24' } });
     t.show({ id: 'recording-failed', audience: 'initiator', params: { reason: 'disk full' } });
     t.showRefusal('locked-elsewhere');
   },
@@ -132,7 +132,7 @@ const states: Record<string, Setup> = {
   'recorder-participant-recording': (s) => recorder(s, 'participant', 'light'),
   'recorder-host-dark': (s) => recorder(s, 'host', 'dark'),
   'recorder-recordings-folder': async (s) => {
-    const c = new FakeController({ role: 'host', recordings: sampleEntries() });
+    const c = testPage({ role: 'host', recordings: sampleEntries() });
     const el: RrRecorder = add(toolbar(s), 'rr-recorder', { controller: c, timeZone: 'UTC' });
     await el.updateComplete;
     const menu = el.shadowRoot!.querySelector('rr-menu')!;
@@ -141,10 +141,13 @@ const states: Record<string, Setup> = {
 };
 
 async function recorder(s: HTMLElement, role: 'host' | 'participant', theme: 'light' | 'dark') {
-  const c = new FakeController({ role, phase: 'recording', startedAtMonotonic: started });
+  // A host page records; the page shown is that host or a participant in the same room.
+  const room = new TestRoom();
+  const host = room.join({ role: 'host', elapsedAtStartMs: (1 * 3600 + 2 * 60 + 3) * 1000 });
+  const c = role === 'host' ? host : room.join({ role });
   const el: RrRecorder = add(toolbar(s), 'rr-recorder', { controller: c, theme });
   await el.updateComplete;
-  c.notify({ id: 'recording-started', audience: 'everyone' });
+  await host.record();
   if (role === 'host') {
     const menu = el.shadowRoot!.querySelector('rr-menu') as RrMenu;
     await menu.updateComplete;

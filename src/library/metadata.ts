@@ -3,7 +3,6 @@
  * time, room, recording id) and the way back to a `LibraryEntry`. Values are plain strings
  * here; the targets percent-encode them on the wire, so any title round-trips.
  */
-import type { RecordingRecord } from '../journal/types.js';
 import type { ObjectMetadata } from '../upload/types.js';
 import type { LibraryEntry } from './types.js';
 import { fileNameOf } from './keys.js';
@@ -78,16 +77,4 @@ export function entryFromObject(
 /** The recording id in an object's metadata. */
 export function recordingIdOf(metadata: ObjectMetadata): string | undefined {
   return metadata[META.recordingId];
-}
-
-/** The metadata of a journaled recording, for `MultipartUpload.start()`. */
-export function metadataForRecord(record: RecordingRecord): ObjectMetadata {
-  return recordingMetadata({
-    recordingId: record.id,
-    roomId: record.roomId,
-    title: record.title,
-    ownerId: record.ownerId,
-    initiatorId: record.initiatorId,
-    startedAt: record.startedAt,
-  });
 }

@@ -4,7 +4,6 @@
  * recording, not one shared list, so concurrent recordings of one owner never overwrite
  * each other's entries.
  */
-import type { RecordingRecord } from '../journal/types.js';
 import type { UploadTarget } from '../upload/types.js';
 import { ownerIndexKey } from './keys.js';
 import { META } from './metadata.js';
@@ -56,23 +55,4 @@ export function parseOwnerIndex(bytes: Uint8Array, ownerId: string): OwnerIndexR
   } catch {
     return null;
   }
-}
-
-/**
- * The index record of a stored recording, from its journal record and the stored size
- * (`UploadResult.bytes`); the duration comes from the record (`durationUs`).
- */
-export function ownerIndexRecord(record: RecordingRecord, storedBytes: number): OwnerIndexRecord {
-  return {
-    key: record.objectKey,
-    recordingId: record.id,
-    fileName: record.fileName,
-    title: record.title,
-    roomId: record.roomId,
-    ownerId: record.ownerId,
-    initiatorId: record.initiatorId,
-    startedAt: record.startedAt,
-    durationSec: record.durationUs === null ? 0 : Math.round(record.durationUs / 1000) / 1000,
-    bytes: storedBytes,
-  };
 }

@@ -3,7 +3,9 @@
  * these methods; it never decides who may record (session/ does).
  */
 import type { LibraryEntry } from '../library/types.js';
-import type { Decision, Notice, RecordingPhase, Role } from '../session/types.js';
+import type { VisualSource, WebcamSource } from '../media/sources.js';
+import type { RoomChannel } from '../room/channel.js';
+import type { Decision, Notice, Offer, RecordingPhase, Role, RoomType } from '../session/types.js';
 import type { EngineHealth, PreflightResult, StoredRecording } from './engine.js';
 
 /** Everything the controls need to render, recomputed on every change. */
@@ -16,6 +18,14 @@ export interface RecorderView {
   canStart: Decision;
   /** Whether Stop may be offered, and why not. */
   canStop: Decision;
+  /** How the menu offers Record (B1, X4). */
+  record: Offer;
+  /** How the menu offers Stop recording (B1, B6). */
+  stop: Offer;
+  /** The recording indicator (B5): shown, with the counter and the square for whom. */
+  indicator: IndicatorView;
+  /** Whether the menu offers Media and Files (a Recordings folder is configured). */
+  mediaFiles: boolean;
   preflight: PreflightResult | null;
   /**
    * When the current recording's time zero was, on the controller's monotonic clock
@@ -26,6 +36,16 @@ export interface RecorderView {
   health: EngineHealth | null;
   /** The newest recording stored by this page. */
   lastRecording: StoredRecording | null;
+}
+
+/** What the indicator shows on this page (B5). */
+export interface IndicatorView {
+  /** The room is being recorded: every participant sees the indicator. */
+  shown: boolean;
+  /** The elapsed counter: hosts and moderators. */
+  elapsed: boolean;
+  /** The square stop button: whoever may stop now. */
+  stop: boolean;
 }
 
 export interface RecorderControllerApi {
@@ -53,3 +73,32 @@ export interface RecorderControllerApi {
   /** A time-limited link to a recording. */
   linkTo(entry: LibraryEntry, purpose: 'play' | 'download' | 'share'): Promise<string>;
 }
+
+/**
+ * What `<rr-recorder>` tells whoever builds its controller: its attributes and properties.
+ * The element has exactly these members, so a factory never needs the element itself.
+ */
+export interface RecorderElementConfig {
+  readonly userId: string;
+  readonly roomId: string;
+  /** As the page set it; checked by the factory. */
+  readonly userRole: string;
+  readonly roomType: RoomType;
+  readonly mobile: boolean;
+  readonly meetingTitle: string;
+  readonly channelOwnerId: string | undefined;
+  readonly galleryOwnerId: string | undefined;
+  readonly mediaOwnerId: string | undefined;
+  readonly timeZone: string | undefined;
+  /** A `StorageConfig`, unchecked until the factory reads it. */
+  readonly storage: unknown;
+  readonly channel: RoomChannel | null;
+  readonly stage: VisualSource | null;
+  readonly webcams: WebcamSource[];
+  readonly audioTracks: MediaStreamTrack[];
+}
+
+/** Builds an element's own controller; null when the configuration cannot make one yet. */
+export type RecorderControllerFactory = (
+  config: RecorderElementConfig,
+) => RecorderControllerApi | null;

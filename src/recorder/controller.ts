@@ -11,7 +11,13 @@ import { systemClock, type Clock } from '../session/clock.js';
 import { SessionMachine } from '../session/machine.js';
 import { objectKey, recordingFileName } from '../session/naming.js';
 import { recordingOwner } from '../session/owner.js';
-import { isHostRole } from '../session/rules.js';
+import {
+  RECORDING_PHASES,
+  isHostRole,
+  recordOffer,
+  seesElapsed,
+  stopOffer,
+} from '../session/rules.js';
 import type { Decision, Notice, SessionEvent, StopCause } from '../session/types.js';
 import type { RecorderControllerApi, RecorderView } from './controller-types.js';
 import type { EngineHealth, PreflightResult, RecordingMeta, StoredRecording } from './engine.js';
@@ -96,12 +102,23 @@ export class RecorderController implements RecorderControllerApi {
 
   get view(): RecorderView {
     const state = this.#machine.state;
+    const canStart = this.#startDecision();
+    const canStop = this.#machine.canStop();
+    const shown = RECORDING_PHASES.has(state.phase) && state.startedAtMonotonic !== null;
     return {
       phase: state.phase,
       role: this.#options.role,
       mobile: this.#options.mobile,
-      canStart: this.#startDecision(),
-      canStop: this.#machine.canStop(),
+      canStart,
+      canStop,
+      record: recordOffer(canStart),
+      stop: stopOffer(canStop),
+      indicator: {
+        shown,
+        elapsed: shown && seesElapsed(this.#options.role),
+        stop: shown && (canStop.ok || state.phase === 'confirming-stop'),
+      },
+      mediaFiles: this.#options.library !== null,
       preflight: this.#preflight,
       startedAtMonotonic: state.startedAtMonotonic,
       health: this.#health,

@@ -5,10 +5,10 @@
  */
 import { BroadcastChannelRoom } from '../room/index.js';
 import { parseRole, parseRoomType } from '../session/parse.js';
-import { isHostRole } from '../session/rules.js';
-import type { RrRecorder } from '../ui/rr-recorder/rr-recorder.js';
+import { mayControl } from '../session/rules.js';
 import { BrowserRecordingEngine } from './browser-engine.js';
 import { RecorderController } from './controller.js';
+import type { RecorderElementConfig } from './controller-types.js';
 import type { RecordingEngine } from './engine.js';
 import type { RecordingLibrary } from '../library/types.js';
 import { createStorage } from './storage.js';
@@ -18,7 +18,7 @@ import type { StorageConfig } from './storage-config.js';
  * @returns null (with a console error saying what is missing) when the element cannot be a
  *   recorder yet.
  */
-export function controllerForElement(el: RrRecorder): RecorderController | null {
+export function controllerForElement(el: RecorderElementConfig): RecorderController | null {
   const missing = (['userId', 'roomId'] as const).filter((k) => !el[k]);
   if (missing.length) {
     console.error(
@@ -34,7 +34,8 @@ export function controllerForElement(el: RrRecorder): RecorderController | null 
   let keyPrefix: string | undefined;
   if (storage) {
     try {
-      if (isHostRole(role) && !el.mobile) {
+      // Only a page that may record gets an engine (B1); the others list and play.
+      if (mayControl({ role, mobile: el.mobile }).ok) {
         const browserEngine = new BrowserRecordingEngine({ storage, roomId: el.roomId });
         engine = browserEngine;
         library = browserEngine.library;

@@ -6,7 +6,8 @@
  * nothing inbound ever throws into the page. Outbound mistakes are the caller's bug, so
  * {@link encodeOutgoing} throws a clear error instead.
  */
-import { MAX_MESSAGE_BYTES, PRIVILEGED_KINDS, isPrivilegedRole } from './messages.js';
+import { isHostRole } from '../session/rules.js';
+import { MAX_MESSAGE_BYTES, PRIVILEGED_KINDS } from './messages.js';
 import type { RoomMessage, SenderInfo } from './messages.js';
 import { validateRoomMessage, validateSender } from './validate.js';
 
@@ -39,7 +40,7 @@ export function utf8Length(text: string): number {
  * announce a recording need a host or moderator; presence must speak for its own sender.
  */
 export function refusal(message: RoomMessage, sender: SenderInfo): string | null {
-  if (PRIVILEGED_KINDS.has(message.kind) && !isPrivilegedRole(sender.role)) {
+  if (PRIVILEGED_KINDS.has(message.kind) && !isHostRole(sender.role)) {
     return `a ${sender.role} (user ${JSON.stringify(sender.userId)}) may not send '${message.kind}'; only a host or moderator may`;
   }
   if (message.kind === 'presence') {

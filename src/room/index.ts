@@ -6,17 +6,12 @@
 export type { RoomChannel, RoomListener, SelfInfo } from './channel.js';
 export {
   MAX_MESSAGE_BYTES,
-  MAX_NOTICE_PARAMS,
   PRIVILEGED_KINDS,
-  RECORDING_PHASES,
-  ROLES,
   ROOM_MESSAGE_KINDS,
   ROOM_PROTOCOL_VERSION,
   STRING_LIMITS,
-  isPrivilegedRole,
 } from './messages.js';
 export type {
-  NoticeMessage,
   PresenceMessage,
   PresenceStatus,
   RoomEndedMessage,
@@ -24,7 +19,6 @@ export type {
   RoomMessageKind,
   SenderInfo,
   SnapshotRequestMessage,
-  StartRequestMessage,
   StateMessage,
   StopRequestMessage,
 } from './messages.js';
@@ -37,14 +31,7 @@ export {
   refusal,
   type Received,
 } from './codec.js';
-export {
-  noticeMessage,
-  roomEndedMessage,
-  snapshotRequestMessage,
-  startRequestMessage,
-  stopRequestMessage,
-} from './builders.js';
-export { noticeIsFor } from './notices.js';
+export { roomEndedMessage, snapshotRequestMessage, stopRequestMessage } from './builders.js';
 export { isNewerState, type StateStamp } from './state-order.js';
 export { PresenceRoster } from './presence.js';
 export { backoffDelay, resolveBackoff, type BackoffOptions } from './backoff.js';

@@ -5,8 +5,7 @@
  * it is never part of the message itself: the adapter reports the sender (see
  * {@link SenderInfo}), because only the transport can vouch for it.
  */
-import { PHASES } from '../session/parse.js';
-import type { Notice, RecordingPhase, Role, SessionSnapshot } from '../session/types.js';
+import type { Role, SessionSnapshot } from '../session/types.js';
 
 /** The protocol version this code speaks; messages with any other `v` are dropped. */
 export const ROOM_PROTOCOL_VERSION = 1;
@@ -23,14 +22,9 @@ export const STRING_LIMITS = {
   id: 256,
   /** The meeting title: the full title is kept in the recording's metadata, not here. */
   title: 1024,
-  /** A notice parameter's name. */
-  paramKey: 64,
-  /** A notice parameter's value (a presigned URL fits). */
-  paramValue: 4096,
+  /** A failure's reason. */
+  reason: 4096,
 } as const;
-
-/** At most this many parameters in one notice. */
-export const MAX_NOTICE_PARAMS = 16;
 
 /** Who sent a message, as the adapter reports it (never as the message claims). */
 export interface SenderInfo {
@@ -66,23 +60,6 @@ export interface SnapshotRequestMessage extends MessageBase {
   kind: 'snapshot-request';
 }
 
-/** A notice for some of the room's participants (B3, B7, B8, B11...). */
-export interface NoticeMessage extends MessageBase {
-  kind: 'notice';
-  notice: Notice;
-  /** Who started the recording, so pages can resolve the `initiator` and `others` audiences. */
-  initiatorId: string | null;
-  recordingId: string | null;
-}
-
-/** A host or moderator on another page asks a page to start recording. */
-export interface StartRequestMessage extends MessageBase {
-  kind: 'start-request';
-  requestId: string;
-  /** User id of the page asked to record; null: whichever page can. */
-  target: string | null;
-}
-
 /** A host or moderator on another page asks the recording page to stop (e.g. the square). */
 export interface StopRequestMessage extends MessageBase {
   kind: 'stop-request';
@@ -113,13 +90,7 @@ export interface RoomEndedMessage extends MessageBase {
 
 /** Every message of protocol version 1. */
 export type RoomMessage =
-  | StateMessage
-  | SnapshotRequestMessage
-  | NoticeMessage
-  | StartRequestMessage
-  | StopRequestMessage
-  | PresenceMessage
-  | RoomEndedMessage;
+  StateMessage | SnapshotRequestMessage | StopRequestMessage | PresenceMessage | RoomEndedMessage;
 
 /** The kinds of message, as a union of strings. */
 export type RoomMessageKind = RoomMessage['kind'];
@@ -128,8 +99,6 @@ export type RoomMessageKind = RoomMessage['kind'];
 export const ROOM_MESSAGE_KINDS: readonly RoomMessageKind[] = [
   'state',
   'snapshot-request',
-  'notice',
-  'start-request',
   'stop-request',
   'presence',
   'room-ended',
@@ -142,19 +111,6 @@ export const ROOM_MESSAGE_KINDS: readonly RoomMessageKind[] = [
  */
 export const PRIVILEGED_KINDS: ReadonlySet<RoomMessageKind> = new Set<RoomMessageKind>([
   'state',
-  'notice',
-  'start-request',
   'stop-request',
   'room-ended',
 ]);
-
-/** Every phase, for validation: the session rules' own list. */
-export const RECORDING_PHASES: readonly RecordingPhase[] = PHASES;
-
-/** Every role, for validation. */
-export const ROLES: readonly Role[] = ['host', 'moderator', 'participant'];
-
-/** Whether a role may start, stop or end (B1). */
-export function isPrivilegedRole(role: Role): boolean {
-  return role === 'host' || role === 'moderator';
-}

@@ -2,8 +2,9 @@
  * Who is in the room, per page: a user with two tabs is present until both have left.
  * Pure bookkeeping over `presence` messages.
  */
+import { isHostRole } from '../session/rules.js';
 import type { Role } from '../session/types.js';
-import { isPrivilegedRole, type PresenceMessage } from './messages.js';
+import { type PresenceMessage } from './messages.js';
 
 interface Entry {
   userId: string;
@@ -41,7 +42,7 @@ export class PresenceRoster {
   /** Whether a host or moderator other than `exceptUserId` has a page in the room. */
   hasHost(exceptUserId?: string): boolean {
     for (const { userId, role } of this.#pages.values()) {
-      if (userId !== exceptUserId && isPrivilegedRole(role)) return true;
+      if (userId !== exceptUserId && isHostRole(role)) return true;
     }
     return false;
   }

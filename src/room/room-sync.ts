@@ -3,13 +3,13 @@
  * that records publishes its state on every change and answers late joiners; every page
  * keeps the newest state it has seen and who is present. Pure logic: no DOM, clock injected.
  */
+import { isHostRole } from '../session/rules.js';
 import type { Role, SessionSnapshot } from '../session/types.js';
 import { currentSelf, type RoomChannel, type SelfInfo } from './channel.js';
 import { randomId } from './ids.js';
 import {
   ROOM_PROTOCOL_VERSION,
   STRING_LIMITS,
-  isPrivilegedRole,
   type PresenceMessage,
   type PresenceStatus,
   type RoomMessage,
@@ -285,11 +285,7 @@ export class RoomSync {
   #presence(message: PresenceMessage): void {
     const self = currentSelf(this.#self);
     const changed = this.#roster.apply(message);
-    if (
-      message.status === 'joined' &&
-      message.page !== this.#pageId &&
-      isPrivilegedRole(self.role)
-    ) {
+    if (message.status === 'joined' && message.page !== this.#pageId && isHostRole(self.role)) {
       this.#publishPresence('here');
     }
     if (!changed) return;

@@ -3,11 +3,9 @@
  * (only the known fields, so nothing unexpected travels further into the page) or the
  * reason it was refused, in words a developer can act on. Nothing here throws.
  */
-import { parseSnapshot } from '../session/parse.js';
-import type { Audience, Notice, NoticeId, Role, SessionSnapshot } from '../session/types.js';
+import { ROLES, parseSnapshot } from '../session/parse.js';
+import type { Role, SessionSnapshot } from '../session/types.js';
 import {
-  MAX_NOTICE_PARAMS,
-  ROLES,
   ROOM_MESSAGE_KINDS,
   ROOM_PROTOCOL_VERSION,
   STRING_LIMITS,
@@ -21,18 +19,6 @@ import {
 /** The outcome of a validation: the value, or why it was refused. */
 export type Validated<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const NOTICE_IDS: readonly NoticeId[] = [
-  'recording-starting',
-  'recording-started',
-  'recording-ended-uploading',
-  'recording-completed',
-  'recording-available',
-  'recording-cap-reached',
-  'recording-host-away-stopped',
-  'recording-room-ended',
-  'recording-failed',
-];
-const AUDIENCES: readonly Audience[] = ['everyone', 'initiator', 'others', 'hosts'];
 const PRESENCE_STATUSES: readonly PresenceStatus[] = ['joined', 'left', 'here'];
 
 /** Thrown only inside this module, to unwind a nested check with its reason. */
@@ -120,39 +106,12 @@ function snapshotOf(obj: Obj, where: string): SessionSnapshot {
       );
     }
   }
-  if (typeof snapshot.failure === 'string' && snapshot.failure.length > STRING_LIMITS.paramValue) {
+  if (typeof snapshot.failure === 'string' && snapshot.failure.length > STRING_LIMITS.reason) {
     throw new Invalid(
-      `${where}.failure is ${snapshot.failure.length} characters long, over the cap of ${STRING_LIMITS.paramValue}`,
+      `${where}.failure is ${snapshot.failure.length} characters long, over the cap of ${STRING_LIMITS.reason}`,
     );
   }
   return snapshot;
-}
-
-function noticeOf(obj: Obj, where: string): Notice {
-  const notice: Notice = {
-    id: oneOf(obj, 'id', NOTICE_IDS, where),
-    audience: oneOf(obj, 'audience', AUDIENCES, where),
-  };
-  if (obj['params'] !== undefined) {
-    const params = child(obj, 'params', where);
-    const keys = Object.keys(params);
-    if (keys.length > MAX_NOTICE_PARAMS) {
-      throw new Invalid(
-        `${where}.params has ${keys.length} entries, over the cap of ${MAX_NOTICE_PARAMS}`,
-      );
-    }
-    const clean: Record<string, string> = {};
-    for (const key of keys) {
-      if (key.length === 0 || key.length > STRING_LIMITS.paramKey) {
-        throw new Invalid(
-          `${where}.params has a key of ${key.length} characters (1 to ${STRING_LIMITS.paramKey} allowed)`,
-        );
-      }
-      clean[key] = str(params, key, STRING_LIMITS.paramValue, `${where}.params`);
-    }
-    notice.params = clean;
-  }
-  return notice;
 }
 
 function messageOf(obj: Obj, kind: RoomMessageKind): RoomMessage {
@@ -176,21 +135,6 @@ function messageOf(obj: Obj, kind: RoomMessageKind): RoomMessage {
     case 'snapshot-request':
     case 'room-ended':
       return { v, kind };
-    case 'notice':
-      return {
-        v,
-        kind,
-        notice: noticeOf(child(obj, 'notice', where), 'notice.notice'),
-        initiatorId: nullableId(obj, 'initiatorId', where),
-        recordingId: nullableId(obj, 'recordingId', where),
-      };
-    case 'start-request':
-      return {
-        v,
-        kind,
-        requestId: id(obj, 'requestId', where),
-        target: nullableId(obj, 'target', where),
-      };
     case 'stop-request':
       return {
         v,

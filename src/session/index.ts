@@ -6,12 +6,18 @@ export type * from './types.js';
 export { systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export {
+  ACTIVE_PHASES,
   CONTROLLING_ROLES,
+  RESTING_PHASES,
   HOST_AWAY_TIMEOUT_MS,
   RECORDING_CAP_MS,
+  RECORDING_PHASES,
   ROOM_SESSION_MAX_MS,
   isHostRole,
   mayControl,
+  recordOffer,
+  seesElapsed,
+  stopOffer,
 } from './rules.js';
 export {
   PHASES,
@@ -26,8 +32,8 @@ export {
   parseStopCause,
   parseUserId,
 } from './parse.js';
-export { DEFAULT_NOTICE_TEXT, formatNotice, noticesFor, roomNotices } from './notices.js';
-export type { NoticeText } from './notices.js';
+export { noticesFor } from './notices.js';
+export type { NoticeLimits } from './notices.js';
 export { SessionMachine } from './machine.js';
 export type {
   AutomaticStopCause,

@@ -19,7 +19,9 @@ import {
   parseUserId,
 } from './parse.js';
 import {
+  ACTIVE_PHASES,
   HOST_AWAY_TIMEOUT_MS,
+  RESTING_PHASES,
   RECORDING_CAP_MS,
   ROOM_SESSION_MAX_MS,
   mayControl,
@@ -98,10 +100,6 @@ export type AutomaticStopCause = Exclude<StopCause, 'user'>;
 const OK: Decision = Object.freeze({ ok: true });
 const refuse = (reason: RefusalReason): Decision => ({ ok: false, reason });
 
-/** Phases in which a recording is being made (local confirm-stop included). */
-const ACTIVE: ReadonlySet<RecordingPhase> = new Set(['starting', 'recording', 'confirming-stop']);
-/** Phases with nothing in progress, from which a new recording may start. */
-const RESTING: ReadonlySet<RecordingPhase> = new Set(['idle', 'available', 'failed']);
 /** setTimeout's longest delay; longer waits are re-armed when they fire. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -279,7 +277,7 @@ export class SessionMachine {
    */
   confirmStart(): Decision {
     if (this.phase !== 'confirming-start') {
-      return refuse(ACTIVE.has(this.phase) ? 'already-recording' : 'not-confirming');
+      return refuse(ACTIVE_PHASES.has(this.phase) ? 'already-recording' : 'not-confirming');
     }
     // The rules are asked again: the role, the room or the clock may have changed while the
     // dialog was open.
@@ -373,7 +371,7 @@ export class SessionMachine {
       );
     }
     if (!this.recordsHere || this.phase !== 'starting') {
-      return refuse(ACTIVE.has(this.phase) ? 'already-recording' : 'not-recording');
+      return refuse(ACTIVE_PHASES.has(this.phase) ? 'already-recording' : 'not-recording');
     }
     this.phase = 'recording';
     this.startedAt = at;
@@ -405,7 +403,7 @@ export class SessionMachine {
         'autoStop("user") is not a stop cause: a person stops through confirmStop or acceptRemoteStop.',
       );
     }
-    if (!this.recordsHere || !ACTIVE.has(this.phase)) return refuse('not-recording');
+    if (!this.recordsHere || !ACTIVE_PHASES.has(this.phase)) return refuse('not-recording');
     this.stopNow(cause, null);
     return OK;
   }
@@ -444,7 +442,7 @@ export class SessionMachine {
     if (typeof reason !== 'string') {
       throw new TypeError(`Invalid failure reason ${describeValue(reason)}: expected a string.`);
     }
-    if (!ACTIVE.has(this.phase) && this.phase !== 'stopping' && this.phase !== 'uploading') {
+    if (!ACTIVE_PHASES.has(this.phase) && this.phase !== 'stopping' && this.phase !== 'uploading') {
       return refuse('not-recording');
     }
     this.clearTimers();
@@ -498,7 +496,7 @@ export class SessionMachine {
   roomEnded(): Decision {
     const wasEnded = this.ended;
     this.ended = true;
-    if (this.recordsHere && ACTIVE.has(this.phase)) {
+    if (this.recordsHere && ACTIVE_PHASES.has(this.phase)) {
       this.stopNow('room-ended', null);
       return OK;
     }
@@ -545,13 +543,13 @@ export class SessionMachine {
       this.startedAtMonotonic === null ? null : this.startedAtMonotonic + this.recordingCapMs;
     if (next.phase !== 'available') this.url = null;
 
-    if (this.phase === 'confirming-start' && RESTING.has(next.phase)) {
+    if (this.phase === 'confirming-start' && RESTING_PHASES.has(next.phase)) {
       this.resting = next.phase;
     } else if (this.phase === 'confirming-stop' && next.phase === 'recording' && sameRecording) {
       // The stop confirm stays open over a repeated snapshot of the same recording.
     } else {
       this.phase = next.phase;
-      if (RESTING.has(next.phase)) this.resting = next.phase;
+      if (RESTING_PHASES.has(next.phase)) this.resting = next.phase;
     }
     this.emitChange();
     this.deriveEvents(before, next);
@@ -586,7 +584,7 @@ export class SessionMachine {
    * (when a throttled background tab wakes up, for instance), since a timer can fire late.
    */
   checkDeadlines(): void {
-    if (!this.recordsHere || !ACTIVE.has(this.phase)) return;
+    if (!this.recordsHere || !ACTIVE_PHASES.has(this.phase)) return;
     const now = this.clock.monotonicMs();
     if (this.capDeadline !== null && now >= this.capDeadline) {
       this.stopNow('cap', null);
@@ -608,7 +606,7 @@ export class SessionMachine {
 
   /** How long the recording has run, on monotonic time; null when it is not running. */
   private elapsedMs(): number | null {
-    if (this.startedAtMonotonic === null || !ACTIVE.has(this.phase)) return null;
+    if (this.startedAtMonotonic === null || !ACTIVE_PHASES.has(this.phase)) return null;
     return Math.max(0, Math.round(this.clock.monotonicMs() - this.startedAtMonotonic));
   }
 
@@ -639,8 +637,8 @@ export class SessionMachine {
   /** Why a start from `from` is refused, not counting the user's role; null when it may. */
   private startRefusal(from: RecordingPhase): Decision | null {
     if (this.ended) return refuse('not-allowed');
-    if (ACTIVE.has(from)) return refuse('already-recording');
-    if (!RESTING.has(from)) return refuse('busy');
+    if (ACTIVE_PHASES.has(from)) return refuse('already-recording');
+    if (!RESTING_PHASES.has(from)) return refuse('busy');
     if (
       this.roomOpenedAt !== null &&
       this.clock.monotonicMs() >= this.roomOpenedAt + this.roomSessionMaxMs
@@ -743,7 +741,7 @@ export class SessionMachine {
         stoppedBy: next.stoppedBy ?? null,
       });
     }
-    if (next.phase === 'failed' && before !== 'failed' && !RESTING.has(before)) {
+    if (next.phase === 'failed' && before !== 'failed' && !RESTING_PHASES.has(before)) {
       this.emitEvent({ type: 'failed', initiatorId, reason: next.failure ?? 'unknown error' });
     }
   }
@@ -766,7 +764,11 @@ export class SessionMachine {
   private emitEvent(event: SessionEvent): void {
     if (this.disposed) return;
     for (const listener of [...this.eventListeners]) this.safely(() => listener(event));
-    for (const notice of noticesFor(event, this.user)) {
+    const limits = {
+      recordingCapMs: this.recordingCapMs,
+      hostAwayTimeoutMs: this.hostAwayTimeoutMs,
+    };
+    for (const notice of noticesFor(event, this.user, limits)) {
       for (const listener of [...this.noticeListeners]) this.safely(() => listener(notice));
     }
   }

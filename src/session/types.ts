@@ -36,6 +36,13 @@ export type RefusalReason =
 /** The result of asking the rules for an action. */
 export type Decision = { ok: true } | { ok: false; reason: RefusalReason };
 
+/**
+ * How the controls offer an action: ready to choose, shown but off with the reason (the user
+ * should know why, X4), or not shown at all (it is not for this person or moment, B1).
+ */
+export type Offer =
+  { state: 'ready' } | { state: 'off'; reason: RefusalReason } | { state: 'hidden' };
+
 /** Who receives a notice. */
 export type Audience = 'everyone' | 'initiator' | 'others' | 'hosts';
 

@@ -8,11 +8,7 @@ export { RrIndicator } from './rr-indicator/rr-indicator.js';
 export { RrRecordings } from './rr-recordings/rr-recordings.js';
 export type { LinkPurpose, LinkResolver, RecordingsState } from './rr-recordings/rr-recordings.js';
 export { RrRecorder } from './rr-recorder/rr-recorder.js';
-export type {
-  RecorderChannel,
-  RecorderControllerFactory,
-  RecorderStorage,
-} from './rr-recorder/rr-recorder.js';
+export type { RecorderChannel, RecorderStorage } from './rr-recorder/rr-recorder.js';
 import { RrConfirm } from './rr-confirm/rr-confirm.js';
 import { RrIndicator } from './rr-indicator/rr-indicator.js';
 import { RrMenu } from './rr-menu/rr-menu.js';

@@ -46,9 +46,9 @@ export const RR_STRINGS = {
   'notice.recording-available': 'The recording is available.',
   'notice.recording-available.link': 'Open the recording',
   'notice.recording-cap-reached':
-    'The recording reached its 24-hour limit and has stopped. It has been saved.',
+    'The recording reached its {hours}-hour limit and has stopped. It has been saved.',
   'notice.recording-host-away-stopped':
-    'The recording stopped because no host or moderator was in the room for 15 minutes. It has been saved.',
+    'The recording stopped because no host or moderator was in the room for {minutes} minutes. It has been saved.',
   'notice.recording-room-ended': 'The room has ended, so the recording stopped. It has been saved.',
   'notice.recording-failed': 'The recording failed: {reason}',
 
@@ -58,7 +58,8 @@ export const RR_STRINGS = {
   'refusal.already-recording': 'This session is already being recorded.',
   'refusal.not-recording': 'This session is not being recorded.',
   'refusal.not-confirming': 'There is nothing to confirm.',
-  'refusal.cap-reached': 'The recording reached its 24-hour limit.',
+  'refusal.cap-reached':
+    'This room session has reached its time limit: no new recording can start.',
   'refusal.busy': 'Please wait, the recorder is busy.',
   'refusal.preflight-failed': 'Recording is not possible on this device.',
   'refusal.locked-elsewhere': 'Another tab is already recording this room.',

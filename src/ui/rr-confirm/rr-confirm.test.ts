@@ -1,7 +1,14 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import { axeViolations } from '../testing/axe.js';
-import { focused, mount, record, settle, unmountAll, until } from '../testing/fixture.js';
+import { axeViolations } from '../../../test/support/ui/axe.js';
+import {
+  focused,
+  mount,
+  record,
+  settle,
+  unmountAll,
+  until,
+} from '../../../test/support/ui/fixture.js';
 import './rr-confirm.js';
 import type { RrConfirm } from './rr-confirm.js';
 

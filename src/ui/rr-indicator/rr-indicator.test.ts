@@ -1,8 +1,15 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { formatElapsed } from '../controllers/elapsed-clock.js';
-import { axeViolations } from '../testing/axe.js';
-import { focused, mount, record, settle, unmountAll, until } from '../testing/fixture.js';
+import { axeViolations } from '../../../test/support/ui/axe.js';
+import {
+  focused,
+  mount,
+  record,
+  settle,
+  unmountAll,
+  until,
+} from '../../../test/support/ui/fixture.js';
 import './rr-indicator.js';
 import type { RrIndicator } from './rr-indicator.js';
 

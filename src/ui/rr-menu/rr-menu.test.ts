@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import { axeViolations } from '../testing/axe.js';
-import { focused, mount, record, settle, unmountAll } from '../testing/fixture.js';
+import { axeViolations } from '../../../test/support/ui/axe.js';
+import { focused, mount, record, settle, unmountAll } from '../../../test/support/ui/fixture.js';
 import './rr-menu.js';
 import type { RrMenu } from './rr-menu.js';
 
@@ -16,7 +16,7 @@ describe('rr-menu', () => {
   afterEach(unmountAll);
 
   it('B1: a host gets Record and Media and Files; the keyboard opens, moves and closes', async () => {
-    const el = await mount('rr-menu', { canStart: { ok: true } });
+    const el = await mount('rr-menu', { record: { state: 'ready' } });
     expect(items(el)).to.deep.equal(['record', 'media-files']);
     trigger(el).focus();
     await sendKeys({ press: 'Enter' });
@@ -40,7 +40,7 @@ describe('rr-menu', () => {
   });
 
   it('Space and ArrowDown open it too; ArrowUp opens on the last item', async () => {
-    const el = await mount('rr-menu', { canStart: { ok: true } });
+    const el = await mount('rr-menu', { record: { state: 'ready' } });
     trigger(el).focus();
     await sendKeys({ press: 'Space' });
     await settle(el);
@@ -56,7 +56,7 @@ describe('rr-menu', () => {
   });
 
   it('Enter on Record fires rr-record-request once and returns focus to the button', async () => {
-    const el = await mount('rr-menu', { canStart: { ok: true } });
+    const el = await mount('rr-menu', { record: { state: 'ready' } });
     const seen = record(el, 'rr-record-request');
     trigger(el).focus();
     await sendKeys({ press: 'Enter' });
@@ -70,13 +70,13 @@ describe('rr-menu', () => {
     expect(focused()).to.equal(trigger(el));
   });
 
-  it('B1: a participant and a mobile host have no Record', async () => {
-    const participant = await mount('rr-menu', { canStart: { ok: false, reason: 'not-allowed' } });
+  it('B1: an item the rules hide (Record for a participant, a phone) is not shown', async () => {
+    const participant = await mount('rr-menu', { record: { state: 'hidden' } });
     expect(items(participant)).to.deep.equal(['media-files']);
-    const mobile = await mount('rr-menu', { canStart: { ok: false, reason: 'mobile-device' } });
+    const mobile = await mount('rr-menu', { record: { state: 'hidden' } });
     expect(items(mobile)).to.deep.equal(['media-files']);
     const none = await mount('rr-menu', {
-      canStart: { ok: false, reason: 'mobile-device' },
+      record: { state: 'hidden' },
       mediaFiles: false,
     });
     expect(none.shadowRoot!.querySelector('[part="trigger"]'), 'nothing to offer').to.equal(null);
@@ -84,7 +84,7 @@ describe('rr-menu', () => {
 
   it('X4: a failed pre-flight shows Record disabled with the reason, and it does nothing', async () => {
     const el = await mount('rr-menu', {
-      canStart: { ok: false, reason: 'preflight-failed' },
+      record: { state: 'off', reason: 'preflight-failed' },
       preflightProblems: ['no-h264', 'upload-unreachable'],
     });
     const seen = record(el, 'rr-record-request');
@@ -104,7 +104,7 @@ describe('rr-menu', () => {
   });
 
   it('X7: locked in another tab says so', async () => {
-    const el = await mount('rr-menu', { canStart: { ok: false, reason: 'locked-elsewhere' } });
+    const el = await mount('rr-menu', { record: { state: 'off', reason: 'locked-elsewhere' } });
     await el.show();
     expect(item(el, 'record').textContent).to.contain(
       'Another tab is already recording this room.',
@@ -113,8 +113,8 @@ describe('rr-menu', () => {
 
   it('while recording: Stop recording fires rr-stop-request { source: "menu" } once', async () => {
     const el = await mount('rr-menu', {
-      canStart: { ok: false, reason: 'already-recording' },
-      canStop: { ok: true },
+      record: { state: 'hidden' },
+      stop: { state: 'ready' },
     });
     expect(items(el)).to.deep.equal(['stop', 'media-files']);
     const seen = record(el, 'rr-stop-request');
@@ -127,7 +127,7 @@ describe('rr-menu', () => {
   });
 
   it('B12: Media and Files fires rr-open-recordings once', async () => {
-    const el = await mount('rr-menu', { canStart: { ok: false, reason: 'not-allowed' } });
+    const el = await mount('rr-menu', { record: { state: 'hidden' } });
     const seen = record(el, 'rr-open-recordings');
     trigger(el).click();
     await settle(el);
@@ -137,7 +137,7 @@ describe('rr-menu', () => {
   });
 
   it('closes on an outside press without moving focus back', async () => {
-    const el = await mount('rr-menu', { canStart: { ok: true } });
+    const el = await mount('rr-menu', { record: { state: 'ready' } });
     await el.show();
     document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
     await settle(el);
@@ -146,7 +146,7 @@ describe('rr-menu', () => {
 
   it('replacing a string changes the text', async () => {
     const el = await mount('rr-menu', {
-      canStart: { ok: true },
+      record: { state: 'ready' },
       strings: { 'menu.record': 'Aufnehmen', 'menu.label': 'Weitere Optionen' },
     });
     expect(item(el, 'record').textContent!.trim()).to.equal('Aufnehmen');
@@ -155,7 +155,7 @@ describe('rr-menu', () => {
   });
 
   it('a --rr-* property changes the computed style', async () => {
-    const el = await mount('rr-menu', { canStart: { ok: true } });
+    const el = await mount('rr-menu', { record: { state: 'ready' } });
     el.style.setProperty('--rr-color-surface', 'rgb(1, 2, 3)');
     expect(getComputedStyle(trigger(el)).backgroundColor).to.equal('rgb(1, 2, 3)');
     el.style.setProperty('--rr-menu-min-width', '333px');
@@ -166,16 +166,16 @@ describe('rr-menu', () => {
   });
 
   it('axe: no violations closed, open, and with a disabled Record', async () => {
-    const el = await mount('rr-menu', { canStart: { ok: true } });
+    const el = await mount('rr-menu', { record: { state: 'ready' } });
     expect(await axeViolations(el)).to.deep.equal([]);
     await el.show();
     expect(await axeViolations(el)).to.deep.equal([]);
-    el.canStart = { ok: false, reason: 'preflight-failed' };
+    el.record = { state: 'off', reason: 'preflight-failed' };
     el.preflightProblems = ['no-storage'];
     await settle(el);
     expect(await axeViolations(el)).to.deep.equal([]);
-    el.canStart = { ok: false, reason: 'already-recording' };
-    el.canStop = { ok: true };
+    el.record = { state: 'hidden' };
+    el.stop = { state: 'ready' };
     el.theme = 'dark';
     await settle(el);
     expect(await axeViolations(el)).to.deep.equal([]);

@@ -2,24 +2,12 @@ import { html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { PreflightProblem } from '../../recorder/engine.js';
-import type { Decision, RefusalReason } from '../../session/types.js';
+import type { Offer, RefusalReason } from '../../session/types.js';
 import { MenuController } from '../controllers/menu-controller.js';
 import { emit } from '../events.js';
 import { RrElement } from '../rr-element.js';
 import { buttons, tokens } from '../theme.js';
 import { menuStyles } from './rr-menu.styles.js';
-
-/** Refusals that mean "this person never gets the item" rather than "not now": hide it (B1). */
-const HIDDEN_START: ReadonlySet<RefusalReason> = new Set([
-  'not-allowed',
-  'mobile-device',
-  'already-recording',
-]);
-const HIDDEN_STOP: ReadonlySet<RefusalReason> = new Set([
-  'not-allowed',
-  'mobile-device',
-  'not-recording',
-]);
 
 type ItemId = 'record' | 'stop' | 'media-files';
 interface Item {
@@ -34,9 +22,9 @@ interface Item {
  *
  * @tag rr-menu
  *
- * It renders only what `canStart` and `canStop` allow (decided by the session rules): a
- * refused Record is hidden for a participant or a mobile device (B1) and shown disabled with
- * its reason when the device cannot record (X4). Keyboard: Enter, Space or ArrowDown open
+ * It renders what the controller's view offers (`record`, `stop`, decided by the session
+ * rules): an item is ready, shown disabled with its reason (a device that cannot record, X4),
+ * or not shown (Record for a participant or a mobile device, B1). Keyboard: Enter, Space or ArrowDown open
  * it, arrows/Home/End move, Enter activates, Escape closes and returns focus to the button.
  *
  * @event rr-record-request - Record was chosen. Detail: `{}`.
@@ -65,10 +53,10 @@ interface Item {
 export class RrMenu extends RrElement {
   static override styles = [tokens, buttons, menuStyles];
 
-  /** Whether Record may be offered, and why not (from the controller's view). */
-  @property({ attribute: false }) canStart: Decision = { ok: false, reason: 'not-allowed' };
-  /** Whether Stop recording may be offered, and why not. */
-  @property({ attribute: false }) canStop: Decision = { ok: false, reason: 'not-recording' };
+  /** How Record is offered (the controller's `view.record`). */
+  @property({ attribute: false }) record: Offer = { state: 'hidden' };
+  /** How Stop recording is offered (the controller's `view.stop`). */
+  @property({ attribute: false }) stop: Offer = { state: 'hidden' };
   /** Pre-flight problems named beside a disabled Record (X4). */
   @property({ attribute: false }) preflightProblems: PreflightProblem[] = [];
   /** Shows Media and Files (the room's Recordings folder). */
@@ -105,36 +93,25 @@ export class RrMenu extends RrElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // An open panel whose items all vanished (e.g. the role changed) closes.
-    if (changed.has('canStart') || changed.has('canStop') || changed.has('mediaFiles')) {
+    if (changed.has('record') || changed.has('stop') || changed.has('mediaFiles')) {
       if (this.items().length === 0) this.menu.hide(false);
     }
   }
 
   private items(): Item[] {
     const items: Item[] = [];
-    const start = this.canStart;
-    if (start.ok) items.push({ id: 'record', label: this.t('menu.record') });
-    else if (!HIDDEN_START.has(start.reason)) {
-      items.push({
-        id: 'record',
-        label: this.t('menu.record'),
-        reason: this.startReason(start.reason),
-      });
-    }
-    const stop = this.canStop;
-    if (stop.ok) items.push({ id: 'stop', label: this.t('menu.stop') });
-    else if (!HIDDEN_STOP.has(stop.reason)) {
-      items.push({
-        id: 'stop',
-        label: this.t('menu.stop'),
-        reason: this.t(`refusal.${stop.reason}`),
-      });
-    }
+    const add = (id: 'record' | 'stop', offer: Offer) => {
+      const label = this.t(id === 'record' ? 'menu.record' : 'menu.stop');
+      if (offer.state === 'ready') items.push({ id, label });
+      else if (offer.state === 'off') items.push({ id, label, reason: this.reason(offer.reason) });
+    };
+    add('record', this.record);
+    add('stop', this.stop);
     if (this.mediaFiles) items.push({ id: 'media-files', label: this.t('menu.mediaFiles') });
     return items;
   }
 
-  private startReason(reason: RefusalReason): string {
+  private reason(reason: RefusalReason): string {
     if (reason === 'preflight-failed' && this.preflightProblems.length > 0) {
       return this.preflightProblems.map((p) => this.t(`preflight.${p}`)).join(' ');
     }

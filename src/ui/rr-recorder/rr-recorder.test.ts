@@ -5,10 +5,23 @@ import type { RrIndicator } from '../rr-indicator/rr-indicator.js';
 import type { RrMenu } from '../rr-menu/rr-menu.js';
 import type { RrRecordings } from '../rr-recordings/rr-recordings.js';
 import type { RrToasts } from '../rr-toasts/rr-toasts.js';
-import { axeViolations } from '../testing/axe.js';
-import { FakeController, sampleEntries } from '../testing/fake-controller.js';
-import { focused, mount, record, settle, unmountAll, until } from '../testing/fixture.js';
+import { axeViolations } from '../../../test/support/ui/axe.js';
+import {
+  TestRoom,
+  sampleEntries,
+  testPage,
+  type TestPage,
+} from '../../../test/support/ui/test-room.js';
+import {
+  focused,
+  mount,
+  record,
+  settle,
+  unmountAll,
+  until,
+} from '../../../test/support/ui/fixture.js';
 import './rr-recorder.js';
+import type { RecorderElementConfig } from '../../recorder/controller-types.js';
 import { RrRecorder } from './rr-recorder.js';
 
 const inner = <K extends keyof HTMLElementTagNameMap>(el: RrRecorder, tag: K) =>
@@ -64,11 +77,11 @@ describe('rr-recorder', () => {
       'r1',
       'channel',
     ]);
-    expect(el.owners).to.deep.equal({
-      channelOwnerId: 'c1',
-      galleryOwnerId: 'g1',
-      mediaOwnerId: 'm1',
-    });
+    expect([el.channelOwnerId, el.galleryOwnerId, el.mediaOwnerId]).to.deep.equal([
+      'c1',
+      'g1',
+      'm1',
+    ]);
     expect(el.mobile).to.equal(true);
     expect(el.timeZone).to.equal('Europe/Paris');
     el.setAttribute('notice-duration', '1500');
@@ -76,11 +89,11 @@ describe('rr-recorder', () => {
     expect(toasts(el).duration).to.equal(1500);
     const canvas = document.createElement('canvas');
     el.stage = canvas;
-    expect(el.getSources()).to.deep.equal({ stage: canvas, webcams: [], audio: [] });
+    expect([el.stage, el.webcams, el.audioTracks]).to.deep.equal([canvas, [], []]);
   });
 
   it('B2-B7: the host walks Record -> confirm -> recording -> square -> red confirm with the keyboard', async () => {
-    const c = new FakeController({ role: 'host' });
+    const c = testPage({ role: 'host' });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     expect(menuItems(el)).to.deep.equal(['record', 'media-files']);
@@ -154,7 +167,7 @@ describe('rr-recorder', () => {
   });
 
   it('Escape in the start confirm cancels through the controller and returns focus', async () => {
-    const c = new FakeController({ role: 'moderator' });
+    const c = testPage({ role: 'moderator' });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     trigger(el)!.focus();
@@ -172,11 +185,8 @@ describe('rr-recorder', () => {
   });
 
   it('Escape in the stop confirm keeps recording', async () => {
-    const c = new FakeController({
-      role: 'host',
-      phase: 'recording',
-      startedAtMonotonic: performance.now(),
-    });
+    const c = testPage({ role: 'host' });
+    await c.record();
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     trigger(el)!.focus();
@@ -191,11 +201,9 @@ describe('rr-recorder', () => {
   });
 
   it('B1/B5: a late-joining participant sees the indicator without counter or stop, and no Record', async () => {
-    const c = new FakeController({
-      role: 'participant',
-      phase: 'recording',
-      startedAtMonotonic: performance.now() - 90_000,
-    });
+    const room = new TestRoom();
+    await room.join({ role: 'host' }).record();
+    const c = room.join({ role: 'participant' });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     expect(menuItems(el)).to.deep.equal(['media-files']);
@@ -206,34 +214,32 @@ describe('rr-recorder', () => {
   });
 
   it('B1: a mobile host has no Record and no stop', async () => {
-    const c = new FakeController({ role: 'host', mobile: true });
+    const room = new TestRoom();
+    const c = room.join({ role: 'host', mobile: true });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     expect(menuItems(el)).to.deep.equal(['media-files']);
-    c.set({ phase: 'recording', startedAtMonotonic: performance.now() });
+    await room.join({ role: 'moderator' }).record();
     await settleAll(el);
+    expect(c.view.phase).to.equal('recording');
     expect(menuItems(el)).to.deep.equal(['media-files']);
     expect(indicator(el).showStop).to.equal(false);
   });
 
   it('X4/X5: pre-flight problems and health warnings reach the menu and indicator', async () => {
-    const c = new FakeController({
-      role: 'host',
-      preflight: { ok: false, problems: ['no-h264'] },
-    });
+    const c = testPage({ role: 'host', preflight: { ok: false, problems: ['no-h264'] } });
     const el = await mount('rr-recorder', { controller: c });
+    await c.controller.refreshPreflight();
     await settleAll(el);
     expect(menu(el).preflightProblems).to.deep.equal(['no-h264']);
     await menu(el).show();
     const rec = menu(el).shadowRoot!.querySelector('[data-item="record"]')!;
     expect(rec.getAttribute('aria-disabled')).to.equal('true');
     expect(rec.textContent).to.contain('This browser has no H.264 encoder.');
-    c.set({
-      phase: 'recording',
-      startedAtMonotonic: performance.now(),
-      preflight: { ok: true, problems: [] },
-    });
-    c.setHealth({
+    c.engine!.preflightResult = { ok: true, problems: [] };
+    await c.controller.refreshPreflight();
+    await c.record();
+    c.engine!.emitHealth({
       framesEncoded: 1,
       framesDropped: 40,
       fps: 20,
@@ -250,7 +256,7 @@ describe('rr-recorder', () => {
   });
 
   it('B12: Media and Files opens the Recordings folder from the controller', async () => {
-    const c = new FakeController({ role: 'participant', recordings: sampleEntries() });
+    const c = testPage({ role: 'participant', recordings: sampleEntries() });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     const opens = record(el, 'rr-open-recordings');
@@ -273,7 +279,8 @@ describe('rr-recorder', () => {
   });
 
   it('a failed listing shows the error state and retries', async () => {
-    const c = new FakeController({ role: 'host', failList: true });
+    const c = testPage({ role: 'host' });
+    c.library.failList = true;
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     menu(el).dispatchEvent(
@@ -281,7 +288,7 @@ describe('rr-recorder', () => {
     );
     const list = inner(el, 'rr-recordings') as RrRecordings;
     await until(() => list.state === 'error');
-    c.failList = false;
+    c.library.failList = false;
     await settleAll(el);
     list.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry"]')!.click();
     await until(() => list.state === 'ready');
@@ -289,7 +296,7 @@ describe('rr-recorder', () => {
   });
 
   it('a refused request shows its reason as a notice', async () => {
-    const c = new FakeController({ role: 'host' });
+    const c = testPage({ role: 'host' });
     c.requestStart = () => ({ ok: false, reason: 'locked-elsewhere' });
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
@@ -299,11 +306,8 @@ describe('rr-recorder', () => {
   });
 
   it('strings and theme pass down to every element', async () => {
-    const c = new FakeController({
-      role: 'host',
-      phase: 'recording',
-      startedAtMonotonic: performance.now(),
-    });
+    const c = testPage({ role: 'host' });
+    await c.record();
     const el = await mount('rr-recorder', {
       controller: c,
       theme: 'dark',
@@ -321,11 +325,8 @@ describe('rr-recorder', () => {
   });
 
   it('a --rr-* property set on rr-recorder reaches the inner elements', async () => {
-    const c = new FakeController({
-      role: 'host',
-      phase: 'recording',
-      startedAtMonotonic: performance.now(),
-    });
+    const c = testPage({ role: 'host' });
+    await c.record();
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     el.style.setProperty('--rr-color-recording', 'rgb(0, 0, 255)');
@@ -334,8 +335,8 @@ describe('rr-recorder', () => {
   });
 
   it('unsubscribes when the controller is replaced or the element leaves', async () => {
-    const a = new FakeController({ role: 'host' });
-    const b = new FakeController({ role: 'participant' });
+    const a = testPage({ role: 'host' });
+    const b = testPage({ role: 'participant' });
     const el = await mount('rr-recorder', { controller: a });
     expect(a.subscriberCount).to.equal(2);
     el.controller = b;
@@ -348,8 +349,8 @@ describe('rr-recorder', () => {
   });
 
   it('builds its own controller through controllerFactory when none is given', async () => {
-    const built = new FakeController({ role: 'host' });
-    const seen: RrRecorder[] = [];
+    const built = testPage({ role: 'host' });
+    const seen: RecorderElementConfig[] = [];
     RrRecorder.controllerFactory = (element) => {
       seen.push(element);
       return built;
@@ -366,11 +367,15 @@ describe('rr-recorder', () => {
   });
 
   it('builds its own controller after properties set right after adding it, and rebuilds it when idle', async () => {
-    const built: Array<{ storage: unknown; c: FakeController; disposed: boolean }> = [];
+    const built: Array<{ storage: unknown; c: TestPage; disposed: boolean }> = [];
     RrRecorder.controllerFactory = (element) => {
-      const c = new FakeController({ role: 'host' });
+      const c = testPage({ role: 'host' });
       const entry = { storage: element.storage, c, disposed: false };
-      (c as unknown as { dispose(): void }).dispose = () => (entry.disposed = true);
+      const dispose = c.dispose.bind(c);
+      c.dispose = () => {
+        entry.disposed = true;
+        dispose();
+      };
       built.push(entry);
       return c;
     };
@@ -387,7 +392,7 @@ describe('rr-recorder', () => {
       expect(built[0]!.c.subscriberCount).to.equal(0);
       expect(el.activeController).to.equal(built[1]!.c);
       // While recording, a change does not replace the recorder.
-      built[1]!.c.set({ phase: 'recording', startedAtMonotonic: performance.now() });
+      await built[1]!.c.record();
       el.storage = { kind: 'third' };
       await settleAll(el);
       expect(built).to.have.length(2);
@@ -398,11 +403,13 @@ describe('rr-recorder', () => {
   });
 
   it('notices that arrive before the first render are not lost', async () => {
-    const c = new FakeController({ role: 'host' });
+    const room = new TestRoom();
+    const c = room.join({ role: 'participant' });
     const el = document.createElement('rr-recorder');
     el.controller = c;
     document.body.appendChild(el);
-    c.notify({ id: 'recording-started', audience: 'everyone' });
+    // The host starts before the participant's element has rendered.
+    await room.join({ role: 'host' }).record();
     await settleAll(el);
     expect(toastTexts(el)).to.deep.equal(['This session is being recorded.']);
     el.remove();

@@ -2,10 +2,17 @@ import { html } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LibraryEntry } from '../../library/types.js';
-import type { RecorderControllerApi, RecorderView } from '../../recorder/controller-types.js';
-import type { RecordingSources, VisualSource, WebcamSource } from '../../recorder/engine.js';
-import type { OwnerIds, RecorderOptions } from '../../recorder/options.js';
-import type { Decision, Notice, RecordingPhase, Role, RoomType } from '../../session/types.js';
+import type {
+  RecorderControllerApi,
+  RecorderControllerFactory,
+  RecorderElementConfig,
+  RecorderView,
+} from '../../recorder/controller-types.js';
+import type { VisualSource, WebcamSource } from '../../recorder/engine.js';
+import type { RecorderOptions } from '../../recorder/options.js';
+import { ROLES } from '../../session/parse.js';
+import { RESTING_PHASES } from '../../session/rules.js';
+import type { Decision, Notice, Offer, Role, RoomType } from '../../session/types.js';
 import { FocusTrapController } from '../controllers/focus-return.js';
 import { RecorderBinding } from '../controllers/recorder-binding.js';
 import type { ConfirmDetail, ConfirmKind } from '../events.js';
@@ -19,12 +26,8 @@ import { RrRecordings } from '../rr-recordings/rr-recordings.js';
 import { RrToasts as RrToastsElement } from '../rr-toasts/rr-toasts.js';
 import { recorderStyles } from './rr-recorder.styles.js';
 
-const ROLES: ReadonlySet<string> = new Set<Role>(['host', 'moderator', 'participant']);
-/** Phases in which the room is being recorded: the indicator shows (B5). */
-const RECORDING: ReadonlySet<RecordingPhase> = new Set(['recording', 'confirming-stop']);
+const HIDDEN: Offer = { state: 'hidden' };
 
-/** Phases in which the own controller may be replaced without losing anything. */
-const IDLE: ReadonlySet<RecordingPhase> = new Set(['idle', 'available', 'failed']);
 /** Configuration whose change rebuilds the element's own controller (when idle). */
 const REBUILD_ON = [
   'storage',
@@ -47,8 +50,6 @@ export type RecorderChannel = RecorderOptions['channel'];
  * to the upload layer; the element only carries it to whoever builds the controller.
  */
 export type RecorderStorage = unknown;
-/** Builds this element's own controller when none is given (wired by the package entry). */
-export type RecorderControllerFactory = (element: RrRecorder) => RecorderControllerApi | null;
 
 /**
  * @summary The one-tag integration: the three-dots menu, both confirms, the notices, the
@@ -85,7 +86,7 @@ export type RecorderControllerFactory = (element: RrRecorder) => RecorderControl
  * @cssproperty [--rr-color-surface=#ffffff] - Surfaces; see docs/components.md for all tokens.
  */
 @customElement('rr-recorder')
-export class RrRecorder extends RrElement {
+export class RrRecorder extends RrElement implements RecorderElementConfig {
   static override styles = [tokens, buttons, recorderStyles];
 
   /**
@@ -100,7 +101,10 @@ export class RrRecorder extends RrElement {
     'rr-recordings': RrRecordings,
   };
 
-  /** Set by the package entry to build a controller from the element's configuration. */
+  /**
+   * Builds a controller from the element's configuration when none is given. The package
+   * entry (`room-recorder`) sets it to the browser recorder; an integrator may set their own.
+   */
   static controllerFactory: RecorderControllerFactory | null = null;
 
   static override get observedAttributes(): string[] {
@@ -151,20 +155,6 @@ export class RrRecorder extends RrElement {
   private pendingNotices: Notice[] = [];
   private lastKind: ConfirmKind = 'start';
 
-  /** The sources as the recorder options read them when recording starts. */
-  getSources(): RecordingSources {
-    return { stage: this.stage, webcams: this.webcams, audio: this.audioTracks };
-  }
-
-  /** Owner ids for B14, from the owner attributes. */
-  get owners(): OwnerIds {
-    return {
-      channelOwnerId: this.channelOwnerId,
-      galleryOwnerId: this.galleryOwnerId,
-      mediaOwnerId: this.mediaOwnerId,
-    };
-  }
-
   /** The controller in use: the given one, else the one this element built. */
   get activeController(): RecorderControllerApi | null {
     return this.binding.controller;
@@ -173,7 +163,7 @@ export class RrRecorder extends RrElement {
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (name === 'role') {
       // The ARIA `role` attribute is borrowed as the room role; keep the page's a11y tree valid.
-      if (value !== null && ROLES.has(value)) {
+      if (value !== null && (ROLES as readonly string[]).includes(value)) {
         this.userRole = value as Role;
         this.removeAttribute('role');
       }
@@ -208,7 +198,7 @@ export class RrRecorder extends RrElement {
     // element was added (storage, channel) are part of it; a configuration change while
     // nothing is being recorded rebuilds it.
     const own = this.ownController;
-    if (own && REBUILD_ON.some((k) => changed.has(k)) && IDLE.has(own.view.phase)) {
+    if (own && REBUILD_ON.some((k) => changed.has(k)) && RESTING_PHASES.has(own.view.phase)) {
       this.binding.bind(null);
       (own as Partial<Disposable>).dispose?.();
       this.ownController = null;
@@ -217,8 +207,11 @@ export class RrRecorder extends RrElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // What to record changed mid-recording: the pipeline relays out and goes on.
-    if (changed.has('stage') || changed.has('webcams') || changed.has('audioTracks')) {
+    // What to record changed mid-recording: the pipeline relays out and goes on. The first
+    // update only sets the defaults (old values undefined): nothing changed then.
+    const moved = (k: 'stage' | 'webcams' | 'audioTracks') =>
+      changed.has(k) && changed.get(k) !== undefined;
+    if (moved('stage') || moved('webcams') || moved('audioTracks')) {
       this.activeController?.sourcesChanged?.();
     }
   }
@@ -303,19 +296,17 @@ export class RrRecorder extends RrElement {
     const phase = v?.phase ?? 'idle';
     const confirming = phase === 'confirming-start' || phase === 'confirming-stop';
     if (confirming) this.lastKind = phase === 'confirming-stop' ? 'stop' : 'start';
-    const canStart: Decision = v?.canStart ?? { ok: false, reason: 'not-allowed' };
-    const canStop: Decision = v?.canStop ?? { ok: false, reason: 'not-recording' };
-    const manager = v ? v.role !== 'participant' : false;
+    const indicator = v?.indicator ?? { shown: false, elapsed: false, stop: false };
     return html`
       <slot></slot>
       <rr-menu
         part="menu"
         theme=${this.theme}
         .strings=${this.strings}
-        .canStart=${canStart}
-        .canStop=${canStop}
+        .record=${v?.record ?? HIDDEN}
+        .stop=${v?.stop ?? HIDDEN}
         .preflightProblems=${v?.preflight?.problems ?? []}
-        .mediaFiles=${!!v && !this.hideMediaFiles}
+        .mediaFiles=${!!v?.mediaFiles && !this.hideMediaFiles}
         @rr-record-request=${this.onRecordRequest}
         @rr-stop-request=${this.onStopRequest}
         @rr-open-recordings=${this.onOpenRecordings}
@@ -333,11 +324,11 @@ export class RrRecorder extends RrElement {
         part="indicator"
         theme=${this.theme}
         .strings=${this.strings}
-        .active=${RECORDING.has(phase) && v?.startedAtMonotonic != null}
+        .active=${indicator.shown}
         .startedAt=${v?.startedAtMonotonic ?? null}
         .now=${this.monotonicNow}
-        .showElapsed=${manager}
-        .showStop=${canStop.ok || phase === 'confirming-stop'}
+        .showElapsed=${indicator.elapsed}
+        .showStop=${indicator.stop}
         .warnings=${v?.health?.warnings ?? []}
         @rr-stop-request=${this.onStopRequest}
       ></rr-indicator>

@@ -1,8 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import type { LibraryEntry } from '../../library/types.js';
-import { axeViolations } from '../testing/axe.js';
-import { sampleEntries } from '../testing/fake-controller.js';
-import { mount, record, settle, unmountAll, until } from '../testing/fixture.js';
+import { axeViolations } from '../../../test/support/ui/axe.js';
+import { sampleEntries } from '../../../test/support/ui/test-room.js';
+import { mount, record, settle, unmountAll, until } from '../../../test/support/ui/fixture.js';
 import './rr-recordings.js';
 import type { LinkPurpose, RrRecordings } from './rr-recordings.js';
 

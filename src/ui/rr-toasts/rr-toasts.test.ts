@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import { axeViolations } from '../testing/axe.js';
-import { mount, record, settle, unmountAll, until } from '../testing/fixture.js';
+import { axeViolations } from '../../../test/support/ui/axe.js';
+import { mount, record, settle, unmountAll, until } from '../../../test/support/ui/fixture.js';
 import './rr-toasts.js';
 import type { RrToasts } from './rr-toasts.js';
 
@@ -42,7 +42,7 @@ describe('rr-toasts', () => {
     const dismissals = record(el, 'rr-toast-dismiss');
     el.show({ id: 'recording-starting', audience: 'everyone' });
     const second = el.show({ id: 'recording-room-ended', audience: 'everyone' });
-    el.show({ id: 'recording-cap-reached', audience: 'everyone' });
+    el.show({ id: 'recording-cap-reached', audience: 'everyone', params: { hours: '24' } });
     await settle(el);
     expect(texts(el)).to.have.length(2);
     expect(shows).to.have.length(2);
@@ -119,7 +119,7 @@ describe('rr-toasts', () => {
 
   it('B11 and refusals: every notice id and refusal has text', async () => {
     const el = await mount('rr-toasts', { max: 10 });
-    el.show({ id: 'recording-cap-reached', audience: 'everyone' });
+    el.show({ id: 'recording-cap-reached', audience: 'everyone', params: { hours: '24' } });
     el.showRefusal('locked-elsewhere');
     await settle(el);
     expect(texts(el)).to.deep.equal([

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import '../../../src/index.js';
 import type { RrRecorder } from '../../../src/index.js';
+import { testPage } from '../../support/ui/test-room.js';
 
 async function mount(setup: (el: RrRecorder) => void): Promise<RrRecorder> {
   const el = document.createElement('rr-recorder') as RrRecorder;
@@ -71,20 +72,20 @@ describe('<rr-recorder> sources', () => {
   afterEach(() => document.querySelectorAll('rr-recorder').forEach((e) => e.remove()));
 
   it('tells its controller when the stage or the webcams change, so the recording follows', async () => {
-    const { FakeController } = await import('../../../src/ui/testing/fake-controller.js');
-    const controller = new FakeController({ role: 'host' });
-    let changes = 0;
-    Object.assign(controller, { sourcesChanged: () => changes++ });
+    const page = testPage({ role: 'host' });
+    await page.record();
+    const engine = page.engine!;
     const el = await mount((e) => {
-      e.controller = controller;
+      e.controller = page;
     });
-    const before = changes;
+    const before = engine.sourceUpdates;
     el.webcams = [{ id: 'cam-1', source: document.createElement('canvas') }];
     await el.updateComplete;
-    expect(changes).to.equal(before + 1);
+    expect(engine.sourceUpdates).to.equal(before + 1);
     el.stage = null;
     el.stage = document.createElement('canvas');
     await el.updateComplete;
-    expect(changes).to.equal(before + 2);
+    expect(engine.sourceUpdates).to.equal(before + 2);
+    page.dispose();
   });
 });

@@ -225,40 +225,22 @@ describe('library keys and headers', () => {
   });
 });
 
-describe('from a journal record to the folder', () => {
-  it('stores what the uploader and the owner index write, and lists it with its duration', async () => {
-    const { metadataForRecord } = await import('../../../src/library/metadata.js');
-    const { ownerIndexRecord } = await import('../../../src/library/owner-index.js');
+describe('from a recording to the folder', () => {
+  it('stores what the engine writes (object metadata, owner index), and lists it with its duration', async () => {
     const startedAt = Date.UTC(2026, 10, 26, 18, 0, 0);
     const names = recordingFileName(startedAt, 'Cours « B » / ..');
-    const record = {
-      id: 'rec-j',
+    const facts = {
+      recordingId: 'rec-j',
       roomId: 'journal room',
-      roomType: 'single' as const,
       title: names.title,
-      fileName: names.fileName,
-      objectKey: objectKey(PREFIX, 'journal room', names.fileName),
       ownerId: 'jo',
       initiatorId: 'host-9',
-      state: 'stored' as const,
       startedAt,
-      endedAt: startedAt + 90_500,
-      bytes: 1000,
-      headerBytes: 100,
-      uploadId: null,
-      parts: [],
-      durationUs: 90_500_000,
-      error: null,
     };
-    await s3.target.putObject(
-      record.objectKey,
-      new Uint8Array(777),
-      'video/mp4',
-      metadataForRecord(record),
-    );
-    await writeOwnerIndex(s3.target, PREFIX, ownerIndexRecord(record, 777));
+    const key = objectKey(PREFIX, 'journal room', names.fileName);
+    await s3.target.putObject(key, new Uint8Array(777), 'video/mp4', recordingMetadata(facts));
     const expected: LibraryEntry = {
-      key: record.objectKey,
+      key,
       fileName: names.fileName,
       title: 'Cours « B » / ..',
       roomId: 'journal room',
@@ -268,6 +250,7 @@ describe('from a journal record to the folder', () => {
       durationSec: 90.5,
       bytes: 777,
     };
+    await writeOwnerIndex(s3.target, PREFIX, { ...expected, recordingId: facts.recordingId });
     const lib = new S3Library(s3.target, { prefix: PREFIX });
     expect(await lib.listRoom('journal room', 'jo')).toEqual([expected]);
     expect(await lib.listOwned('jo')).toEqual([expected]);

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import {
   CallbackRoom,
-  noticeIsFor,
-  noticeMessage,
   stopRequestMessage,
   type RoomMessage,
   type SenderInfo,
@@ -108,26 +106,5 @@ describe('CallbackRoom', () => {
   it('rejects missing options with a specific error', () => {
     expect(() => new CallbackRoom({ self: host } as never)).toThrow(/options\.send/);
     expect(() => new CallbackRoom({ send: () => undefined } as never)).toThrow(/options\.self/);
-  });
-});
-
-describe('noticeIsFor (audience of a notice received over the room)', () => {
-  const notice = (audience: 'everyone' | 'initiator' | 'others' | 'hosts') =>
-    noticeMessage(
-      { id: 'recording-completed', audience },
-      { initiatorId: 'h1', recordingId: 'r1' },
-    );
-
-  it('B7: the initiator gets the initiator notice, the others get theirs', () => {
-    expect(noticeIsFor(notice('initiator'), host)).toBe(true);
-    expect(noticeIsFor(notice('initiator'), participant)).toBe(false);
-    expect(noticeIsFor(notice('others'), host)).toBe(false);
-    expect(noticeIsFor(notice('others'), participant)).toBe(true);
-  });
-
-  it('hosts go to hosts and moderators, everyone to all', () => {
-    expect(noticeIsFor(notice('hosts'), { userId: 'm', role: 'moderator' })).toBe(true);
-    expect(noticeIsFor(notice('hosts'), participant)).toBe(false);
-    expect(noticeIsFor(notice('everyone'), participant)).toBe(true);
   });
 });

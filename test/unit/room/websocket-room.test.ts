@@ -5,6 +5,7 @@ import {
   WebSocketRoom,
   backoffDelay,
   resolveBackoff,
+  snapshotRequestMessage,
   stopRequestMessage,
   type RoomMessage,
   type RoomStatePayload,
@@ -137,11 +138,7 @@ describe('WebSocketRoom against a real ws relay', () => {
 
     await relay.stop();
     await until(() => a.room.status === 'connecting', 'a to notice the drop');
-    const queued: RoomMessage[] = [
-      { v: 1, kind: 'start-request', requestId: 'q1', target: null },
-      stopRequestMessage('r1'),
-      ended,
-    ];
+    const queued: RoomMessage[] = [snapshotRequestMessage(), stopRequestMessage('r1'), ended];
     for (const m of queued) a.room.publish(m);
     expect(a.room.queued).toBe(3);
     // The server stays down for three retries.
@@ -159,7 +156,7 @@ describe('WebSocketRoom against a real ws relay', () => {
     expect(b.received.map(([m]) => m.kind)).toEqual([
       'presence',
       'snapshot-request',
-      'start-request',
+      'snapshot-request',
       'stop-request',
       'room-ended',
     ]);

@@ -436,12 +436,13 @@ describe('24-hour cap and room session', () => {
       startedAt: T0,
     });
     expect(h.notices.slice(-2)).toEqual([
-      { id: 'recording-cap-reached', audience: 'everyone' },
+      { id: 'recording-cap-reached', audience: 'everyone', params: { hours: '24' } },
       { id: 'recording-ended-uploading', audience: 'initiator' },
     ]);
     expect(participant.notices.at(-1)).toEqual({
       id: 'recording-cap-reached',
       audience: 'everyone',
+      params: { hours: '24' },
     });
     expect(h.machine.markUploading()).toEqual({ ok: true });
     expect(h.machine.markAvailable('https://s3.example/a.mp4')).toEqual({ ok: true });

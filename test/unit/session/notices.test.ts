@@ -1,56 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_NOTICE_TEXT,
-  formatNotice,
-  noticesFor,
-  roomNotices,
-  type SessionEvent,
-  type Viewer,
-} from '../../../src/session/index.js';
+import { noticesFor, type SessionEvent, type Viewer } from '../../../src/session/index.js';
 
 const initiator: Viewer = { id: 'h1', role: 'host' };
 const moderator: Viewer = { id: 'm1', role: 'moderator' };
 const participant: Viewer = { id: 'p1', role: 'participant' };
 const ids = (event: SessionEvent, viewer: Viewer) => noticesFor(event, viewer).map((n) => n.id);
-
-describe('notice wording', () => {
-  it('B3, B7, B8: the English wording is the product wording', () => {
-    expect(DEFAULT_NOTICE_TEXT['recording-starting']).toBe(
-      'Recording will start momentarily, please wait.',
-    );
-    expect(DEFAULT_NOTICE_TEXT['recording-started']).toBe('This session is being recorded.');
-    expect(DEFAULT_NOTICE_TEXT['recording-ended-uploading']).toBe(
-      'Recording ended, starting upload',
-    );
-    expect(DEFAULT_NOTICE_TEXT['recording-completed']).toBe('The recording has completed.');
-    expect(DEFAULT_NOTICE_TEXT['recording-available']).toBe('The recording is available.');
-    expect(Object.isFrozen(DEFAULT_NOTICE_TEXT)).toBe(true);
-  });
-
-  it('fills placeholders, keeps a missing one visible, and takes a translation table', () => {
-    expect(
-      formatNotice({ id: 'recording-failed', audience: 'hosts', params: { reason: 'disk full' } }),
-    ).toBe('The recording failed: disk full');
-    expect(formatNotice({ id: 'recording-failed', audience: 'hosts' })).toBe(
-      'The recording failed: {reason}',
-    );
-    const fr = { 'recording-started': 'Cette session est enregistrée.' };
-    expect(formatNotice({ id: 'recording-started', audience: 'everyone' }, fr)).toBe(
-      'Cette session est enregistrée.',
-    );
-    // Ids the table lacks fall back to English.
-    expect(formatNotice({ id: 'recording-completed', audience: 'others' }, fr)).toBe(
-      'The recording has completed.',
-    );
-    // Values are inserted as given, not parsed as placeholders again.
-    expect(
-      formatNotice(
-        { id: 'recording-failed', audience: 'hosts', params: { reason: '{reason} <b>' } },
-        { 'recording-failed': 'Échec : {reason}' },
-      ),
-    ).toBe('Échec : {reason} <b>');
-  });
-});
 
 describe('who sees what', () => {
   it('B3: everyone sees the starting and started notices', () => {
@@ -118,21 +72,15 @@ describe('who sees what', () => {
     expect(ids(failed, participant)).toEqual([]);
   });
 
-  it('roomNotices lists every notice of an event with its audience', () => {
-    expect(
-      roomNotices({ type: 'stopped', initiatorId: 'h1', cause: 'user', stoppedBy: 'h1' }),
-    ).toEqual([
-      { id: 'recording-ended-uploading', audience: 'initiator' },
-      { id: 'recording-completed', audience: 'others' },
+  it('B9, B11: the notices name the limits the room was configured with', () => {
+    const cap: SessionEvent = { type: 'stopped', initiatorId: 'h1', cause: 'cap', stoppedBy: null };
+    const away: SessionEvent = { ...cap, cause: 'host-away' };
+    expect(noticesFor(cap, participant)).toEqual([
+      { id: 'recording-cap-reached', audience: 'everyone', params: { hours: '24' } },
     ]);
-    expect(
-      roomNotices({ type: 'stopped', initiatorId: 'h1', cause: 'cap', stoppedBy: null }),
-    ).toEqual([
-      { id: 'recording-cap-reached', audience: 'everyone' },
-      { id: 'recording-ended-uploading', audience: 'initiator' },
-    ]);
-    expect(roomNotices({ type: 'starting', initiatorId: 'h1' })).toEqual([
-      { id: 'recording-starting', audience: 'everyone' },
-    ]);
+    expect(noticesFor(away, participant)[0]?.params).toEqual({ minutes: '15' });
+    const limits = { recordingCapMs: 2 * 3_600_000, hostAwayTimeoutMs: 90_000 };
+    expect(noticesFor(cap, participant, limits)[0]?.params).toEqual({ hours: '2' });
+    expect(noticesFor(away, participant, limits)[0]?.params).toEqual({ minutes: '1.5' });
   });
 });

@@ -1,6 +1,6 @@
 /** Small helpers for the element tests: mount, wait, and find focus through shadow roots. */
 import type { LitElement } from 'lit';
-import { deepActiveElement } from '../controllers/focus-return.js';
+import { deepActiveElement } from '../../../src/ui/controllers/focus-return.js';
 
 const mounted: Element[] = [];
 
