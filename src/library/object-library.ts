@@ -2,11 +2,12 @@
  * The Recordings folder over any object store that can list, head, read and sign links.
  * `S3Library` and `PresignedLibrary` only supply that store.
  */
+import { DEFAULT_KEY_PREFIX } from '../session/naming.js';
 import type { ListPage } from '../upload/s3-target.js';
 import type { ObjectMetadata } from '../upload/types.js';
 import { contentDisposition } from './content-disposition.js';
 import { ownerIndexFolder, ownerIndexKey, roomFolder } from './keys.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../shared/limiter.js';
 import { entryFromObject, recordingIdOf } from './metadata.js';
 import { parseOwnerIndex } from './owner-index.js';
 import type { OwnerIndexRecord } from './owner-index.js';
@@ -47,7 +48,7 @@ export class ObjectLibrary implements RecordingLibrary {
     protected readonly store: LibraryStore,
     options: LibraryOptions = {},
   ) {
-    this.prefix = options.prefix ?? 'rooms';
+    this.prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
     this.concurrency = options.concurrency ?? 8;
     this.linkExpires = options.linkExpiresInSec ?? 3600;
     this.shareExpires = options.shareExpiresInSec ?? 24 * 3600;

@@ -21,6 +21,7 @@ import { MediaPipeline } from '../media/pipeline.js';
 import type { PipelineOptions } from '../media/pipeline.js';
 import type { Fragment, FragmentSink, PipelineHealth } from '../media/types.js';
 import { systemClock, type Clock } from '../session/clock.js';
+import { Emitter } from '../shared/emitter.js';
 import type { StopCause } from '../session/types.js';
 import { MultipartUpload } from '../upload/multipart-upload.js';
 import type { MultipartUploadOptions } from '../upload/multipart-upload.js';
@@ -71,8 +72,6 @@ interface Active {
   stored: Promise<StoredRecording> | null;
 }
 
-type Listeners = { [K in keyof EngineEvents]: Set<EngineEvents[K]> };
-
 /** {@link RecordingEngine} for Chromium-family browsers with WebCodecs. */
 export class BrowserRecordingEngine implements RecordingEngine {
   readonly #storage: Storage;
@@ -82,7 +81,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
   readonly #partPlan: PartPlan;
   readonly #roomId: string;
   readonly #clock: Clock;
-  readonly #listeners: Listeners = { health: new Set(), fault: new Set(), recovered: new Set() };
+  readonly #events = new Emitter<EngineEvents>();
   #active: Active | null = null;
   #lastStored: Promise<StoredRecording> | null = null;
   #storageAvailable: number | null = null;
@@ -209,13 +208,11 @@ export class BrowserRecordingEngine implements RecordingEngine {
   }
 
   on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void {
-    const set = this.#listeners[event] as Set<EngineEvents[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.#events.on(event, listener);
   }
 
   async dispose(): Promise<void> {
-    for (const set of Object.values(this.#listeners)) set.clear();
+    this.#events.clear();
   }
 
   /** The journal's sink, which also tells the uploader and turns a full disk into a stop. */
@@ -293,7 +290,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
         const done = await this.#recoverOne(record);
         if (done) {
           stored.push(done);
-          for (const l of this.#listeners.recovered) l(done);
+          this.#events.emit('recovered', done);
         }
       } catch (e) {
         console.error(`[room-recorder] could not recover recording ${record.id}`, e);
@@ -349,7 +346,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
   #fault(cause: StopCause, message: string): void {
     if (this.#faulted) return;
     this.#faulted = true;
-    for (const l of this.#listeners.fault) l(cause, message);
+    this.#events.emit('fault', cause, message);
   }
 
   async #emitHealth(h: PipelineHealth, upload: MultipartUpload): Promise<void> {
@@ -372,6 +369,6 @@ export class BrowserRecordingEngine implements RecordingEngine {
       storageAvailableBytes: this.#storageAvailable,
       warnings,
     };
-    for (const l of this.#listeners.health) l(health);
+    this.#events.emit('health', health);
   }
 }

@@ -8,8 +8,9 @@ import type { LibraryEntry } from '../library/types.js';
 import { RoomSync, roomEndedMessage, stopRequestMessage } from '../room/index.js';
 import type { RoomMessage, SenderInfo } from '../room/index.js';
 import { systemClock, type Clock } from '../session/clock.js';
+import { Emitter } from '../shared/emitter.js';
 import { SessionMachine } from '../session/machine.js';
-import { objectKey, recordingFileName } from '../session/naming.js';
+import { DEFAULT_KEY_PREFIX, objectKey, recordingFileName } from '../session/naming.js';
 import { recordingOwner } from '../session/owner.js';
 import {
   RECORDING_PHASES,
@@ -31,8 +32,10 @@ export class RecorderController implements RecorderControllerApi {
   readonly #machine: SessionMachine;
   readonly #sync: RoomSync;
   readonly #clock: Clock;
-  readonly #viewListeners = new Set<(view: RecorderView) => void>();
-  readonly #noticeListeners = new Set<(notice: Notice) => void>();
+  readonly #events = new Emitter<{
+    view: (view: RecorderView) => void;
+    notice: (notice: Notice) => void;
+  }>();
   readonly #cleanups: Array<() => void> = [];
   #preflight: PreflightResult | null = null;
   #health: EngineHealth | null = null;
@@ -132,13 +135,11 @@ export class RecorderController implements RecorderControllerApi {
   }
 
   subscribe(listener: (view: RecorderView) => void): () => void {
-    this.#viewListeners.add(listener);
-    return () => this.#viewListeners.delete(listener);
+    return this.#events.on('view', listener);
   }
 
   onNotice(listener: (notice: Notice) => void): () => void {
-    this.#noticeListeners.add(listener);
-    return () => this.#noticeListeners.delete(listener);
+    return this.#events.on('notice', listener);
   }
 
   /** Runs the pre-flight again (X4), e.g. after storage was freed or another tab closed. */
@@ -228,8 +229,7 @@ export class RecorderController implements RecorderControllerApi {
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     this.#sync.close();
     this.#machine.dispose();
-    this.#viewListeners.clear();
-    this.#noticeListeners.clear();
+    this.#events.clear();
   }
 
   #startDecision(): Decision {
@@ -263,7 +263,7 @@ export class RecorderController implements RecorderControllerApi {
       ownerId: recordingOwner({ roomType: o.roomType, ...o.owners, initiatorId: o.userId }),
       initiatorId: o.userId,
       startedAt,
-      objectKey: objectKey(o.keyPrefix ?? 'rooms', o.roomId, name.fileName),
+      objectKey: objectKey(o.keyPrefix ?? DEFAULT_KEY_PREFIX, o.roomId, name.fileName),
       fileName: name.fileName,
     };
   }
@@ -315,11 +315,11 @@ export class RecorderController implements RecorderControllerApi {
   #emitView(): void {
     if (this.#disposed) return;
     const view = this.view;
-    for (const listener of [...this.#viewListeners]) listener(view);
+    this.#events.emit('view', view);
   }
 
   #emitNotice(notice: Notice): void {
-    for (const listener of [...this.#noticeListeners]) listener(notice);
+    this.#events.emit('notice', notice);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Turns a {@link StorageConfig} into the upload target and the Recordings folder. */
+import { DEFAULT_KEY_PREFIX } from '../session/naming.js';
 import type { RecordingLibrary } from '../library/types.js';
 import { PresignedLibrary } from '../library/presigned-library.js';
 import { S3Library } from '../library/s3-library.js';
@@ -23,7 +24,7 @@ export function createStorage(config: StorageConfig): Storage {
       'Room Recorder storage: expected { kind: "s3", bucket, region, credentials } or { kind: "presigned", baseUrl }.',
     );
   }
-  const keyPrefix = config.keyPrefix ?? 'rooms';
+  const keyPrefix = config.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (config.kind === 'presigned') {
     if (typeof config.baseUrl !== 'string' || config.baseUrl.trim() === '') {
       throw new TypeError('Room Recorder storage: "presigned" needs baseUrl, e.g. "/api/s3".');

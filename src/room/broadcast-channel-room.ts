@@ -1,9 +1,15 @@
 /**
  * The room channel between tabs of one browser (the demo), over a `BroadcastChannel`.
  */
-import { currentSelf, type RoomChannel, type RoomListener, type SelfInfo } from './channel.js';
+import {
+  currentSelf,
+  reportListenerError,
+  type RoomChannel,
+  type RoomListener,
+  type SelfInfo,
+} from './channel.js';
 import { decodeEnvelope, encodeOutgoing } from './codec.js';
-import { ListenerSet } from './listeners.js';
+import { Emitter } from '../shared/emitter.js';
 import { STRING_LIMITS, type RoomMessage } from './messages.js';
 
 export interface BroadcastChannelRoomOptions {
@@ -23,7 +29,7 @@ export interface BroadcastChannelRoomOptions {
 export class BroadcastChannelRoom implements RoomChannel {
   readonly #channel: BroadcastChannel;
   readonly #self: SelfInfo;
-  readonly #listeners = new ListenerSet();
+  readonly #listeners = new Emitter<{ message: RoomListener }>(reportListenerError);
   #closed = false;
 
   constructor(options: BroadcastChannelRoomOptions) {
@@ -47,7 +53,7 @@ export class BroadcastChannelRoom implements RoomChannel {
     this.#channel = new BroadcastChannel(options.channelName ?? `room-recorder:${roomId}`);
     this.#channel.onmessage = (event: MessageEvent) => {
       const received = decodeEnvelope(event.data);
-      if (received) this.#listeners.emit(received.message, received.sender);
+      if (received) this.#listeners.emit('message', received.message, received.sender);
     };
     this.#channel.onmessageerror = () => {
       console.warn('[room-recorder] room message dropped: it could not be deserialized');
@@ -64,7 +70,7 @@ export class BroadcastChannelRoom implements RoomChannel {
   }
 
   subscribe(listener: RoomListener): () => void {
-    return this.#listeners.add(listener);
+    return this.#listeners.on('message', listener);
   }
 
   close(): void {

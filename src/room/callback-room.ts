@@ -2,9 +2,15 @@
  * A room channel made of two callbacks, for an integrator who already has signalling
  * (their own WebSocket, a data channel, a chat SDK).
  */
-import { currentSelf, type RoomChannel, type RoomListener, type SelfInfo } from './channel.js';
+import {
+  currentSelf,
+  reportListenerError,
+  type RoomChannel,
+  type RoomListener,
+  type SelfInfo,
+} from './channel.js';
 import { decodeBare, encodeOutgoing } from './codec.js';
-import { ListenerSet } from './listeners.js';
+import { Emitter } from '../shared/emitter.js';
 import type { RoomMessage, SenderInfo } from './messages.js';
 
 export interface CallbackRoomOptions {
@@ -28,7 +34,7 @@ export interface CallbackRoomOptions {
 export class CallbackRoom implements RoomChannel {
   readonly #send: (data: string) => void;
   readonly #self: SelfInfo;
-  readonly #listeners = new ListenerSet();
+  readonly #listeners = new Emitter<{ message: RoomListener }>(reportListenerError);
   #closed = false;
 
   constructor(options: CallbackRoomOptions) {
@@ -51,7 +57,7 @@ export class CallbackRoom implements RoomChannel {
   }
 
   subscribe(listener: RoomListener): () => void {
-    return this.#listeners.add(listener);
+    return this.#listeners.on('message', listener);
   }
 
   /**
@@ -64,7 +70,7 @@ export class CallbackRoom implements RoomChannel {
   receive(data: string, sender: SenderInfo): void {
     if (this.#closed) return;
     const received = decodeBare(data, sender);
-    if (received) this.#listeners.emit(received.message, received.sender);
+    if (received) this.#listeners.emit('message', received.message, received.sender);
   }
 
   close(): void {

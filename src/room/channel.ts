@@ -33,3 +33,8 @@ export interface RoomChannel {
 export function currentSelf(self: SelfInfo): SenderInfo {
   return typeof self === 'function' ? self() : self;
 }
+
+/** Where a room listener's error goes: reported, and the other listeners still run. */
+export function reportListenerError(error: unknown): void {
+  console.error('[room-recorder] a room listener threw:', error);
+}

@@ -34,7 +34,6 @@ export {
 export { roomEndedMessage, snapshotRequestMessage, stopRequestMessage } from './builders.js';
 export { isNewerState, type StateStamp } from './state-order.js';
 export { PresenceRoster } from './presence.js';
-export { backoffDelay, resolveBackoff, type BackoffOptions } from './backoff.js';
 export { CallbackRoom, type CallbackRoomOptions } from './callback-room.js';
 export {
   BroadcastChannelRoom,

@@ -4,6 +4,7 @@
  * keeps the newest state it has seen and who is present. Pure logic: no DOM, clock injected.
  */
 import { isHostRole } from '../session/rules.js';
+import { Emitter } from '../shared/emitter.js';
 import type { Role, SessionSnapshot } from '../session/types.js';
 import { currentSelf, type RoomChannel, type SelfInfo } from './channel.js';
 import { randomId } from './ids.js';
@@ -100,10 +101,9 @@ export class RoomSync {
   readonly #now: () => number;
   readonly #pageId: string;
   readonly #roster = new PresenceRoster();
-  readonly #listeners: { [K in keyof RoomSyncEvents]: Set<RoomSyncEvents[K]> } = {
-    state: new Set(),
-    presence: new Set(),
-  };
+  readonly #events = new Emitter<RoomSyncEvents>((error) =>
+    console.error('[room-recorder] a RoomSync listener threw:', error),
+  );
   #state: RoomState | null = null;
   #lastPublished: RoomStatePayload | null = null;
   #seq = 0;
@@ -137,11 +137,6 @@ export class RoomSync {
   /** User id to role of everyone known to be present, this page's user included. */
   get present(): ReadonlyMap<string, Role> {
     return this.#roster.users();
-  }
-
-  /** Whether a host or moderator other than `exceptUserId` is known to be present. */
-  hasHostPresent(exceptUserId?: string): boolean {
-    return this.#roster.hasHost(exceptUserId);
   }
 
   /**
@@ -190,11 +185,7 @@ export class RoomSync {
 
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends keyof RoomSyncEvents>(event: K, listener: RoomSyncEvents[K]): () => void {
-    const set = this.#listeners[event] as Set<RoomSyncEvents[K]>;
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-    };
+    return this.#events.on(event, listener);
   }
 
   /** Says goodbye (`presence` 'left') and stops listening. The channel stays open. */
@@ -210,8 +201,7 @@ export class RoomSync {
       this.#unsubscribe();
       this.#unsubscribe = null;
     }
-    this.#listeners.state.clear();
-    this.#listeners.presence.clear();
+    this.#events.clear();
   }
 
   #publishState(payload: RoomStatePayload): void {
@@ -279,7 +269,7 @@ export class RoomSync {
       local,
     };
     this.#state = state;
-    for (const listener of [...this.#listeners.state]) this.#call(() => listener(state));
+    this.#events.emit('state', state);
   }
 
   #presence(message: PresenceMessage): void {
@@ -290,16 +280,6 @@ export class RoomSync {
     }
     if (!changed) return;
     const present = this.#roster.users();
-    for (const listener of [...this.#listeners.presence]) {
-      this.#call(() => listener(present, message));
-    }
-  }
-
-  #call(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      console.error('[room-recorder] a RoomSync listener threw:', error);
-    }
+    this.#events.emit('presence', present, message);
   }
 }

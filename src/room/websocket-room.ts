@@ -7,11 +7,17 @@ import {
   resolveBackoff,
   type BackoffOptions,
   type ResolvedBackoff,
-} from './backoff.js';
-import { currentSelf, type RoomChannel, type RoomListener, type SelfInfo } from './channel.js';
+} from '../shared/backoff.js';
+import {
+  currentSelf,
+  reportListenerError,
+  type RoomChannel,
+  type RoomListener,
+  type SelfInfo,
+} from './channel.js';
 import { decodeEnvelope, encodeOutgoing } from './codec.js';
 import { randomId } from './ids.js';
-import { ListenerSet } from './listeners.js';
+import { Emitter } from '../shared/emitter.js';
 import { ROOM_PROTOCOL_VERSION, type RoomMessage, type SenderInfo } from './messages.js';
 
 /** A handler property typed loosely enough to accept both the DOM's and `ws`'s events. */
@@ -107,7 +113,7 @@ export class WebSocketRoom implements RoomChannel {
   readonly #onStatus: ((status: WebSocketRoomStatus) => void) | undefined;
   readonly #random: () => number;
   readonly #origin = randomId();
-  readonly #listeners = new ListenerSet();
+  readonly #listeners = new Emitter<{ message: RoomListener }>(reportListenerError);
   readonly #queue: Queued[] = [];
   #socket: WebSocketLike | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -147,7 +153,7 @@ export class WebSocketRoom implements RoomChannel {
     this.#self = options.self;
     this.#Ctor = Ctor;
     this.#protocols = options.protocols;
-    this.#backoff = resolveBackoff(options.backoff);
+    this.#backoff = resolveBackoff(options.backoff, { initialMs: 500, maxMs: 30_000 });
     this.#maxQueue = maxQueue;
     this.#announce = options.announce ?? defaultAnnounce;
     this.#onStatus = options.onStatusChange;
@@ -179,7 +185,7 @@ export class WebSocketRoom implements RoomChannel {
   }
 
   subscribe(listener: RoomListener): () => void {
-    return this.#listeners.add(listener);
+    return this.#listeners.on('message', listener);
   }
 
   close(): void {
@@ -247,7 +253,7 @@ export class WebSocketRoom implements RoomChannel {
       if (this.#socket !== socket) return;
       const received = decodeEnvelope((event as { data?: unknown }).data);
       if (received && received.origin !== this.#origin) {
-        this.#listeners.emit(received.message, received.sender);
+        this.#listeners.emit('message', received.message, received.sender);
       }
     };
     socket.onclose = () => {

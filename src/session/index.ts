@@ -43,6 +43,7 @@ export type {
 } from './machine.js';
 export {
   DEFAULT_FILE_NAME_TEMPLATE,
+  DEFAULT_KEY_PREFIX,
   FILE_NAME_TOKENS,
   MAX_ROOM_ID_BYTES,
   MAX_TEMPLATE_BYTES,

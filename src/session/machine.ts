@@ -9,6 +9,7 @@
  */
 import { systemClock } from './clock.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { Emitter } from '../shared/emitter.js';
 import { noticesFor } from './notices.js';
 import {
   describeValue,
@@ -94,6 +95,13 @@ export interface RemoteActor {
   mobile?: boolean;
 }
 
+/** What a machine tells its listeners. */
+interface MachineEvents {
+  change: (state: SessionState) => void;
+  notice: (notice: Notice) => void;
+  event: (event: SessionEvent) => void;
+}
+
 /** Causes of a stop that no person asked for. */
 export type AutomaticStopCause = Exclude<StopCause, 'user'>;
 
@@ -153,15 +161,14 @@ export class SessionMachine {
   private readonly startedNoticed = new Set<string>();
   private readonly stoppedNoticed = new Set<string>();
 
-  private readonly changeListeners = new Set<(state: SessionState) => void>();
-  private readonly noticeListeners = new Set<(notice: Notice) => void>();
-  private readonly eventListeners = new Set<(event: SessionEvent) => void>();
+  private readonly events: Emitter<MachineEvents>;
 
   /** @throws TypeError for a bad user or option. */
   constructor(options: SessionMachineOptions) {
     this.user = parseLocalUser(options.user);
     this.clock = options.clock ?? systemClock;
     this.reportError = options.reportError ?? rethrowLater;
+    this.events = new Emitter<MachineEvents>(this.reportError);
     this.roomOpenedAt =
       options.roomOpenedAt === undefined
         ? null
@@ -560,14 +567,12 @@ export class SessionMachine {
 
   /** Called with the new state after every change; returns an unsubscribe function. */
   onChange(listener: (state: SessionState) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.events.on('change', listener);
   }
 
   /** Called with every notice this page's user should see; returns an unsubscribe function. */
   onNotice(listener: (notice: Notice) => void): () => void {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
+    return this.events.on('notice', listener);
   }
 
   /**
@@ -575,8 +580,7 @@ export class SessionMachine {
    * for notices to other viewers via `noticesFor`); returns an unsubscribe function.
    */
   onEvent(listener: (event: SessionEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return this.events.on('event', listener);
   }
 
   /**
@@ -597,9 +601,7 @@ export class SessionMachine {
   dispose(): void {
     this.disposed = true;
     this.clearTimers();
-    this.changeListeners.clear();
-    this.noticeListeners.clear();
-    this.eventListeners.clear();
+    this.events.clear();
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -746,30 +748,21 @@ export class SessionMachine {
     }
   }
 
-  /** Runs a listener; its error goes to `reportError`, not into the machine's change. */
-  private safely(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.reportError(error);
-    }
-  }
-
   private emitChange(): void {
     if (this.disposed) return;
     const state = this.state;
-    for (const listener of [...this.changeListeners]) this.safely(() => listener(state));
+    this.events.emit('change', state);
   }
 
   private emitEvent(event: SessionEvent): void {
     if (this.disposed) return;
-    for (const listener of [...this.eventListeners]) this.safely(() => listener(event));
+    this.events.emit('event', event);
     const limits = {
       recordingCapMs: this.recordingCapMs,
       hostAwayTimeoutMs: this.hostAwayTimeoutMs,
     };
     for (const notice of noticesFor(event, this.user, limits)) {
-      for (const listener of [...this.noticeListeners]) this.safely(() => listener(notice));
+      this.events.emit('notice', notice);
     }
   }
 }

@@ -26,6 +26,9 @@ export const MAX_ROOM_ID_BYTES = 200;
 /** At most this many UTF-8 bytes of template text around the tokens. */
 export const MAX_TEMPLATE_BYTES = 200;
 
+/** Where every room's folder lives unless the integrator says otherwise: `rooms/<room>/...`. */
+export const DEFAULT_KEY_PREFIX = 'rooms';
+
 /** The folder of a room that holds its recordings. */
 export const RECORDINGS_FOLDER = 'Recordings';
 

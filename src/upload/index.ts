@@ -8,8 +8,8 @@ export type {
   UploadProgress,
   UploadResult,
 } from './multipart-upload.js';
-export { DEFAULT_RETRY, backoffDelay, withRetry } from './backoff.js';
-export type { RetryOptions } from './backoff.js';
+export { DEFAULT_RETRY, withRetry } from './retry.js';
+export type { RetryOptions } from './retry.js';
 export { S3ClientTarget } from './s3-target.js';
 export type { ListPage, ListedObject, S3Credentials, S3TargetConfig } from './s3-target.js';
 export { PresignedTarget } from './presigned-target.js';

@@ -10,9 +10,10 @@
  * a journaled ETag, without ListParts (which s3rver lacks).
  */
 import { partPlanOf, type PartPlan } from '../journal/part-plan.js';
+import { Emitter } from '../shared/emitter.js';
+import { limiter, type Limiter } from '../shared/limiter.js';
 import type { Journal, RecordingRecord } from '../journal/types.js';
-import { withRetry, DEFAULT_RETRY } from './backoff.js';
-import type { RetryOptions } from './backoff.js';
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.js';
 import {
   S3_PART_RULES,
   assertPartCount,
@@ -68,14 +69,13 @@ export interface MultipartUploadEvents {
   error: (error: UploadError, partNumber: number) => void;
 }
 
-type Listeners = { [K in keyof MultipartUploadEvents]: Set<MultipartUploadEvents[K]> };
-
 /** One recording's multipart upload, fed by the journal. */
 export class MultipartUpload {
   private readonly journal: Journal;
   private readonly target: UploadTarget;
   readonly recordingId: string;
-  private readonly concurrency: number;
+  /** Parts in flight at once. */
+  private readonly parts: Limiter;
   private readonly retry: RetryOptions;
   private readonly partTimeoutMs: number;
   private readonly contentType: string;
@@ -88,27 +88,22 @@ export class MultipartUpload {
   private knownBytes = 0;
   private finalBytes: number | null = null;
   private readonly confirmed = new Map<number, string>();
-  private readonly queue: number[] = [];
-  private readonly queued = new Set<number>();
-  private readonly active = new Set<number>();
+  /** Parts waiting for a slot or being sent. */
+  private readonly inFlight = new Set<number>();
   private readonly failed = new Map<number, UploadError>();
   private idleWaiters: Array<() => void> = [];
   private readonly stopper = new AbortController();
-  private readonly listeners: Listeners = {
-    part: new Set(),
-    progress: new Set(),
-    retry: new Set(),
-    error: new Set(),
-  };
+  private readonly events = new Emitter<MultipartUploadEvents>(() => {
+    // A listener's bug must not break the upload.
+  });
   private fatal: UploadError | null = null;
   private starting: Promise<string> | null = null;
-  private partCalls = 0;
 
   constructor(options: MultipartUploadOptions) {
     this.journal = options.journal;
     this.target = options.target;
     this.recordingId = options.recordingId;
-    this.concurrency = Math.max(1, options.concurrency ?? 3);
+    this.parts = limiter(Math.max(1, options.concurrency ?? 3));
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.partTimeoutMs = options.partTimeoutMs ?? 5 * 60_000;
     this.contentType = options.contentType ?? 'video/mp4';
@@ -146,7 +141,7 @@ export class MultipartUpload {
         () => this.target.createMultipartUpload(record.objectKey, this.contentType, metadata),
         this.retry,
         this.stopper.signal,
-        (e, attempt) => this.emit('retry', e, null, attempt),
+        (e, attempt) => this.events.emit('retry', e, null, attempt),
       );
       // Durable before any part is sent, so a reload finds the same upload.
       await this.journal.update(this.recordingId, { uploadId });
@@ -169,7 +164,7 @@ export class MultipartUpload {
       assertPartCount(totalBytes, plan, this.rules);
     } catch (e) {
       this.fatal = e as UploadError;
-      this.emit('error', this.fatal, plan.count(totalBytes));
+      this.events.emit('error', this.fatal, plan.count(totalBytes));
       return;
     }
     this.schedule();
@@ -299,18 +294,12 @@ export class MultipartUpload {
     };
   }
 
-  /** UploadPart requests made by this instance (attempts included). */
-  get partRequests(): number {
-    return this.partCalls;
-  }
-
   /** Listens to an event; returns the function that stops listening. */
   on<K extends keyof MultipartUploadEvents>(
     event: K,
     listener: MultipartUploadEvents[K],
   ): () => void {
-    this.listeners[event].add(listener);
-    return () => this.listeners[event].delete(listener);
+    return this.events.on(event, listener);
   }
 
   /** Queues every part whose bytes are all journaled and that storage lacks, then sends. */
@@ -321,46 +310,32 @@ export class MultipartUpload {
     // The last, partial part goes only once the stream is final.
     const upTo = this.finalBytes !== null ? plan.count(this.finalBytes) : plan.completeParts(total);
     for (let n = 2; n <= upTo; n++) {
-      if (this.confirmed.has(n) || this.queued.has(n) || this.active.has(n)) continue;
-      if (this.failed.has(n)) continue;
-      this.queue.push(n);
-      this.queued.add(n);
+      if (this.confirmed.has(n) || this.inFlight.has(n) || this.failed.has(n)) continue;
+      this.inFlight.add(n);
+      void this.parts(() => this.sendFromJournal(n)).finally(() => {
+        this.inFlight.delete(n);
+        if (this.inFlight.size > 0) return;
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+      });
     }
-    this.pump();
   }
 
-  private pump(): void {
-    if (!this.uploadId || !this.record) return;
-    if (this.stopper.signal.aborted) {
-      this.queue.length = 0;
-      this.queued.clear();
-    }
-    while (this.active.size < this.concurrency && this.queue.length > 0) {
-      const n = this.queue.shift() as number;
-      this.queued.delete(n);
-      this.active.add(n);
-      void this.uploadFromJournal(n)
-        .catch((e: unknown) => {
-          const error = e instanceof UploadError ? e : new UploadError(String(e), false);
-          this.failed.set(n, error);
-          if (!this.stopper.signal.aborted) this.emit('error', error, n);
-        })
-        .finally(() => {
-          this.active.delete(n);
-          this.pump();
-          if (this.active.size === 0 && this.queue.length === 0) {
-            const waiters = this.idleWaiters;
-            this.idleWaiters = [];
-            for (const w of waiters) w();
-          }
-        });
+  /** Part `n` from the journal to storage; a failure is kept for finish() and reported. */
+  private async sendFromJournal(n: number): Promise<void> {
+    if (this.stopper.signal.aborted) return;
+    try {
+      await this.uploadFromJournal(n);
+    } catch (e) {
+      const error = e instanceof UploadError ? e : new UploadError(String(e), false);
+      this.failed.set(n, error);
+      if (!this.stopper.signal.aborted) this.events.emit('error', error, n);
     }
   }
 
   private idle(): Promise<void> {
-    if (this.active.size === 0 && (this.queue.length === 0 || !this.uploadId)) {
-      return Promise.resolve();
-    }
+    if (this.inFlight.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -391,14 +366,14 @@ export class MultipartUpload {
       () => this.attemptPart(record.objectKey, uploadId, n, body),
       this.retry,
       this.stopper.signal,
-      (e, attempt) => this.emit('retry', e, n, attempt),
+      (e, attempt) => this.events.emit('retry', e, n, attempt),
     );
     const part = { partNumber: n, etag };
     await this.journal.confirmPart(this.recordingId, part);
     this.confirmed.set(n, etag);
     this.failed.delete(n);
-    this.emit('part', part, body.byteLength);
-    this.emit('progress', this.progress);
+    this.events.emit('part', part, body.byteLength);
+    this.events.emit('progress', this.progress);
   }
 
   /** One attempt, abandoned (and retryable) when it outlives the part timeout. */
@@ -408,7 +383,6 @@ export class MultipartUpload {
     n: number,
     body: Uint8Array,
   ): Promise<string> {
-    this.partCalls++;
     const attempt = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -447,7 +421,7 @@ export class MultipartUpload {
         () => this.target.completeMultipartUpload(key, uploadId, parts),
         this.retry,
         this.stopper.signal,
-        (e, attempt) => this.emit('retry', e, null, attempt),
+        (e, attempt) => this.events.emit('retry', e, null, attempt),
       );
     } catch (e) {
       completeError = e as UploadError;
@@ -470,19 +444,6 @@ export class MultipartUpload {
 
   private throwIfStopped(): void {
     if (this.stopper.signal.aborted) throw new UploadError('Upload aborted', false);
-  }
-
-  private emit<K extends keyof MultipartUploadEvents>(
-    event: K,
-    ...args: Parameters<MultipartUploadEvents[K]>
-  ): void {
-    for (const listener of this.listeners[event]) {
-      try {
-        (listener as (...a: Parameters<MultipartUploadEvents[K]>) => void)(...args);
-      } catch {
-        // A listener's bug must not break the upload.
-      }
-    }
   }
 }
 

@@ -23,7 +23,7 @@ import {
 import type { LocalS3 } from './fixtures.js';
 import { integratorHandlers } from './integrator.js';
 
-const FAST = { retries: 5, baseDelayMs: 20, maxDelayMs: 200 };
+const FAST = { retries: 5, initialMs: 20, maxMs: 200 };
 const HEADER = 1500;
 const KiB = 1024;
 /** Parts of 64 KiB growing every four: 2-4 are 64 KiB, 5-8 are 128 KiB. */

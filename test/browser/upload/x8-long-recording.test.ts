@@ -45,7 +45,7 @@ describe('X8: a long recording leaves IndexedDB as its parts are confirmed', () 
       journal,
       target: new PresignedTarget({ baseUrl: '/api/s3' }),
       recordingId: id,
-      retry: { retries: 5, baseDelayMs: 50, maxDelayMs: 500 },
+      retry: { retries: 5, initialMs: 50, maxMs: 500 },
       rules: SMALL_RULES,
     });
     await up.start();

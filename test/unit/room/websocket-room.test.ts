@@ -3,8 +3,6 @@ import { WebSocket } from 'ws';
 import {
   RoomSync,
   WebSocketRoom,
-  backoffDelay,
-  resolveBackoff,
   snapshotRequestMessage,
   stopRequestMessage,
   type RoomMessage,
@@ -316,8 +314,10 @@ describe('WebSocketRoom queue and options', () => {
     expect(() => new WebSocketRoom({ url: 'ws://x', self: host })).toThrow(
       /pass options\.WebSocket/,
     );
-    expect(() => resolveBackoff({ initialMs: 100, maxMs: 10 })).toThrow(/maxMs/);
-    expect(() => resolveBackoff({ jitter: 2 })).toThrow(/jitter/);
+    const bad = (backoff: object) =>
+      new WebSocketRoom({ url: 'ws://x', self: host, WebSocket: Never, backoff });
+    expect(() => bad({ initialMs: 100, maxMs: 10 })).toThrow(/maxMs/);
+    expect(() => bad({ jitter: 2 })).toThrow(/jitter/);
   });
 
   it('publishing a participant stop-request throws before anything is queued', () => {
@@ -329,16 +329,5 @@ describe('WebSocketRoom queue and options', () => {
     cleanup.push(() => room.close());
     expect(() => room.publish(stopRequestMessage())).toThrow(/only a host or moderator/);
     expect(room.queued).toBe(0);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('grows exponentially, is capped, and jitter only shortens it', () => {
-    const o = resolveBackoff({ initialMs: 100, maxMs: 1000, factor: 2, jitter: 0.5 });
-    expect([0, 1, 2, 3, 4, 10].map((n) => backoffDelay(n, o, () => 0))).toEqual([
-      100, 200, 400, 800, 1000, 1000,
-    ]);
-    expect(backoffDelay(2, o, () => 0.999)).toBe(200);
-    expect(backoffDelay(2, o, () => 0.5)).toBe(300);
   });
 });

@@ -16,7 +16,7 @@ import type { S3Fixture } from './s3-fixture.js';
 import { expectedObject, until, writeStream } from './stream.js';
 
 const KiB = 1024;
-const FAST = { retries: 4, baseDelayMs: 5, maxDelayMs: 20 };
+const FAST = { retries: 4, initialMs: 5, maxMs: 20 };
 /** Small parts (64 KiB, growing every three) and storage rules scaled to them. */
 const plan = new PartPlan(SMALL_PLAN);
 const SMALL = { retry: FAST, rules: SMALL_RULES };

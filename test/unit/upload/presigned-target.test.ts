@@ -45,7 +45,7 @@ describe('PresignedTarget with the demo presign server', () => {
       journal,
       target,
       recordingId: 'p1',
-      retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      retry: { retries: 2, initialMs: 5, maxMs: 10 },
       rules: SMALL_RULES,
     });
     await up.start({ title: 'Café « crème » / .. 日本', owner: 'o-1' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, withRetry } from '../../../src/upload/backoff.js';
+import { withRetry } from '../../../src/upload/retry.js';
 import { httpError, toUploadError } from '../../../src/upload/errors.js';
 import { assertSafeKey } from '../../../src/upload/keys.js';
 import { decodeMetadata, encodeMetadata } from '../../../src/upload/metadata.js';
@@ -43,17 +43,9 @@ describe('error mapping', () => {
   });
 });
 
-describe('backoff', () => {
-  it('grows exponentially with jitter, capped', () => {
-    const opts = { retries: 10, baseDelayMs: 100, maxDelayMs: 1000 };
-    expect(backoffDelay(0, opts, () => 0)).toBe(50);
-    expect(backoffDelay(0, opts, () => 1)).toBe(100);
-    expect(backoffDelay(3, opts, () => 1)).toBe(800);
-    expect(backoffDelay(9, opts, () => 1)).toBe(1000);
-  });
-
+describe('withRetry', () => {
   it('stops at the first non-retryable error and after the last retry', async () => {
-    const opts = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 };
+    const opts = { retries: 2, initialMs: 1, maxMs: 2 };
     let calls = 0;
     const final = await withRetry(
       'x',

@@ -1,25 +1,15 @@
-/** Retries with exponential backoff and full jitter, for errors that say a retry may help. */
+/** Retries an upload step while its error says a retry may help (5xx, 429, network). */
+import { backoffDelay, resolveBackoff, type BackoffOptions } from '../shared/backoff.js';
 import { toUploadError } from './errors.js';
 import { UploadError } from './types.js';
 
-export interface RetryOptions {
+export interface RetryOptions extends BackoffOptions {
   /** Attempts after the first; 0 means no retry. */
   retries: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { retries: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
-
-/**
- * The wait before retry `attempt` (0-based): a random delay up to `base * 2^attempt`, capped.
- * Full jitter keeps many uploaders that failed together from retrying together.
- */
-export function backoffDelay(attempt: number, opts: RetryOptions, random = Math.random): number {
-  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** attempt);
-  // Never zero: a retry in the same tick as the failure rarely finds the server recovered.
-  return Math.max(1, Math.round(ceiling * (0.5 + random() / 2)));
-}
+/** Eight retries from half a second up to 30 s apart: about four minutes in all. */
+export const DEFAULT_RETRY: RetryOptions = { retries: 8, initialMs: 500, maxMs: 30_000 };
 
 /**
  * Runs `fn` until it succeeds, it fails with a non-retryable error, the retries are spent
@@ -32,6 +22,7 @@ export async function withRetry<T>(
   signal?: AbortSignal,
   onRetry?: (error: UploadError, attempt: number, delayMs: number) => void,
 ): Promise<T> {
+  const backoff = resolveBackoff(opts, { initialMs: 500, maxMs: 30_000 });
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw new UploadError(`${what} aborted`, false);
     try {
@@ -39,7 +30,7 @@ export async function withRetry<T>(
     } catch (e) {
       const error = toUploadError(what, e);
       if (!error.retryable || attempt >= opts.retries || signal?.aborted) throw error;
-      const delay = backoffDelay(attempt, opts);
+      const delay = backoffDelay(attempt, backoff);
       onRetry?.(error, attempt, delay);
       await sleep(delay, signal);
     }

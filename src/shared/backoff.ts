@@ -1,24 +1,38 @@
-/** Reconnection delays: exponential, capped and jittered so a room's pages do not stampede. */
+/**
+ * Waits between retries: exponential, capped, and jittered so the pages of a room (or the
+ * uploaders of many rooms) that failed together do not retry together. The room's
+ * reconnection and the upload's retries both use it.
+ */
 
 export interface BackoffOptions {
-  /** Delay before the first retry, in ms (default 500). */
+  /** Delay before the first retry, in ms. */
   initialMs?: number;
-  /** Largest delay, in ms (default 30 000). */
+  /** Largest delay, in ms. */
   maxMs?: number;
   /** Growth per failed attempt (default 2). */
   factor?: number;
-  /** Fraction of the delay that is random, 0 to 1 (default 0.5: between half and all of it). */
+  /**
+   * Fraction of the delay that is random, 0 to 1. The default 0.5 waits between half and all
+   * of the delay ("equal jitter"): spread out, yet never a retry in the same tick.
+   */
   jitter?: number;
 }
 
 /** Backoff settings with every default filled in. */
 export type ResolvedBackoff = Required<BackoffOptions>;
 
-/** Fills defaults and rejects nonsense with a specific error. */
-export function resolveBackoff(options: BackoffOptions = {}): ResolvedBackoff {
+/**
+ * Fills the defaults (`defaults`, then factor 2 and jitter 0.5) and rejects nonsense with a
+ * specific error.
+ * @throws RangeError naming the bad setting.
+ */
+export function resolveBackoff(
+  options: BackoffOptions = {},
+  defaults: { initialMs: number; maxMs: number },
+): ResolvedBackoff {
   const resolved = {
-    initialMs: options.initialMs ?? 500,
-    maxMs: options.maxMs ?? 30_000,
+    initialMs: options.initialMs ?? defaults.initialMs,
+    maxMs: options.maxMs ?? defaults.maxMs,
     factor: options.factor ?? 2,
     jitter: options.jitter ?? 0.5,
   };
@@ -46,7 +60,7 @@ export function resolveBackoff(options: BackoffOptions = {}): ResolvedBackoff {
 export function backoffDelay(
   attempt: number,
   options: ResolvedBackoff,
-  random: () => number,
+  random: () => number = Math.random,
 ): number {
   const base = Math.min(options.maxMs, options.initialMs * options.factor ** Math.max(0, attempt));
   return Math.round(base * (1 - options.jitter * random()));
