@@ -15,7 +15,7 @@ export { RecorderController, createRecorderController } from './recorder/control
 export { BrowserRecordingEngine } from './recorder/browser-engine.js';
 export type { BrowserEngineOptions } from './recorder/browser-engine.js';
 export { controllerForElement } from './recorder/element-controller.js';
-export { createStorage } from './recorder/storage.js';
+export { createStorage } from './recorder/remote-storage.js';
 export type * from './recorder/engine.js';
 export type * from './recorder/controller-types.js';
 export type * from './recorder/options.js';

@@ -6,12 +6,12 @@ import { openDB } from 'idb';
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Fragment, FragmentInfo, FragmentSink } from '../media/types.js';
 import { JournalError, MissingBytesError } from './errors.js';
-import { MAX_CHUNK_BYTES, assemble, isEvictable, splitIntoChunks } from './layout.js';
+import { MAX_CHUNK_BYTES, assemble, isEvictable, splitIntoChunks } from './chunks.js';
 import { DEFAULT_PART_PLAN, MAX_PARTS, partPlanOf, type PartPlan } from './part-plan.js';
-import type { BytePiece } from './layout.js';
+import type { BytePiece } from './chunks.js';
 import { DB_NAME, DB_VERSION, recordingRange, upgradeJournal } from './schema.js';
 import type { FragmentRecord, JournalSchema } from './schema.js';
-import { StorageFullError, isQuotaExceeded } from './storage.js';
+import { StorageFullError, isQuotaExceeded } from './device-storage.js';
 import type {
   CompletedPart,
   Journal,
@@ -309,9 +309,9 @@ export class IndexedDbJournal implements Journal {
       const row: FragmentRecord = { ...info, recordingId: id, size };
       const chunks = tx.objectStore('chunks');
       await Promise.all([
-        ...pieces.map((p) => quiet(chunks.put({ recordingId: id, ...p }))),
-        quiet(fragments.put(row)),
-        quiet(recordings.put({ ...record, bytes: info.offset + size })),
+        ...pieces.map((p) => markHandled(chunks.put({ recordingId: id, ...p }))),
+        markHandled(fragments.put(row)),
+        markHandled(recordings.put({ ...record, bytes: info.offset + size })),
       ]);
     });
   }
@@ -343,14 +343,15 @@ export class IndexedDbJournal implements Journal {
         // Already finished or aborting.
       }
       await done;
-      throw await this.explain(id, error, tx.error);
+      throw await this.storageFullOr(id, error, tx.error);
     }
     const failed = await done;
-    if (failed) throw await this.explain(id, failed.error, tx.error);
+    if (failed) throw await this.storageFullOr(id, failed.error, tx.error);
     return result;
   }
 
-  private async explain(id: string, error: unknown, txError: unknown): Promise<unknown> {
+  /** The error as thrown, or a StorageFullError saying what was kept when the quota refused it. */
+  private async storageFullOr(id: string, error: unknown, txError: unknown): Promise<unknown> {
     if (!isQuotaExceeded(error) && !isQuotaExceeded(txError)) return error;
     const kept = await this.get(id).catch(() => undefined);
     return new StorageFullError(id, kept?.bytes ?? null, {
@@ -386,7 +387,7 @@ function notFound(id: string): JournalError {
  * Marks a request's promise handled at once: if a later request of the same transaction
  * throws, the transaction aborts and this one rejects with no one left to listen.
  */
-function quiet<T>(promise: Promise<T>): Promise<T> {
+function markHandled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }

@@ -11,7 +11,7 @@ export type { IndexedDbJournalOptions, JournalFragment } from './idb-journal.js'
 export { DB_NAME, DB_VERSION } from './schema.js';
 export { JournalError, MissingBytesError } from './errors.js';
 export type { JournalErrorCode } from './errors.js';
-export { MAX_CHUNK_BYTES } from './layout.js';
+export { MAX_CHUNK_BYTES } from './chunks.js';
 export {
   DEFAULT_PART_PLAN,
   LEGACY_PART_PLAN,
@@ -25,8 +25,8 @@ export {
   isQuotaExceeded,
   requestPersistence,
   storageEstimate,
-} from './storage.js';
-export type { StorageEstimate } from './storage.js';
+} from './device-storage.js';
+export type { StorageEstimate } from './device-storage.js';
 export { cutAtLastCompleteFragment, planRecovery } from './recovery.js';
 export type { RecoveredFragment, RecoveryPlan } from './recovery.js';
 export {

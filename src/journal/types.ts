@@ -3,7 +3,7 @@
  * IndexedDB until storage has confirmed it (X8).
  */
 import type { FragmentInfo, FragmentSink } from '../media/types.js';
-import type { RoomType } from '../session/types.js';
+import type { RoomType, StopCause } from '../session/types.js';
 import type { PartPlanSpec } from './part-plan.js';
 
 /** A part storage has accepted: its number and the ETag CompleteMultipartUpload needs. */
@@ -39,6 +39,8 @@ export interface RecordingRecord {
   parts: CompletedPart[];
   /** Duration in microseconds, known once stopped. */
   durationUs: number | null;
+  /** Why it stopped, once the page that recorded it stopped it; absent after a crash. */
+  stopCause?: StopCause;
   /** Why it failed, when state is 'failed'. */
   error: string | null;
 }

@@ -4,9 +4,15 @@ export { ObjectLibrary, MAX_LINK_EXPIRES_SEC } from './object-library.js';
 export type { LibraryOptions, LibraryStore } from './object-library.js';
 export { S3Library } from './s3-library.js';
 export { PresignedLibrary } from './presigned-library.js';
-export { fileNameOf, ownerIndexFolder, ownerIndexKey, prefixPath, roomFolder } from './keys.js';
-export { META, entryFromObject, recordingMetadata } from './metadata.js';
-export type { RecordingFacts } from './metadata.js';
+export {
+  fileNameOf,
+  ownerIndexFolder,
+  ownerIndexKey,
+  prefixPath,
+  roomFolder,
+} from './folder-keys.js';
+export { META, entryFromObject, recordingMetadata } from './recording-metadata.js';
+export type { RecordingFacts } from './recording-metadata.js';
 export { parseOwnerIndex, writeOwnerIndex } from './owner-index.js';
 export type { OwnerIndexRecord } from './owner-index.js';
 export { asciiFallback, contentDisposition, rfc5987 } from './content-disposition.js';

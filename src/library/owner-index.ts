@@ -5,8 +5,8 @@
  * each other's entries.
  */
 import type { UploadTarget } from '../upload/types.js';
-import { ownerIndexKey } from './keys.js';
-import { META } from './metadata.js';
+import { ownerIndexKey } from './folder-keys.js';
+import { META } from './recording-metadata.js';
 import type { LibraryEntry } from './types.js';
 
 /** An index object's body: the entry, plus the recording id it is keyed by. */

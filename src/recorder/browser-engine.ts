@@ -7,15 +7,12 @@ import {
   IndexedDbJournal,
   StorageFullError,
   acquireRoomLock,
-  planRecovery,
   requestPersistence,
   storageEstimate,
 } from '../journal/index.js';
 import type { RoomLock } from '../journal/index.js';
-import type { Journal, RecordingRecord } from '../journal/types.js';
-import type { LibraryEntry } from '../library/types.js';
-import { recordingMetadata } from '../library/metadata.js';
-import { writeOwnerIndex } from '../library/owner-index.js';
+import type { Journal } from '../journal/types.js';
+import { recordingMetadata } from '../library/recording-metadata.js';
 import { rewriteHeader } from '../media/mp4/header-rewrite.js';
 import { MediaPipeline } from '../media/pipeline.js';
 import type { PipelineOptions } from '../media/pipeline.js';
@@ -36,7 +33,9 @@ import type {
   StoredRecording,
 } from './engine.js';
 import { runPreflight } from './preflight.js';
-import { createStorage, type Storage } from './storage.js';
+import { recoverUnfinished } from './recovery.js';
+import { storeRecording } from './store-recording.js';
+import { createStorage, type Storage } from './remote-storage.js';
 import type { StorageConfig } from './storage-config.js';
 
 /** Below this much free local storage the host is warned (X5). */
@@ -64,7 +63,8 @@ export interface BrowserEngineOptions {
   pipeline?: Pick<PipelineOptions, 'video' | 'audio' | 'clock' | 'workerUrl' | 'faults'>;
 }
 
-interface Active {
+/** The recording this page makes now. */
+interface LiveRecording {
   meta: RecordingMeta;
   lock: RoomLock;
   upload: MultipartUpload;
@@ -82,7 +82,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
   readonly #roomId: string;
   readonly #clock: Clock;
   readonly #events = new Emitter<EngineEvents>();
-  #active: Active | null = null;
+  #active: LiveRecording | null = null;
   #lastStored: Promise<StoredRecording> | null = null;
   #storageAvailable: number | null = null;
   #storageCheckedAt: number | null = null;
@@ -166,7 +166,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     this.#active?.pipeline.updateSources(sources);
   }
 
-  async stop(_cause: StopCause): Promise<void> {
+  async stop(cause: StopCause): Promise<void> {
     const active = this.#active;
     if (!active || active.stored) return;
     const id = active.meta.recordingId;
@@ -175,18 +175,17 @@ export class BrowserRecordingEngine implements RecordingEngine {
       state: 'uploading',
       endedAt: this.#clock.epochMs(),
       durationUs: result.durationUs,
+      stopCause: cause,
     });
     const header = rewriteHeader(result.header, result.fragments, {
       streamBytes: result.bytesWritten,
       durationUs: result.durationUs,
     });
-    active.stored = this.#store(
-      active.meta,
-      active.upload,
+    active.stored = storeRecording(this.#journal, this.#storage, active.meta, active.upload, {
       header,
-      result.bytesWritten,
-      result.durationUs,
-    ).then((stored) => ({
+      streamBytes: result.bytesWritten,
+      durationUs: result.durationUs,
+    }).then((stored) => ({
       ...stored,
       framesEncoded: result.stats.framesEncoded,
       framesDropped: result.stats.framesDropped,
@@ -203,7 +202,13 @@ export class BrowserRecordingEngine implements RecordingEngine {
   }
 
   recover(): Promise<StoredRecording[]> {
-    this.#recovering ??= this.#recoverAll().finally(() => (this.#recovering = null));
+    this.#recovering ??= recoverUnfinished({
+      journal: this.#journal,
+      storage: this.#storage,
+      uploader: (id) => this.#uploader(id),
+      isLive: (id) => this.#active?.meta.recordingId === id,
+      onStored: (stored) => this.#events.emit('recovered', stored),
+    }).finally(() => (this.#recovering = null));
     return this.#recovering;
   }
 
@@ -234,103 +239,6 @@ export class BrowserRecordingEngine implements RecordingEngine {
           upload.notifyBytes(fragment.offset + fragment.bytes.byteLength);
         }),
     };
-  }
-
-  async #store(
-    meta: RecordingMeta,
-    upload: MultipartUpload,
-    header: Uint8Array,
-    streamBytes: number,
-    durationUs: number,
-  ): Promise<StoredRecording> {
-    const result = await upload.finish(header, streamBytes);
-    const durationSec = durationUs / 1e6;
-    await this.#journal.update(meta.recordingId, { state: 'stored' });
-    const entry: LibraryEntry = {
-      key: meta.objectKey,
-      fileName: meta.fileName,
-      title: meta.title,
-      roomId: meta.roomId,
-      ownerId: meta.ownerId,
-      initiatorId: meta.initiatorId,
-      startedAt: meta.startedAt,
-      durationSec,
-      bytes: result.bytes,
-    };
-    try {
-      await writeOwnerIndex(this.#storage.target, this.#storage.keyPrefix, {
-        ...entry,
-        recordingId: meta.recordingId,
-      });
-    } catch (e) {
-      // The recording itself is stored; only "My Media" misses it.
-      console.warn('[room-recorder] could not write the owner index', e);
-    }
-    const url = await this.#storage.library.link(entry, 'play');
-    // Everything is in storage and verified: nothing needs to stay on this device (X8).
-    await this.#journal.remove(meta.recordingId).catch(() => {});
-    return {
-      recordingId: meta.recordingId,
-      objectKey: meta.objectKey,
-      fileName: meta.fileName,
-      bytes: result.bytes,
-      durationSec,
-      url,
-    };
-  }
-
-  async #recoverAll(): Promise<StoredRecording[]> {
-    const stored: StoredRecording[] = [];
-    for (const record of await this.#journal.unfinished()) {
-      if (this.#active?.meta.recordingId === record.id) continue;
-      // A live tab recording this room holds its lock: that recording is not abandoned.
-      const lock = await acquireRoomLock(record.roomId);
-      if (!lock) continue;
-      try {
-        const done = await this.#recoverOne(record);
-        if (done) {
-          stored.push(done);
-          this.#events.emit('recovered', done);
-        }
-      } catch (e) {
-        console.error(`[room-recorder] could not recover recording ${record.id}`, e);
-      } finally {
-        lock.release();
-      }
-    }
-    return stored;
-  }
-
-  async #recoverOne(record: RecordingRecord): Promise<StoredRecording | null> {
-    const plan = await planRecovery(this.#journal, record.id);
-    if (plan.fragments.length === 0) {
-      // Nothing playable was written before the crash.
-      await this.#journal.remove(record.id);
-      return null;
-    }
-    const header = rewriteHeader(plan.header, plan.fragments, {
-      streamBytes: plan.bytes,
-      durationUs: plan.durationUs,
-    });
-    await this.#journal.update(record.id, {
-      state: 'uploading',
-      endedAt: record.endedAt ?? record.startedAt + plan.durationUs / 1000,
-      durationUs: plan.durationUs,
-    });
-    const meta: RecordingMeta = {
-      recordingId: record.id,
-      roomId: record.roomId,
-      roomType: record.roomType,
-      title: record.title,
-      ownerId: record.ownerId,
-      initiatorId: record.initiatorId,
-      startedAt: record.startedAt,
-      objectKey: record.objectKey,
-      fileName: record.fileName,
-    };
-    const upload = this.#uploader(record.id);
-    await upload.start(recordingMetadata(meta));
-    return this.#store(meta, upload, header, plan.bytes, plan.durationUs);
   }
 
   #uploader(recordingId: string): MultipartUpload {

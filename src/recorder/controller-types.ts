@@ -8,6 +8,10 @@ import type { RoomChannel } from '../room/channel.js';
 import type { Decision, Notice, Offer, RecordingPhase, Role, RoomType } from '../session/types.js';
 import type { EngineHealth, PreflightResult, StoredRecording } from './engine.js';
 
+// The contract the elements see: the view, the calls, and the types they carry.
+export type { LibraryEntry, RoomChannel, VisualSource, WebcamSource };
+export type { EngineHealth, PreflightProblem, PreflightResult, StoredRecording } from './engine.js';
+
 /** Everything the controls need to render, recomputed on every change. */
 export interface RecorderView {
   /** This page's phase: includes the local confirming-start / confirming-stop steps. */

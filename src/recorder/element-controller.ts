@@ -11,7 +11,7 @@ import { RecorderController } from './controller.js';
 import type { RecorderElementConfig } from './controller-types.js';
 import type { RecordingEngine } from './engine.js';
 import type { RecordingLibrary } from '../library/types.js';
-import { createStorage } from './storage.js';
+import { createStorage } from './remote-storage.js';
 import type { StorageConfig } from './storage-config.js';
 
 /**

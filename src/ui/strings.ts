@@ -6,7 +6,7 @@
  * Templates interpolate `{name}` from a notice's params. The result is always bound as text
  * (Lit escapes it), so nothing here is ever parsed as HTML.
  */
-import type { PreflightProblem } from '../recorder/engine.js';
+import type { PreflightProblem } from '../recorder/controller-types.js';
 import type { NoticeId, RefusalReason } from '../session/types.js';
 
 /** The health warnings the indicator can show (X5). */

@@ -16,9 +16,9 @@
  * Errors answer with the storage's HTTP status and `{error, code}`. Metadata values are
  * percent-encoded here, so the server passes ASCII through.
  */
-import { decodeMetadata, encodeMetadata } from './metadata.js';
+import { decodeMetadata, encodeMetadata } from './metadata-codec.js';
 import { httpError, toUploadError } from './errors.js';
-import { assertSafeKey } from './keys.js';
+import { assertSafeKey } from './key-rules.js';
 import { UploadError } from './types.js';
 import type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
 import type { ListPage } from './s3-target.js';

@@ -5,9 +5,9 @@
  */
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { decodeMetadata, encodeMetadata } from './metadata.js';
+import { decodeMetadata, encodeMetadata } from './metadata-codec.js';
 import { toUploadError } from './errors.js';
-import { assertSafeKey } from './keys.js';
+import { assertSafeKey } from './key-rules.js';
 import { UploadError } from './types.js';
 import type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
 

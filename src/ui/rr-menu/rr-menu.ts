@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import type { PreflightProblem } from '../../recorder/engine.js';
+import type { PreflightProblem } from '../../recorder/controller-types.js';
 import type { Offer, RefusalReason } from '../../session/types.js';
 import { MenuController } from '../controllers/menu-controller.js';
 import { emit } from '../events.js';

@@ -166,8 +166,8 @@ describe('rr-recorder', () => {
     expect(toastTexts(el)).to.deep.equal(['The recording is available.']);
   });
 
-  it('Escape in the start confirm cancels through the controller and returns focus', async () => {
-    const c = testPage({ role: 'moderator' });
+  /** Mounts the element, opens the menu with Enter and chooses its first item with Enter. */
+  async function openFirstItemByKeyboard(c: TestPage) {
     const el = await mount('rr-recorder', { controller: c });
     await settleAll(el);
     trigger(el)!.focus();
@@ -175,6 +175,12 @@ describe('rr-recorder', () => {
     await settleAll(el);
     await sendKeys({ press: 'Enter' });
     await settleAll(el);
+    return el;
+  }
+
+  it('Escape in the start confirm cancels through the controller and returns focus', async () => {
+    const c = testPage({ role: 'moderator' });
+    const el = await openFirstItemByKeyboard(c);
     expect(c.view.phase).to.equal('confirming-start');
     await sendKeys({ press: 'Escape' });
     await until(() => c.view.phase === 'idle');
@@ -187,13 +193,7 @@ describe('rr-recorder', () => {
   it('Escape in the stop confirm keeps recording', async () => {
     const c = testPage({ role: 'host' });
     await c.record();
-    const el = await mount('rr-recorder', { controller: c });
-    await settleAll(el);
-    trigger(el)!.focus();
-    await sendKeys({ press: 'Enter' });
-    await settleAll(el);
-    await sendKeys({ press: 'Enter' });
-    await settleAll(el);
+    await openFirstItemByKeyboard(c);
     expect(c.view.phase).to.equal('confirming-stop');
     await sendKeys({ press: 'Escape' });
     await until(() => c.view.phase === 'recording');

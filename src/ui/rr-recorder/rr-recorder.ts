@@ -7,9 +7,10 @@ import type {
   RecorderControllerFactory,
   RecorderElementConfig,
   RecorderView,
+  RoomChannel,
+  VisualSource,
+  WebcamSource,
 } from '../../recorder/controller-types.js';
-import type { VisualSource, WebcamSource } from '../../recorder/engine.js';
-import type { RecorderOptions } from '../../recorder/options.js';
 import { ROLES } from '../../session/parse.js';
 import { RESTING_PHASES } from '../../session/rules.js';
 import type { Decision, Notice, Offer, Role, RoomType } from '../../session/types.js';
@@ -44,7 +45,7 @@ interface Disposable {
 }
 
 /** The room's channel, as the recorder options name it. */
-export type RecorderChannel = RecorderOptions['channel'];
+export type RecorderChannel = RoomChannel;
 /**
  * Where recordings are stored (S3 client settings or presigned endpoints). Its shape belongs
  * to the upload layer; the element only carries it to whoever builds the controller.

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import type { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
-import { StorageFullError } from '../../../src/journal/storage.js';
+import { StorageFullError } from '../../../src/journal/device-storage.js';
 import { equalBytes, fragment, freshJournal, meta, patterned } from './fixtures.js';
 
 const MiB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { setupWorker } from 'msw/browser';
 import { writeOwnerIndex } from '../../../src/library/owner-index.js';
-import { recordingMetadata } from '../../../src/library/metadata.js';
+import { recordingMetadata } from '../../../src/library/recording-metadata.js';
 import { PresignedLibrary } from '../../../src/library/presigned-library.js';
 import type { LibraryEntry } from '../../../src/library/types.js';
 import { objectKey, recordingFileName } from '../../../src/session/naming.js';

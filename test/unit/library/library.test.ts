@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentDisposition } from '../../../src/library/content-disposition.js';
-import { ownerIndexKey, roomFolder } from '../../../src/library/keys.js';
-import { recordingMetadata } from '../../../src/library/metadata.js';
+import { ownerIndexKey, roomFolder } from '../../../src/library/folder-keys.js';
+import { recordingMetadata } from '../../../src/library/recording-metadata.js';
 import { writeOwnerIndex } from '../../../src/library/owner-index.js';
 import { PresignedLibrary } from '../../../src/library/presigned-library.js';
 import { S3Library } from '../../../src/library/s3-library.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { withRetry } from '../../../src/upload/retry.js';
 import { httpError, toUploadError } from '../../../src/upload/errors.js';
-import { assertSafeKey } from '../../../src/upload/keys.js';
-import { decodeMetadata, encodeMetadata } from '../../../src/upload/metadata.js';
+import { assertSafeKey } from '../../../src/upload/key-rules.js';
+import { decodeMetadata, encodeMetadata } from '../../../src/upload/metadata-codec.js';
 import { UploadError } from '../../../src/upload/types.js';
 
 describe('metadata codec', () => {

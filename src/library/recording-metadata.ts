@@ -5,7 +5,7 @@
  */
 import type { ObjectMetadata } from '../upload/types.js';
 import type { LibraryEntry } from './types.js';
-import { fileNameOf } from './keys.js';
+import { fileNameOf } from './folder-keys.js';
 
 /** Metadata names, without the `x-amz-meta-` S3 adds. */
 export const META = {

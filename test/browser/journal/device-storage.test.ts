@@ -4,7 +4,7 @@ import {
   isQuotaExceeded,
   requestPersistence,
   storageEstimate,
-} from '../../../src/journal/storage.js';
+} from '../../../src/journal/device-storage.js';
 
 describe('storage', () => {
   it('estimates quota, usage and what is left', async () => {

@@ -4,7 +4,7 @@ import {
   assemble,
   isEvictable,
   splitIntoChunks,
-} from '../../../src/journal/layout.js';
+} from '../../../src/journal/chunks.js';
 import { DEFAULT_PART_PLAN, PartPlan } from '../../../src/journal/part-plan.js';
 
 const MiB = 1024 * 1024;

@@ -1,0 +1,86 @@
+/**
+ * X1: recordings a crash or a closed page left in the journal are finished without a
+ * question: the header is rewritten from the journaled fragment index (a file cut at its
+ * last complete fragment) and the upload resumes where it stopped.
+ */
+import { acquireRoomLock, planRecovery } from '../journal/index.js';
+import type { Journal, RecordingRecord } from '../journal/types.js';
+import { recordingMetadata } from '../library/recording-metadata.js';
+import { rewriteHeader } from '../media/mp4/header-rewrite.js';
+import type { MultipartUpload } from '../upload/multipart-upload.js';
+import type { RecordingMeta, StoredRecording } from './engine.js';
+import type { Storage } from './remote-storage.js';
+import { storeRecording } from './store-recording.js';
+
+export interface RecoveryDeps {
+  journal: Journal;
+  storage: Storage;
+  /** A new uploader for a journaled recording (resumes its multipart upload). */
+  uploader: (recordingId: string) => MultipartUpload;
+  /** Recordings this page records now: not abandoned, left alone. */
+  isLive: (recordingId: string) => boolean;
+  /** Each recording stored, as soon as it is. */
+  onStored: (stored: StoredRecording) => void;
+}
+
+/** Finishes every unfinished recording whose room no live tab holds; returns those stored. */
+export async function recoverUnfinished(deps: RecoveryDeps): Promise<StoredRecording[]> {
+  const stored: StoredRecording[] = [];
+  for (const record of await deps.journal.unfinished()) {
+    if (deps.isLive(record.id)) continue;
+    // A live tab recording this room holds its lock: that recording is not abandoned.
+    const lock = await acquireRoomLock(record.roomId);
+    if (!lock) continue;
+    try {
+      const done = await recoverOne(record, deps);
+      if (done) {
+        stored.push(done);
+        deps.onStored(done);
+      }
+    } catch (e) {
+      console.error(`[room-recorder] could not recover recording ${record.id}`, e);
+    } finally {
+      lock.release();
+    }
+  }
+  return stored;
+}
+
+async function recoverOne(
+  record: RecordingRecord,
+  deps: RecoveryDeps,
+): Promise<StoredRecording | null> {
+  const plan = await planRecovery(deps.journal, record.id);
+  if (plan.fragments.length === 0) {
+    // Nothing playable was written before the crash.
+    await deps.journal.remove(record.id);
+    return null;
+  }
+  const header = rewriteHeader(plan.header, plan.fragments, {
+    streamBytes: plan.bytes,
+    durationUs: plan.durationUs,
+  });
+  await deps.journal.update(record.id, {
+    state: 'uploading',
+    endedAt: record.endedAt ?? record.startedAt + plan.durationUs / 1000,
+    durationUs: plan.durationUs,
+  });
+  const meta: RecordingMeta = {
+    recordingId: record.id,
+    roomId: record.roomId,
+    roomType: record.roomType,
+    title: record.title,
+    ownerId: record.ownerId,
+    initiatorId: record.initiatorId,
+    startedAt: record.startedAt,
+    objectKey: record.objectKey,
+    fileName: record.fileName,
+  };
+  const upload = deps.uploader(record.id);
+  await upload.start(recordingMetadata(meta));
+  return storeRecording(deps.journal, deps.storage, meta, upload, {
+    header,
+    streamBytes: plan.bytes,
+    durationUs: plan.durationUs,
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The last steps of a recording, live or recovered: the upload is finished with the
+ * rewritten header, the owner's index learns of it ("My Media"), and the journal lets go of
+ * it once storage holds it whole.
+ */
+import type { Journal } from '../journal/types.js';
+import { writeOwnerIndex } from '../library/owner-index.js';
+import type { LibraryEntry } from '../library/types.js';
+import type { MultipartUpload } from '../upload/multipart-upload.js';
+import type { RecordingMeta, StoredRecording } from './engine.js';
+import type { Storage } from './remote-storage.js';
+
+/** What the stored file is, as the engine knows it at Stop (or after a recovery). */
+export interface FinishedStream {
+  /** The header rewritten with the duration and the index (X3). */
+  header: Uint8Array;
+  /** Length of the original stream (header + fragments). */
+  streamBytes: number;
+  durationUs: number;
+}
+
+/** Sends what is left, verifies the object and returns where it is (B8). */
+export async function storeRecording(
+  journal: Journal,
+  storage: Storage,
+  meta: RecordingMeta,
+  upload: MultipartUpload,
+  stream: FinishedStream,
+): Promise<StoredRecording> {
+  const result = await upload.finish(stream.header, stream.streamBytes);
+  const durationSec = stream.durationUs / 1e6;
+  await journal.update(meta.recordingId, { state: 'stored' });
+  const entry: LibraryEntry = {
+    key: meta.objectKey,
+    fileName: meta.fileName,
+    title: meta.title,
+    roomId: meta.roomId,
+    ownerId: meta.ownerId,
+    initiatorId: meta.initiatorId,
+    startedAt: meta.startedAt,
+    durationSec,
+    bytes: result.bytes,
+  };
+  try {
+    await writeOwnerIndex(storage.target, storage.keyPrefix, {
+      ...entry,
+      recordingId: meta.recordingId,
+    });
+  } catch (e) {
+    // The recording itself is stored; only "My Media" misses it.
+    console.warn('[room-recorder] could not write the owner index', e);
+  }
+  const url = await storage.library.link(entry, 'play');
+  // Everything is in storage and verified: nothing needs to stay on this device (X8).
+  await journal.remove(meta.recordingId).catch(() => {});
+  return {
+    recordingId: meta.recordingId,
+    objectKey: meta.objectKey,
+    fileName: meta.fileName,
+    bytes: result.bytes,
+    durationSec,
+    url,
+  };
+}
