@@ -2,7 +2,7 @@
  * The Recordings folder over any object store that can list, head, read and sign links.
  * `S3Library` and `PresignedLibrary` only supply that store.
  */
-import { DEFAULT_KEY_PREFIX } from '../session/naming.js';
+import { DEFAULT_KEY_PREFIX, downloadFileName } from '../session/naming.js';
 import type { ListPage } from '../upload/s3-target.js';
 import type { ObjectMetadata } from '../upload/types.js';
 import { contentDisposition } from './content-disposition.js';
@@ -116,7 +116,12 @@ export class ObjectLibrary implements RecordingLibrary {
       ),
     );
     const kind = purpose === 'download' ? 'attachment' : 'inline';
-    return this.store.link(entry.key, expires, contentDisposition(kind, entry.fileName));
+    // The download name is portable (no `:`), the key keeps the product's name (B12).
+    return this.store.link(
+      entry.key,
+      expires,
+      contentDisposition(kind, downloadFileName(entry.fileName)),
+    );
   }
 
   /** Every object under `prefix`, page after page (S3 pages hold at most 1,000 keys). */

@@ -44,6 +44,7 @@ export type {
 export {
   DEFAULT_FILE_NAME_TEMPLATE,
   DEFAULT_KEY_PREFIX,
+  downloadFileName,
   FILE_NAME_TOKENS,
   MAX_ROOM_ID_BYTES,
   MAX_TEMPLATE_BYTES,
@@ -58,6 +59,6 @@ export {
   validateTemplate,
 } from './naming.js';
 export type { FileNameOptions, RecordingName } from './naming.js';
-export { sanitizeSegment, truncateUtf8, utf8Length } from './sanitize.js';
+export { portableFileName, sanitizeSegment, truncateUtf8, utf8Length } from './sanitize.js';
 export { recordingOwner } from './owner.js';
 export type { OwnerInput } from './owner.js';

@@ -6,6 +6,7 @@ import { describeValue } from './parse.js';
 import {
   isBlankSegment,
   normalizeText,
+  portableFileName,
   sanitizeSegment,
   truncateUtf8,
   utf8Length,
@@ -209,6 +210,16 @@ export function recordingFileName(
     title: full === '' ? normalizeText(fallback) : full,
     timeZone,
   };
+}
+
+/**
+ * The name a recording downloads under (`Content-Disposition`): its file name made portable
+ * (see {@link portableFileName}: `14:03:00` becomes `14.03.00`, Windows refusing the colon),
+ * so every desktop saves it as it is and no browser rewrites it.
+ */
+export function downloadFileName(fileName: string): string {
+  const base = fileName.replace(/\.mp4\s*$/i, '');
+  return portableFileName(base, RECORDING_EXTENSION);
 }
 
 /**

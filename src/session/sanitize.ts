@@ -44,16 +44,39 @@ export function normalizeText(text: string): string {
 
 /**
  * One key segment: {@link normalizeText}, then every `/` and `\` becomes `-` (so the text can
- * never add a folder) and every run of two or more dots becomes one dot (so no `..` is left
- * anywhere, not only as a whole segment). HTML characters are kept: a name is text, and
- * every place that shows it escapes it.
+ * never add a folder), every run of two or more dots becomes one dot (so no `..` is left
+ * anywhere, not only as a whole segment), and the characters Windows refuses in a file name
+ * (`< > " | ? *`) become `-` (`"` becomes `'`). The colon stays: the product's names hold the
+ * time of day (B12); {@link portableFileName} turns it into `.` for a download. Every place
+ * that shows a name still escapes it: it came from the room.
  */
 export function sanitizeSegment(text: string): string {
   return normalizeText(text)
     .replace(/[/\\]/g, '-')
     .replace(/\.{2,}/g, '.')
+    .replace(/"/g, "'")
+    .replace(/[<>|?*]/g, '-')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** Names Windows keeps for devices, with or without an extension. */
+const RESERVED_WINDOWS_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+/**
+ * A file name every desktop system saves as it is: {@link sanitizeSegment} (which leaves no
+ * `/ \ < > " | ? *` nor control character), `:` (kept by the product's names for the time of
+ * day, which Windows refuses) as `.`, no trailing dot or space, no device name (`CON`,
+ * `NUL`...), at most `maxBytes` of UTF-8 (255, the limit of NTFS, APFS and ext4) with its
+ * extension kept.
+ */
+export function portableFileName(name: string, extension = '', maxBytes = 255): string {
+  let base = sanitizeSegment(name)
+    .replace(/:/g, '.')
+    .replace(/[. ]+$/, '');
+  if (base === '' || RESERVED_WINDOWS_NAME.test(base)) base = `_${base}`;
+  base = truncateUtf8(base, maxBytes - utf8Length(extension)).replace(/[. ]+$/, '');
+  return `${base}${extension}`;
 }
 
 /** Whether a sanitized segment says nothing (empty, or only dots and spaces). */

@@ -5,6 +5,7 @@ import {
   recordingFileName,
   truncateUtf8,
   utf8Length,
+  downloadFileName,
 } from '../../../src/session/index.js';
 
 const T0 = Date.UTC(2026, 10, 26, 14, 3, 0);
@@ -136,15 +137,32 @@ describe('titles from outside', () => {
       title: '../../etc/passwd',
     });
     expect(titlePart('A/B testing \\ results')).toBe('A-B testing - results');
-    expect(titlePart('Wait... what?')).toBe('Wait. what?');
+    expect(titlePart('Wait... what?')).toBe('Wait. what-');
   });
 
-  it('B12: HTML stays text (every display escapes it)', () => {
-    expect(recordingFileName(T0, '<script>alert("x")</script>')).toMatchObject({
-      name: `${PREFIX}<script>alert("x")<-script>`,
-      title: '<script>alert("x")</script>',
+  it('B12: characters Windows refuses in a file name leave the name; the title keeps them', () => {
+    expect(recordingFileName(T0, '<img src=x onerror=alert(1)> "quoted"')).toMatchObject({
+      name: `${PREFIX}-img src=x onerror=alert(1)- 'quoted'`,
+      title: '<img src=x onerror=alert(1)> "quoted"',
     });
-    expect(titlePart('Q&A <b>live</b>')).toBe('Q&A <b>live<-b>');
+    expect(titlePart('Q&A <b>live</b> | a*b?')).toBe('Q&A -b-live--b- - a-b-');
+    // The time of day keeps its colons in the name (B12); a colon of the title too.
+    expect(titlePart('Physics: week 3')).toBe('Physics: week 3');
+  });
+
+  it('the download name is portable: no colon, no device name, no trailing dot, 255 bytes', () => {
+    expect(downloadFileName('Rec - 2026-11-26 14:03:00 - Physics: week 3.mp4')).toBe(
+      'Rec - 2026-11-26 14.03.00 - Physics. week 3.mp4',
+    );
+    expect(downloadFileName('CON.mp4')).toBe('_CON.mp4');
+    expect(downloadFileName('nul')).toBe('_nul.mp4');
+    expect(downloadFileName('Rec - trailing dots...')).toBe('Rec - trailing dots.mp4');
+    const long = downloadFileName(`Rec - ${'é'.repeat(300)}`);
+    expect(utf8Length(long)).toBeLessThanOrEqual(255);
+    expect(long.endsWith('é.mp4')).toBe(true);
+    for (const name of [long, downloadFileName('a<b>c:"d"|e?f*g\\h/i.mp4')]) {
+      expect(name).not.toMatch(/[<>:"|?*\\/\u0000-\u001f]/);
+    }
   });
 
   it('B12: control characters and direction overrides are removed', () => {
