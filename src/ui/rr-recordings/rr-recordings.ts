@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { downloadFileName } from '../../session/naming.js';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LibraryEntry } from '../../library/types.js';
 import { emit } from '../events.js';
@@ -92,7 +93,8 @@ export class RrRecordings extends RrElement {
     emit(this, 'rr-recording-download', { entry, url });
     const a = document.createElement('a');
     a.href = url;
-    a.download = entry.fileName;
+    // The portable name (the link's Content-Disposition names it too): no browser rewrites it.
+    a.download = downloadFileName(entry.fileName);
     a.rel = 'noopener';
     this.renderRoot.appendChild(a);
     a.click();
