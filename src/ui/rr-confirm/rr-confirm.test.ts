@@ -68,6 +68,23 @@ describe('rr-confirm', () => {
     expect(focused()).to.equal(back);
   });
 
+  it('answers at once, in the click: never waits for the dialog to close (a background tab)', async () => {
+    // A background tab may deliver the dialog's close event late; the answer (a stop, B6)
+    // must not wait for the page to be looked at.
+    for (const [name, event] of [
+      ['accept', 'rr-confirm'],
+      ['cancel', 'rr-cancel'],
+    ] as const) {
+      const el = await mount('rr-confirm', { kind: 'stop', open: true });
+      const answers = record(el, event);
+      part(el, name).click();
+      expect(answers, `${name}: emitted within the click`).to.have.length(1);
+      expect(el.open).to.equal(false);
+      await settle(el);
+      expect(answers, 'once, also after the close event').to.have.length(1);
+    }
+  });
+
   it('Escape cancels once (rr-cancel) and returns focus', async () => {
     const back = await opener();
     const el = await mount('rr-confirm', { kind: 'stop' });

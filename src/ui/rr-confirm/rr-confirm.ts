@@ -49,48 +49,64 @@ export class RrConfirm extends RrElement {
   @query('dialog') private dialog!: HTMLDialogElement | null;
 
   private readonly focus$ = new FocusTrapController(this, () => this.dialog);
-  /** How the dialog is being closed; null while open or when the user dismissed it. */
-  private closing: 'confirm' | 'silent' | null = null;
+  /**
+   * Set once the answer was given (or the dialog was closed from outside), so the `close`
+   * event that follows only restores focus. The answer is emitted at once, never on that
+   * event: a background tab may deliver it late (a moderator's stop, B6), and the recording
+   * must not wait for the page to be looked at.
+   */
+  private answered = false;
 
   protected override updated(changed: PropertyValues<this>): void {
     const dialog = this.dialog;
     if (!dialog || !changed.has('open')) return;
     if (this.open && !dialog.open) {
       this.focus$.capture();
-      this.closing = null;
+      this.answered = false;
       dialog.showModal();
       const first = this.kind === 'stop' ? '[part="cancel"]' : '[part="accept"]';
       dialog.querySelector<HTMLElement>(first)?.focus();
     } else if (!this.open && dialog.open) {
-      this.closing ??= 'silent';
+      this.answered = true;
       dialog.close();
     }
   }
 
   override disconnectedCallback(): void {
-    this.closing = 'silent';
+    this.answered = true;
     this.dialog?.close();
     super.disconnectedCallback();
   }
 
   private accept(): void {
-    if (!this.dialog?.open) return;
-    this.closing = 'confirm';
-    this.dialog.close();
+    this.answer('rr-confirm');
   }
 
   private cancel(): void {
-    this.dialog?.close();
+    this.answer('rr-cancel');
   }
 
-  /** Every way out ends here once: buttons, Escape (the native cancel), or `open = false`. */
-  private onClose = (): void => {
-    const how = this.closing;
-    this.closing = null;
+  /** Escape: the dialog's own cancel, answered as Cancel. */
+  private onCancel = (e: Event): void => {
+    e.preventDefault();
+    this.answer('rr-cancel');
+  };
+
+  /** The user's answer, once: emitted now, then the dialog closes. */
+  private answer(event: 'rr-confirm' | 'rr-cancel'): void {
+    if (this.answered) return;
+    this.answered = true;
     this.open = false;
+    if (this.dialog?.open) this.dialog.close();
     this.focus$.restore();
-    if (how === 'silent') return;
-    emit(this, how === 'confirm' ? 'rr-confirm' : 'rr-cancel', { kind: this.kind });
+    emit(this, event, { kind: this.kind });
+  }
+
+  /** Any other way the dialog closed (the browser's own close request): a cancel. */
+  private onClose = (): void => {
+    // A late close event of an earlier opening finds the dialog open again: not for us.
+    if (this.dialog?.open) return;
+    this.answer('rr-cancel');
   };
 
   protected override render() {
@@ -101,6 +117,7 @@ export class RrConfirm extends RrElement {
         aria-labelledby="title"
         aria-describedby="body"
         @close=${this.onClose}
+        @cancel=${this.onCancel}
         @keydown=${this.focus$.onKeydown}
       >
         <h2 part="title" id="title">
