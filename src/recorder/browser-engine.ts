@@ -30,16 +30,17 @@ import type {
   RecordingEngine,
   RecordingMeta,
   RecordingSources,
+  SaveState,
   StoredRecording,
 } from './engine.js';
 import { runPreflight } from './preflight.js';
+import { SaveGuard } from './save-guard.js';
+import { StorageBudget, type StorageBudgetOptions } from './storage-budget.js';
 import { recoverUnfinished } from './recovery.js';
 import { storeRecording } from './store-recording.js';
 import { createStorage, type Storage } from './remote-storage.js';
 import type { StorageConfig } from './storage-config.js';
 
-/** Below this much free local storage the host is warned (X5). */
-const STORAGE_LOW_BYTES = 1024 * 1024 * 1024;
 /** More than this many parts waiting to upload means the link cannot keep up (X5). */
 const UPLOAD_LAG_PARTS = 3;
 
@@ -59,6 +60,8 @@ export interface BrowserEngineOptions {
     MultipartUploadOptions,
     'rules' | 'retry' | 'partTimeoutMs' | 'concurrency'
   >;
+  /** When to warn of low local storage and when to stop gracefully (X11). */
+  storageBudget?: StorageBudgetOptions;
   /** Pipeline settings (video overrides, a deterministic clock in tests). */
   pipeline?: Pick<PipelineOptions, 'video' | 'audio' | 'clock' | 'workerUrl' | 'faults'>;
 }
@@ -83,6 +86,9 @@ export class BrowserRecordingEngine implements RecordingEngine {
   readonly #clock: Clock;
   readonly #events = new Emitter<EngineEvents>();
   #active: LiveRecording | null = null;
+  readonly #save = new SaveGuard((state) => this.#events.emit('save', state));
+  readonly #budget: StorageBudget;
+  #heldBytes = 0;
   #lastStored: Promise<StoredRecording> | null = null;
   #storageAvailable: number | null = null;
   #storageCheckedAt: number | null = null;
@@ -98,6 +104,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     this.#partPlan = new PartPlan(options.upload?.partPlan ?? DEFAULT_PART_PLAN);
     this.#roomId = options.roomId;
     this.#clock = options.clock ?? systemClock;
+    this.#budget = new StorageBudget(options.storageBudget);
   }
 
   /** The Recordings folder of the configured storage. */
@@ -139,11 +146,12 @@ export class BrowserRecordingEngine implements RecordingEngine {
       });
       const upload = this.#uploader(meta.recordingId);
       await upload.start(recordingMetadata(meta));
+      upload.on('part', () => this.#reportSave(upload, this.#save.state?.where ?? 'in-memory'));
       const pipeline = new MediaPipeline({
         ...this.#pipelineOptions,
         sources,
         sink: this.#sink(meta.recordingId, upload),
-        onHealth: (h) => void this.#emitHealth(h, upload),
+        onHealth: (h) => void this.#emitHealth(h, upload, meta.recordingId),
         onFault: (error, fatal) => {
           if (fatal) this.#fault('error', error.message);
           else console.warn(`[room-recorder] ${error.message}`);
@@ -151,13 +159,17 @@ export class BrowserRecordingEngine implements RecordingEngine {
       });
       this.#active = { meta, lock, upload, pipeline, stored: null };
       await pipeline.start();
+      this.#reportSave(upload, 'in-memory');
       return { elapsedMs: pipeline.elapsedMs ?? 0 };
     } catch (e) {
       this.#active = null;
       await this.#journal
         .update(meta.recordingId, { state: 'failed', error: String(e) })
         .catch(() => {});
+      // Released before the caller looks again (a pre-flight right after a failed start
+      // must not find this page's own lock and blame another tab).
       lock.release();
+      await lock.released;
       throw e;
     }
   }
@@ -177,6 +189,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
       durationUs: result.durationUs,
       stopCause: cause,
     });
+    // Everything is journaled now: closing loses nothing; the upload resumes on the next visit.
+    this.#reportSave(active.upload, 'on-device');
     const header = rewriteHeader(result.header, result.fragments, {
       streamBytes: result.bytesWritten,
       durationUs: result.durationUs,
@@ -185,13 +199,17 @@ export class BrowserRecordingEngine implements RecordingEngine {
       header,
       streamBytes: result.bytesWritten,
       durationUs: result.durationUs,
-    }).then((stored) => ({
-      ...stored,
-      framesEncoded: result.stats.framesEncoded,
-      framesDropped: result.stats.framesDropped,
-    }));
-    this.#lastStored = active.stored.finally(() => {
+    }).then((stored) => {
+      this.#save.set({ where: 'saved', unsavedBytes: 0 });
+      return {
+        ...stored,
+        framesEncoded: result.stats.framesEncoded,
+        framesDropped: result.stats.framesDropped,
+      };
+    });
+    this.#lastStored = active.stored.finally(async () => {
       active.lock.release();
+      await active.lock.released;
       if (this.#active === active) this.#active = null;
     });
     this.#lastStored.catch(() => {});
@@ -217,7 +235,14 @@ export class BrowserRecordingEngine implements RecordingEngine {
   }
 
   async dispose(): Promise<void> {
+    this.#save.dispose();
     this.#events.clear();
+  }
+
+  /** Where the recording is now (X10): what storage does not hold yet. */
+  #reportSave(upload: MultipartUpload, where: SaveState['where']): void {
+    const { knownBytes, confirmedBytes } = upload.progress;
+    this.#save.set({ where, unsavedBytes: Math.max(0, knownBytes - confirmedBytes) });
   }
 
   /** The journal's sink, which also tells the uploader and turns a full disk into a stop. */
@@ -257,26 +282,30 @@ export class BrowserRecordingEngine implements RecordingEngine {
     this.#events.emit('fault', cause, message);
   }
 
-  async #emitHealth(h: PipelineHealth, upload: MultipartUpload): Promise<void> {
+  async #emitHealth(h: PipelineHealth, upload: MultipartUpload, id: string): Promise<void> {
     const now = this.#clock.monotonicMs();
-    if (this.#storageCheckedAt === null || now - this.#storageCheckedAt > 10_000) {
+    if (this.#storageCheckedAt === null || now - this.#storageCheckedAt > 5_000) {
       this.#storageCheckedAt = now;
       this.#storageAvailable = (await storageEstimate().catch(() => null))?.available ?? null;
+      this.#heldBytes = await this.#journal.heldBytes(id).catch(() => this.#heldBytes);
     }
+    const budget = this.#budget.update(now, this.#heldBytes, this.#storageAvailable);
     const warnings: EngineHealth['warnings'] = [];
     if (h.fps > 0 && h.fps < 25) warnings.push('frames-dropping');
     if (upload.backlogBytes > UPLOAD_LAG_PARTS * this.#partPlan.baseBytes) {
       warnings.push('upload-lagging');
     }
-    if (this.#storageAvailable !== null && this.#storageAvailable < STORAGE_LOW_BYTES) {
-      warnings.push('storage-low');
-    }
+    if (budget.warning) warnings.push(budget.warning);
     const health: EngineHealth = {
       ...h,
       uploadBacklogBytes: upload.backlogBytes,
       storageAvailableBytes: this.#storageAvailable,
+      storageMinutesLeft: budget.minutesLeft,
       warnings,
     };
     this.#events.emit('health', health);
+    if (this.#save.state?.where === 'in-memory') this.#reportSave(upload, 'in-memory');
+    // X11: stopped by this device's space, never by a slow upload, and before a write fails.
+    if (budget.stop) this.#fault('storage-full', budget.stop);
   }
 }

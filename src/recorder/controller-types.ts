@@ -6,11 +6,18 @@ import type { LibraryEntry } from '../library/types.js';
 import type { VisualSource, WebcamSource } from '../media/sources.js';
 import type { RoomChannel } from '../room/channel.js';
 import type { Decision, Notice, Offer, RecordingPhase, Role, RoomType } from '../session/types.js';
-import type { EngineHealth, PreflightResult, StoredRecording } from './engine.js';
+import type { EngineHealth, PreflightResult, SaveState, StoredRecording } from './engine.js';
 
 // The contract the elements see: the view, the calls, and the types they carry.
 export type { LibraryEntry, RoomChannel, VisualSource, WebcamSource };
-export type { EngineHealth, PreflightProblem, PreflightResult, StoredRecording } from './engine.js';
+export type {
+  EngineHealth,
+  HealthWarning,
+  PreflightProblem,
+  PreflightResult,
+  SaveState,
+  StoredRecording,
+} from './engine.js';
 
 /** Everything the controls need to render, recomputed on every change. */
 export interface RecorderView {
@@ -44,8 +51,15 @@ export interface RecorderView {
 
 /** What the indicator shows on this page (B5). */
 export interface IndicatorView {
-  /** The room is being recorded: every participant sees the indicator. */
+  /**
+   * Every participant sees it while the room is recorded; the page that recorded keeps it
+   * after Stop while storage does not hold everything yet (`saving`).
+   */
   shown: boolean;
+  /** After Stop, on the page that recorded: the recording is being saved (X10). */
+  saving: boolean;
+  /** Where the recording is, on the page that records it (X10); null elsewhere. */
+  save: SaveState | null;
   /** The elapsed counter: hosts and moderators. */
   elapsed: boolean;
   /** The square stop button: whoever may stop now. */

@@ -19,12 +19,26 @@ import {
   seesElapsed,
   stopOffer,
 } from '../session/rules.js';
-import type { Decision, Notice, SessionEvent, StopCause } from '../session/types.js';
+import type {
+  Decision,
+  Notice,
+  RecordingPhase,
+  SessionEvent,
+  StopCause,
+} from '../session/types.js';
 import type { RecorderControllerApi, RecorderView } from './controller-types.js';
-import type { EngineHealth, PreflightResult, RecordingMeta, StoredRecording } from './engine.js';
+import type {
+  EngineHealth,
+  PreflightResult,
+  RecordingMeta,
+  SaveState,
+  StoredRecording,
+} from './engine.js';
 import type { RecorderOptions } from './options.js';
 
 const NOT_CONFIGURED: PreflightResult = { ok: false, problems: ['not-configured'] };
+/** Phases after Stop on the page that recorded, until the file is stored or failed. */
+const FINISHING: ReadonlySet<RecordingPhase> = new Set(['stopping', 'uploading']);
 
 /** The recorder of one page. See the module comment. */
 export class RecorderController implements RecorderControllerApi {
@@ -39,6 +53,8 @@ export class RecorderController implements RecorderControllerApi {
   readonly #cleanups: Array<() => void> = [];
   #preflight: PreflightResult | null = null;
   #health: EngineHealth | null = null;
+  /** Where this page's recording is (X10); null until this page records. */
+  #save: SaveState | null = null;
   #lastRecording: StoredRecording | null = null;
   /** True from Start Recording until this page has published the recording's last state. */
   #owning = false;
@@ -93,6 +109,10 @@ export class RecorderController implements RecorderControllerApi {
           this.#machine.autoStop(cause === 'user' ? 'error' : cause);
         }),
         engine.on('recovered', (stored) => this.#announceStored(stored)),
+        engine.on('save', (save) => {
+          this.#save = save;
+          this.#emitView();
+        }),
       );
     }
     this.#sync.start();
@@ -107,7 +127,12 @@ export class RecorderController implements RecorderControllerApi {
     const state = this.#machine.state;
     const canStart = this.#startDecision();
     const canStop = this.#machine.canStop();
-    const shown = RECORDING_PHASES.has(state.phase) && state.startedAtMonotonic !== null;
+    const recording = RECORDING_PHASES.has(state.phase) && state.startedAtMonotonic !== null;
+    const save = this.#save;
+    // After Stop this page keeps saying where the recording is until storage holds it all.
+    const saving =
+      !recording && save !== null && save.where !== 'saved' && FINISHING.has(state.phase);
+    const shown = recording || saving;
     return {
       phase: state.phase,
       role: this.#options.role,
@@ -118,8 +143,10 @@ export class RecorderController implements RecorderControllerApi {
       stop: stopOffer(canStop),
       indicator: {
         shown,
-        elapsed: shown && seesElapsed(this.#options.role),
-        stop: shown && (canStop.ok || state.phase === 'confirming-stop'),
+        saving,
+        save: shown ? save : null,
+        elapsed: recording && seesElapsed(this.#options.role),
+        stop: recording && (canStop.ok || state.phase === 'confirming-stop'),
       },
       mediaFiles: this.#options.library !== null,
       preflight: this.#preflight,

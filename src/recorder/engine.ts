@@ -57,11 +57,33 @@ export interface StoredRecording {
   framesDropped?: number;
 }
 
+/** A health warning for the host (X5), before anything fails. */
+export type HealthWarning = 'frames-dropping' | 'upload-lagging' | 'storage-low';
+
 /** Health for the host (X5): the pipeline's figures plus storage and upload. */
 export interface EngineHealth extends PipelineHealth {
   uploadBacklogBytes: number;
   storageAvailableBytes: number | null;
-  warnings: Array<'frames-dropping' | 'upload-lagging' | 'storage-low'>;
+  /**
+   * Minutes this device can keep journaling at the current rate before its storage runs out
+   * (X11): the journal grows only by what the upload has not taken yet. Null while it does
+   * not grow (the upload keeps up) or the browser does not say how much is left.
+   */
+  storageMinutesLeft: number | null;
+  warnings: HealthWarning[];
+}
+
+/**
+ * Where the recording is (X10), so the host knows whether closing the page loses anything.
+ * - `in-memory`: the newest second is still in the pipeline; closing loses it (and stops).
+ * - `on-device`: everything is journaled; `unsavedBytes` are not in storage yet and are
+ *   uploaded when this page, or the next one opened on this device, gets to them.
+ * - `saved`: storage holds all of it.
+ */
+export interface SaveState {
+  where: 'in-memory' | 'on-device' | 'saved';
+  /** Bytes recorded that storage does not hold yet. */
+  unsavedBytes: number;
 }
 
 export interface EngineEvents {
@@ -70,6 +92,8 @@ export interface EngineEvents {
   fault: (cause: StopCause, message: string) => void;
   /** A recording left behind by a crash was recovered and stored (X1). */
   recovered: (recording: StoredRecording) => void;
+  /** Where the recording made on this page is, on every change (X10). */
+  save: (state: SaveState) => void;
 }
 
 /** Records, journals and uploads. One per page. */

@@ -27,6 +27,6 @@ export const RR_ELEMENTS = {
 } as const;
 
 export { RR_STRINGS, interpolate, resolveStrings } from './strings.js';
-export type { HealthWarning, RrStringKey, RrStrings, RrStringsOverride } from './strings.js';
+export type { RrStringKey, RrStrings, RrStringsOverride } from './strings.js';
 export type * from './events.js';
 export { formatElapsed } from './controllers/elapsed-clock.js';

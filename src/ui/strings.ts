@@ -6,11 +6,8 @@
  * Templates interpolate `{name}` from a notice's params. The result is always bound as text
  * (Lit escapes it), so nothing here is ever parsed as HTML.
  */
-import type { PreflightProblem } from '../recorder/controller-types.js';
+import type { HealthWarning, PreflightProblem } from '../recorder/controller-types.js';
 import type { NoticeId, RefusalReason } from '../session/types.js';
-
-/** The health warnings the indicator can show (X5). */
-export type HealthWarning = 'frames-dropping' | 'upload-lagging' | 'storage-low';
 
 export const RR_STRINGS = {
   // rr-menu
@@ -32,6 +29,10 @@ export const RR_STRINGS = {
   'indicator.label': 'Recording',
   'indicator.elapsed': 'Elapsed time',
   'indicator.stop': 'Stop recording',
+  'indicator.saving': 'Saving',
+  'save.in-memory': '{size} not uploaded yet',
+  'save.on-device': 'Saved on this device, {size} to upload. You can close this page.',
+  'save.saved': 'All saved',
   'warning.frames-dropping': 'Frames are being dropped',
   'warning.upload-lagging': 'Upload is falling behind',
   'warning.storage-low': 'Storage is running low',

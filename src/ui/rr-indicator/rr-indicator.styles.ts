@@ -46,6 +46,10 @@ export const indicatorStyles = css`
   .elapsed {
     color: var(--_text);
   }
+  .save {
+    color: var(--_muted);
+    font-size: var(--_font-size-small);
+  }
   .warn {
     display: inline-flex;
     align-items: center;

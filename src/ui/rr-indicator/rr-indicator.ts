@@ -3,7 +3,8 @@ import { customElement, property, query } from 'lit/decorators.js';
 import { ElapsedClock } from '../controllers/elapsed-clock.js';
 import { emit } from '../events.js';
 import { RrElement } from '../rr-element.js';
-import type { HealthWarning } from '../strings.js';
+import type { HealthWarning, SaveState } from '../../recorder/controller-types.js';
+import { formatBytes } from '../format.js';
 import { tokens, visuallyHidden } from '../theme.js';
 import { indicatorStyles } from './rr-indicator.styles.js';
 
@@ -15,7 +16,9 @@ import { indicatorStyles } from './rr-indicator.styles.js';
  * Everyone sees the red dot and "Recording". With `show-elapsed` it adds the elapsed time
  * (H:MM:SS from `startedAt`, so it never drifts and is right for a late joiner); with
  * `show-stop`, a square stop button. `warnings` (X5 health) turn it into a quiet warning
- * state naming the problem. It sits in its own stacking layer (`--rr-z-indicator`) and
+ * state naming the problem. `save` (the page that records) says where the recording is:
+ * bytes not uploaded yet, saved on this device, all saved (X10); with `saving` the pill says
+ * Saving instead of Recording (after Stop, until storage holds it all). It sits in its own stacking layer (`--rr-z-indicator`) and
  * writes no styles outside itself.
  *
  * @event rr-stop-request - The square was pressed. Detail: `{ source: 'indicator' }`.
@@ -25,6 +28,7 @@ import { indicatorStyles } from './rr-indicator.styles.js';
  * @csspart label - The "Recording" text.
  * @csspart elapsed - The counter.
  * @csspart warning - The health warning.
+ * @csspart save - Where the recording is (not uploaded yet, on this device, all saved).
  * @csspart stop - The square stop button.
  *
  * @cssproperty [--rr-z-indicator=900] - Stacking order.
@@ -55,6 +59,10 @@ export class RrIndicator extends RrElement {
   @property({ type: Boolean, reflect: true, attribute: 'show-stop' }) showStop = false;
   /** Health warnings to show quietly (X5). */
   @property({ attribute: false }) warnings: readonly HealthWarning[] = [];
+  /** Where the recording is, on the page that records it (X10); null elsewhere. */
+  @property({ attribute: false }) save: SaveState | null = null;
+  /** After Stop: the recording is being saved, no longer recorded. */
+  @property({ type: Boolean, reflect: true }) saving = false;
   /** The clock `startedAt` is on; `<rr-recorder>` passes its controller's. */
   @property({ attribute: false }) now: () => number = () => performance.now();
 
@@ -75,15 +83,25 @@ export class RrIndicator extends RrElement {
     this.stopButton?.focus(options);
   }
 
+  /** Where the recording is, in words: the size not yet in storage, or all saved. */
+  private renderSave() {
+    const save = this.save;
+    if (!save) return nothing;
+    const text = this.t(`save.${save.where}`, { size: formatBytes(save.unsavedBytes) });
+    return html`<span class="save" part="save" role="status">${text}</span>`;
+  }
+
   protected override render() {
     if (!this.active) return nothing;
     const warning = this.warnings[0];
     return html`
       <div class="pill ${warning ? 'warning' : ''}" part="base">
-        <span class="dot" part="dot" aria-hidden="true"></span>
-        <span class="label" part="label">${this.t('indicator.label')}</span>
+        ${this.saving ? nothing : html`<span class="dot" part="dot" aria-hidden="true"></span>`}
+        <span class="label" part="label"
+          >${this.t(this.saving ? 'indicator.saving' : 'indicator.label')}</span
+        >
         ${
-          this.showElapsed && this.startedAt !== null
+          this.showElapsed && this.startedAt !== null && !this.saving
             ? html`<span class="elapsed" part="elapsed" role="timer"
                 ><span class="vh">${this.t('indicator.elapsed')} </span>${this.clock.text}</span
               >`
@@ -99,8 +117,9 @@ export class RrIndicator extends RrElement {
               </span>`
             : nothing
         }
+        ${this.renderSave()}
         ${
-          this.showStop
+          this.showStop && !this.saving
             ? html`<button
                 class="stop"
                 part="stop"

@@ -249,10 +249,59 @@ describe('rr-recorder', () => {
       composeMsP50: 30,
       uploadBacklogBytes: 0,
       storageAvailableBytes: null,
+      storageMinutesLeft: null,
       warnings: ['frames-dropping'],
     });
     await settleAll(el);
     expect(indicator(el).warnings).to.deep.equal(['frames-dropping']);
+  });
+
+  it('X10: the recording page shows where the recording is, through Stop until all is saved', async () => {
+    const room = new TestRoom();
+    const host = room.join({ role: 'host' });
+    const guest = room.join({ role: 'participant' });
+    const el = await mount('rr-recorder', { controller: host });
+    const other = await mount('rr-recorder', { controller: guest });
+    await host.record();
+    host.engine!.emitSave({ where: 'in-memory', unsavedBytes: 5_200_000 });
+    await settleAll(el);
+    const saveText = (e: RrRecorder) =>
+      indicator(e).shadowRoot!.querySelector('[part="save"]')?.textContent ?? null;
+    const label = (e: RrRecorder) =>
+      indicator(e).shadowRoot!.querySelector('[part="label"]')?.textContent;
+    expect(saveText(el)).to.equal('5.2 MB not uploaded yet');
+    expect(saveText(other), 'only the page that records says it').to.equal(null);
+
+    host.controller.requestStop();
+    await host.controller.confirmStop();
+    await until(() => host.view.phase === 'uploading');
+    host.engine!.emitSave({ where: 'on-device', unsavedBytes: 8_100_000 });
+    await settleAll(el);
+    await settleAll(other);
+    expect(indicator(el).active, 'still shown while saving').to.equal(true);
+    expect(indicator(el).saving).to.equal(true);
+    expect(indicator(el).showElapsed).to.equal(false);
+    expect(indicator(el).showStop).to.equal(false);
+    expect(label(el)).to.equal('Saving');
+    expect(saveText(el)).to.equal(
+      'Saved on this device, 8.1 MB to upload. You can close this page.',
+    );
+    expect(indicator(other).active, 'the others see the recording ended').to.equal(false);
+    expect(await axeViolations(el)).to.deep.equal([]);
+
+    host.engine!.emitSave({ where: 'saved', unsavedBytes: 0 });
+    host.finishUpload({
+      recordingId: 'x',
+      objectKey: 'k',
+      fileName: 'f.mp4',
+      bytes: 1,
+      durationSec: 1,
+      url: 'https://storage.example/f.mp4',
+    });
+    await until(() => host.view.phase === 'available');
+    await settleAll(el);
+    expect(indicator(el).active).to.equal(false);
+    room.dispose();
   });
 
   it('B12: Media and Files opens the Recordings folder from the controller', async () => {

@@ -297,7 +297,13 @@ export class RrRecorder extends RrElement implements RecorderElementConfig {
     const phase = v?.phase ?? 'idle';
     const confirming = phase === 'confirming-start' || phase === 'confirming-stop';
     if (confirming) this.lastKind = phase === 'confirming-stop' ? 'stop' : 'start';
-    const indicator = v?.indicator ?? { shown: false, elapsed: false, stop: false };
+    const indicator = v?.indicator ?? {
+      shown: false,
+      saving: false,
+      save: null,
+      elapsed: false,
+      stop: false,
+    };
     return html`
       <slot></slot>
       <rr-menu
@@ -330,6 +336,8 @@ export class RrRecorder extends RrElement implements RecorderElementConfig {
         .now=${this.monotonicNow}
         .showElapsed=${indicator.elapsed}
         .showStop=${indicator.stop}
+        .saving=${indicator.saving}
+        .save=${indicator.save}
         .warnings=${v?.health?.warnings ?? []}
         @rr-stop-request=${this.onStopRequest}
       ></rr-indicator>

@@ -18,8 +18,10 @@ import type {
   PreflightResult,
   RecordingEngine,
   RecordingMeta,
+  SaveState,
   StoredRecording,
 } from '../../../src/recorder/engine.js';
+import { Emitter } from '../../../src/shared/emitter.js';
 import { CallbackRoom, type SenderInfo } from '../../../src/room/index.js';
 import type { Decision, Notice, Role, StopCause } from '../../../src/session/types.js';
 
@@ -28,11 +30,7 @@ export class ScriptedEngine implements RecordingEngine {
   preflightResult: PreflightResult;
   started: RecordingMeta | null = null;
   readonly stops: StopCause[] = [];
-  readonly #listeners: { [K in keyof EngineEvents]: Set<EngineEvents[K]> } = {
-    health: new Set(),
-    fault: new Set(),
-    recovered: new Set(),
-  };
+  readonly #events = new Emitter<EngineEvents>();
   #stored: { resolve: (s: StoredRecording) => void; promise: Promise<StoredRecording> } | null =
     null;
 
@@ -82,7 +80,12 @@ export class ScriptedEngine implements RecordingEngine {
 
   /** A health report, as the pipeline sends once a second (X5). */
   emitHealth(health: EngineHealth): void {
-    for (const l of this.#listeners.health) l(health);
+    this.#events.emit('health', health);
+  }
+
+  /** Where the recording is (X10), as the real engine reports it. */
+  emitSave(state: SaveState): void {
+    this.#events.emit('save', state);
   }
 
   async recover(): Promise<StoredRecording[]> {
@@ -90,9 +93,7 @@ export class ScriptedEngine implements RecordingEngine {
   }
 
   on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void {
-    const set = this.#listeners[event] as Set<EngineEvents[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.#events.on(event, listener);
   }
 
   async dispose(): Promise<void> {}

@@ -36,6 +36,7 @@ class ScriptedEngine implements RecordingEngine {
     health: [],
     fault: [],
     recovered: [],
+    save: [],
   };
   constructor(private readonly preflightResult: PreflightResult = { ok: true, problems: [] }) {}
   async preflight() {
