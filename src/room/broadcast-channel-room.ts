@@ -8,7 +8,7 @@ import {
   type RoomListener,
   type SelfInfo,
 } from './channel.js';
-import { decodeEnvelope, encodeOutgoing } from './codec.js';
+import { DropLog, decodeEnvelope, encodeOutgoing } from './codec.js';
 import { Emitter } from '../shared/emitter.js';
 import { STRING_LIMITS, type RoomMessage } from './messages.js';
 
@@ -29,6 +29,8 @@ export interface BroadcastChannelRoomOptions {
 export class BroadcastChannelRoom implements RoomChannel {
   readonly #channel: BroadcastChannel;
   readonly #self: SelfInfo;
+  readonly #drops = new DropLog();
+  readonly #roomId: string;
   readonly #listeners = new Emitter<{ message: RoomListener }>(reportListenerError);
   #closed = false;
 
@@ -50,9 +52,10 @@ export class BroadcastChannelRoom implements RoomChannel {
       );
     }
     this.#self = options.self;
+    this.#roomId = roomId;
     this.#channel = new BroadcastChannel(options.channelName ?? `room-recorder:${roomId}`);
     this.#channel.onmessage = (event: MessageEvent) => {
-      const received = decodeEnvelope(event.data);
+      const received = decodeEnvelope(event.data, { log: this.#drops, room: roomId });
       if (received) this.#listeners.emit('message', received.message, received.sender);
     };
     this.#channel.onmessageerror = () => {
@@ -66,7 +69,9 @@ export class BroadcastChannelRoom implements RoomChannel {
       return;
     }
     // Sent as JSON text, not a cloned object, so the size limit and checks match every adapter.
-    this.#channel.postMessage(encodeOutgoing(message, currentSelf(this.#self), {}));
+    this.#channel.postMessage(
+      encodeOutgoing(message, currentSelf(this.#self), { room: this.#roomId }),
+    );
   }
 
   subscribe(listener: RoomListener): () => void {

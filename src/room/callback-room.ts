@@ -9,7 +9,7 @@ import {
   type RoomListener,
   type SelfInfo,
 } from './channel.js';
-import { decodeBare, encodeOutgoing } from './codec.js';
+import { DropLog, decodeBare, encodeOutgoing } from './codec.js';
 import { Emitter } from '../shared/emitter.js';
 import type { RoomMessage, SenderInfo } from './messages.js';
 
@@ -34,6 +34,7 @@ export interface CallbackRoomOptions {
 export class CallbackRoom implements RoomChannel {
   readonly #send: (data: string) => void;
   readonly #self: SelfInfo;
+  readonly #drops = new DropLog();
   readonly #listeners = new Emitter<{ message: RoomListener }>(reportListenerError);
   #closed = false;
 
@@ -69,7 +70,7 @@ export class CallbackRoom implements RoomChannel {
    */
   receive(data: string, sender: SenderInfo): void {
     if (this.#closed) return;
-    const received = decodeBare(data, sender);
+    const received = decodeBare(data, sender, this.#drops);
     if (received) this.#listeners.emit('message', received.message, received.sender);
   }
 

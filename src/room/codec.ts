@@ -27,6 +27,39 @@ export function warnDropped(reason: string): void {
   console.warn(`${DROP_WARNING_PREFIX} ${reason}`);
 }
 
+/**
+ * The warnings of one adapter: one per reason every 10 s, then how many more were dropped
+ * for it. A flood (a thousand forged messages a second) costs one line, not a thousand.
+ */
+export class DropLog {
+  readonly #last = new Map<string, { at: number; more: number }>();
+  constructor(
+    private readonly windowMs = 10_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  warn(reason: string): void {
+    const now = this.now();
+    const seen = this.#last.get(reason);
+    if (seen && now - seen.at < this.windowMs) {
+      seen.more++;
+      return;
+    }
+    const more = seen?.more ? ` (and ${seen.more} more like it before)` : '';
+    this.#last.set(reason, { at: now, more: 0 });
+    if (this.#last.size > 256) this.#last.delete(this.#last.keys().next().value as string);
+    warnDropped(`${reason}${more}`);
+  }
+}
+
+/** What an adapter checks an envelope against. */
+export interface EnvelopeCheck {
+  /** Where its warnings go (default: one console warning per drop). */
+  log?: DropLog;
+  /** The room this page is in: an envelope naming another is dropped. */
+  room?: string;
+}
+
 /** UTF-8 length of a string, without allocating when the answer is obvious. */
 export function utf8Length(text: string): number {
   // Each UTF-16 code unit is 1 to 3 UTF-8 bytes, so the bounds often decide alone.
@@ -69,20 +102,25 @@ function parse(data: unknown): { ok: true; value: unknown } | { ok: false; reaso
   }
 }
 
-function check(rawMessage: unknown, rawSender: unknown, origin?: string): Received | null {
+function check(
+  rawMessage: unknown,
+  rawSender: unknown,
+  origin: string | undefined,
+  warn: (reason: string) => void,
+): Received | null {
   const sender = validateSender(rawSender);
   if (!sender.ok) {
-    warnDropped(sender.reason);
+    warn(sender.reason);
     return null;
   }
   const message = validateRoomMessage(rawMessage);
   if (!message.ok) {
-    warnDropped(message.reason);
+    warn(message.reason);
     return null;
   }
   const refused = refusal(message.value, sender.value);
   if (refused !== null) {
-    warnDropped(refused);
+    warn(refused);
     return null;
   }
   return origin === undefined
@@ -95,33 +133,41 @@ function check(rawMessage: unknown, rawSender: unknown, origin?: string): Receiv
  * the transport (or a server that stamps it) says sent it. Returns null, after one
  * warning, when anything is wrong.
  */
-export function decodeEnvelope(data: unknown): Received | null {
+export function decodeEnvelope(data: unknown, expect: EnvelopeCheck = {}): Received | null {
+  const warn = expect.log ? (r: string) => expect.log!.warn(r) : warnDropped;
   const parsed = parse(data);
   if (!parsed.ok) {
-    warnDropped(parsed.reason);
+    warn(parsed.reason);
     return null;
   }
   const envelope = parsed.value;
   if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) {
-    warnDropped('expected an envelope object { from, message }');
+    warn('expected an envelope object { from, message }');
     return null;
   }
-  const { from, message, origin } = envelope as Record<string, unknown>;
+  const { from, message, origin, room } = envelope as Record<string, unknown>;
   if (from === undefined || message === undefined) {
-    warnDropped(`envelope lacks ${from === undefined ? "'from'" : "'message'"}`);
+    warn(`envelope lacks ${from === undefined ? "'from'" : "'message'"}`);
     return null;
   }
-  return check(message, from, typeof origin === 'string' ? origin : undefined);
+  if (expect.room !== undefined && room !== undefined && room !== expect.room) {
+    warn(
+      `the envelope is for room ${JSON.stringify(String(room).slice(0, 64))}; this page is in room ${JSON.stringify(expect.room)}`,
+    );
+    return null;
+  }
+  return check(message, from, typeof origin === 'string' ? origin : undefined, warn);
 }
 
 /** Decodes a bare message whose sender the transport reports separately. */
-export function decodeBare(data: unknown, sender: unknown): Received | null {
+export function decodeBare(data: unknown, sender: unknown, log?: DropLog): Received | null {
+  const warn = log ? (r: string) => log.warn(r) : warnDropped;
   const parsed = parse(data);
   if (!parsed.ok) {
-    warnDropped(parsed.reason);
+    warn(parsed.reason);
     return null;
   }
-  return check(parsed.value, sender);
+  return check(parsed.value, sender, undefined, warn);
 }
 
 /**
@@ -133,7 +179,7 @@ export function decodeBare(data: unknown, sender: unknown): Received | null {
 export function encodeOutgoing(
   message: RoomMessage,
   self: SenderInfo,
-  envelope: { origin?: string } | null,
+  envelope: { origin?: string; room?: string } | null,
 ): string {
   const valid = validateRoomMessage(message);
   if (!valid.ok) throw new TypeError(`Cannot publish room message: ${valid.reason}.`);

@@ -25,6 +25,7 @@ export type {
 export { validateRoomMessage, validateSender, type Validated } from './validate.js';
 export {
   DROP_WARNING_PREFIX,
+  DropLog,
   decodeBare,
   decodeEnvelope,
   encodeOutgoing,

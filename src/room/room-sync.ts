@@ -58,6 +58,49 @@ export interface RoomSyncOptions {
   pageId?: string;
 }
 
+/** The shortest time between two answers of one kind (a state, a 'here'). */
+const ANSWER_INTERVAL_MS = 500;
+
+/**
+ * Runs `answer` at once for a sender it has not answered for `intervalMs`, else once at the
+ * end of that interval however many times the sender asked meanwhile. Each sender counts
+ * apart (as the transport reports it), so people joining together are answered at once while
+ * one page flooding requests gets a few answers a second.
+ */
+class ThrottledAnswer {
+  readonly #senders = new Map<
+    string,
+    { last: number; pending: ReturnType<typeof setTimeout> | null }
+  >();
+  constructor(
+    private readonly intervalMs: number,
+    private readonly answer: () => void,
+  ) {}
+
+  ask(sender: string): void {
+    let s = this.#senders.get(sender);
+    if (!s) {
+      if (this.#senders.size >= 1000) this.#senders.delete(this.#senders.keys().next().value!);
+      this.#senders.set(sender, (s = { last: -Infinity, pending: null }));
+    }
+    if (s.pending !== null) return;
+    const wait = s.last + this.intervalMs - performance.now();
+    const entry = s;
+    const run = () => {
+      entry.pending = null;
+      entry.last = performance.now();
+      this.answer();
+    };
+    if (wait <= 0) run();
+    else entry.pending = setTimeout(run, wait);
+  }
+
+  cancel(): void {
+    for (const s of this.#senders.values()) if (s.pending !== null) clearTimeout(s.pending);
+    this.#senders.clear();
+  }
+}
+
 /** Events of a {@link RoomSync}. */
 export interface RoomSyncEvents {
   /** The newest state changed (from another page, or published here when `local`). */
@@ -105,6 +148,17 @@ export class RoomSync {
     console.error('[room-recorder] a RoomSync listener threw:', error),
   );
   #state: RoomState | null = null;
+  /**
+   * Answers to requests, at most one per interval each: a flood of snapshot requests or joins
+   * (a hostile page, a reconnect storm) costs the room a few answers, not one per request.
+   */
+  readonly #stateAnswer = new ThrottledAnswer(ANSWER_INTERVAL_MS, () => {
+    const payload = this.#provider?.() ?? null;
+    if (payload !== null && !this.#closed) this.#publishState(payload);
+  });
+  readonly #hereAnswer = new ThrottledAnswer(ANSWER_INTERVAL_MS, () => {
+    if (!this.#closed) this.#publishPresence('here');
+  });
   #lastPublished: RoomStatePayload | null = null;
   #seq = 0;
   #unsubscribe: (() => void) | null = null;
@@ -192,6 +246,8 @@ export class RoomSync {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stateAnswer.cancel();
+    this.#hereAnswer.cancel();
     if (this.#unsubscribe) {
       try {
         this.#publishPresence('left');
@@ -242,11 +298,9 @@ export class RoomSync {
       case 'state':
         this.#accept(message, sender, false);
         return;
-      case 'snapshot-request': {
-        const payload = this.#provider?.() ?? null;
-        if (payload !== null) this.#publishState(payload);
+      case 'snapshot-request':
+        this.#stateAnswer.ask(sender.userId);
         return;
-      }
       case 'presence':
         this.#presence(message);
         return;
@@ -276,7 +330,7 @@ export class RoomSync {
     const self = currentSelf(this.#self);
     const changed = this.#roster.apply(message);
     if (message.status === 'joined' && message.page !== this.#pageId && isHostRole(self.role)) {
-      this.#publishPresence('here');
+      this.#hereAnswer.ask(message.userId);
     }
     if (!changed) return;
     const present = this.#roster.users();

@@ -15,7 +15,7 @@ import {
   type RoomListener,
   type SelfInfo,
 } from './channel.js';
-import { decodeEnvelope, encodeOutgoing } from './codec.js';
+import { DropLog, decodeEnvelope, encodeOutgoing } from './codec.js';
 import { randomId } from './ids.js';
 import { Emitter } from '../shared/emitter.js';
 import { ROOM_PROTOCOL_VERSION, type RoomMessage, type SenderInfo } from './messages.js';
@@ -68,6 +68,11 @@ export interface WebSocketRoomOptions {
   onStatusChange?: (status: WebSocketRoomStatus) => void;
   /** Random source for jitter, in [0, 1); default `Math.random`. */
   random?: () => number;
+  /**
+   * The room this page is in: sent with every message, and a message the server relays
+   * from another room is dropped (a misrouting server must not stop another room's recording).
+   */
+  roomId?: string;
 }
 
 const OPEN = 1;
@@ -113,6 +118,8 @@ export class WebSocketRoom implements RoomChannel {
   readonly #onStatus: ((status: WebSocketRoomStatus) => void) | undefined;
   readonly #random: () => number;
   readonly #origin = randomId();
+  readonly #drops = new DropLog();
+  #roomId: string | undefined;
   readonly #listeners = new Emitter<{ message: RoomListener }>(reportListenerError);
   readonly #queue: Queued[] = [];
   #socket: WebSocketLike | null = null;
@@ -153,6 +160,7 @@ export class WebSocketRoom implements RoomChannel {
     this.#self = options.self;
     this.#Ctor = Ctor;
     this.#protocols = options.protocols;
+    this.#roomId = options.roomId;
     this.#backoff = resolveBackoff(options.backoff, { initialMs: 500, maxMs: 30_000 });
     this.#maxQueue = maxQueue;
     this.#announce = options.announce ?? defaultAnnounce;
@@ -176,12 +184,18 @@ export class WebSocketRoom implements RoomChannel {
       console.warn(`[room-recorder] WebSocketRoom is closed; '${message?.kind}' not sent.`);
       return;
     }
-    const text = encodeOutgoing(message, currentSelf(this.#self), { origin: this.#origin });
+    const text = encodeOutgoing(message, currentSelf(this.#self), this.#envelope());
     if (this.#socket !== null && this.#socket.readyState === OPEN && this.#queue.length === 0) {
       this.#socket.send(text);
     } else {
       this.#enqueue({ kind: message.kind, text });
     }
+  }
+
+  #envelope(): { origin: string; room?: string } {
+    return this.#roomId === undefined
+      ? { origin: this.#origin }
+      : { origin: this.#origin, room: this.#roomId };
   }
 
   subscribe(listener: RoomListener): () => void {
@@ -251,7 +265,10 @@ export class WebSocketRoom implements RoomChannel {
     };
     socket.onmessage = (event) => {
       if (this.#socket !== socket) return;
-      const received = decodeEnvelope((event as { data?: unknown }).data);
+      const received = decodeEnvelope((event as { data?: unknown }).data, {
+        log: this.#drops,
+        ...(this.#roomId === undefined ? {} : { room: this.#roomId }),
+      });
       if (received && received.origin !== this.#origin) {
         this.#listeners.emit('message', received.message, received.sender);
       }
@@ -275,7 +292,7 @@ export class WebSocketRoom implements RoomChannel {
     }
     for (const message of messages) {
       try {
-        socket.send(encodeOutgoing(message, currentSelf(this.#self), { origin: this.#origin }));
+        socket.send(encodeOutgoing(message, currentSelf(this.#self), this.#envelope()));
       } catch (error) {
         console.warn('[room-recorder] WebSocketRoom could not re-announce a message:', error);
       }
