@@ -58,7 +58,7 @@ export interface BrowserEngineOptions {
    */
   upload?: { partPlan?: PartPlanSpec } & Pick<
     MultipartUploadOptions,
-    'rules' | 'retry' | 'partTimeoutMs' | 'concurrency'
+    'rules' | 'retry' | 'startRetry' | 'partTimeoutMs' | 'concurrency'
   >;
   /** When to warn of low local storage and when to stop gracefully (X11). */
   storageBudget?: StorageBudgetOptions;

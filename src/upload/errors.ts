@@ -19,11 +19,44 @@ export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
+/**
+ * What an S3 answer means for whoever configures the recorder, and what to do: the true
+ * reason, in words, for the host's notice and the integrator's console.
+ */
+export function hintFor(status: number, code?: string): string | null {
+  switch (code) {
+    case 'ExpiredToken':
+    case 'TokenRefreshRequired':
+      return 'the storage credentials have expired; give the recorder fresh ones (storage.credentials is asked again)';
+    case 'InvalidAccessKeyId':
+      return 'storage does not know this access key; check storage.credentials';
+    case 'SignatureDoesNotMatch':
+      return 'storage refused the request signature; check the secret key and storage.region';
+    case 'AccessDenied':
+      return 'storage refused access; check the bucket policy (or the signing server’s permissions) for this key prefix';
+    case 'NoSuchBucket':
+      return 'the bucket does not exist; check storage.bucket and storage.endpoint';
+    case 'NoSuchUpload':
+      return 'the multipart upload is gone (aborted, or expired by a lifecycle rule)';
+    case 'PermanentRedirect':
+    case 'AuthorizationHeaderMalformed':
+    case 'IllegalLocationConstraintException':
+      return 'the bucket is in another region; set storage.region to the bucket’s region';
+  }
+  if (status === 401 || status === 403)
+    return 'access was refused; check the credentials or the signing server';
+  if (status === 404)
+    return 'not found; check the bucket, the endpoint or the signing server’s URL';
+  if (status >= 500 || status === 429) return 'storage is failing or busy; the request is retried';
+  return null;
+}
+
 /** An `UploadError` for an HTTP answer that was not a success. */
 export function httpError(what: string, status: number, code?: string): UploadError {
   const retryable = isRetryableStatus(status) || (code !== undefined && RETRYABLE_CODES.has(code));
+  const hint = hintFor(status, code);
   return new UploadError(
-    `${what} failed: HTTP ${status}${code ? ` ${code}` : ''}`,
+    `${what} failed: HTTP ${status}${code ? ` ${code}` : ''}${hint ? ` (${hint})` : ''}`,
     retryable,
     status,
   );
@@ -56,5 +89,10 @@ export function toUploadError(what: string, error: unknown): UploadError {
   if (code !== undefined && RETRYABLE_CODES.has(code)) {
     return new UploadError(`${what} failed: ${code}`, true);
   }
-  return new UploadError(`${what} failed: ${e?.message ?? String(error)}`, true);
+  // No answer at all: the network, a wrong endpoint, or CORS refusing the request (the
+  // browser gives all three the same TypeError).
+  return new UploadError(
+    `${what} failed: ${e?.message ?? String(error)} (storage could not be reached: check the network, the endpoint, and that the bucket's CORS rules allow this origin)`,
+    true,
+  );
 }

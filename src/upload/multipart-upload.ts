@@ -33,6 +33,11 @@ export interface MultipartUploadOptions {
   /** Storage's limits on parts; default S3's (5 MiB minimum, 10,000 parts). */
   rules?: PartRules;
   retry?: Partial<RetryOptions>;
+  /**
+   * Retries of CreateMultipartUpload, short: storage down when Record is pressed refuses the
+   * recording in seconds with the reason, rather than after minutes (default 2 retries).
+   */
+  startRetry?: Partial<RetryOptions>;
   /** A part taking longer is abandoned and retried; default 5 minutes. */
   partTimeoutMs?: number;
   /** Default `video/mp4`. */
@@ -69,6 +74,9 @@ export interface MultipartUploadEvents {
   error: (error: UploadError, partNumber: number) => void;
 }
 
+/** A second or two of retries: enough for a blip, short enough to refuse Record promptly. */
+const START_RETRY: RetryOptions = { retries: 2, initialMs: 500, maxMs: 2_000 };
+
 /** One recording's multipart upload, fed by the journal. */
 export class MultipartUpload {
   private readonly journal: Journal;
@@ -77,6 +85,7 @@ export class MultipartUpload {
   /** Parts in flight at once. */
   private readonly parts: Limiter;
   private readonly retry: RetryOptions;
+  private readonly startRetry: RetryOptions;
   private readonly partTimeoutMs: number;
   private readonly contentType: string;
   private readonly rules: PartRules;
@@ -105,6 +114,7 @@ export class MultipartUpload {
     this.recordingId = options.recordingId;
     this.parts = limiter(Math.max(1, options.concurrency ?? 3));
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.startRetry = { ...START_RETRY, ...options.startRetry };
     this.partTimeoutMs = options.partTimeoutMs ?? 5 * 60_000;
     this.contentType = options.contentType ?? 'video/mp4';
     this.rules = options.rules ?? S3_PART_RULES;
@@ -139,7 +149,7 @@ export class MultipartUpload {
       const uploadId = await withRetry(
         'CreateMultipartUpload',
         () => this.target.createMultipartUpload(record.objectKey, this.contentType, metadata),
-        this.retry,
+        this.startRetry,
         this.stopper.signal,
         (e, attempt) => this.events.emit('retry', e, null, attempt),
       );

@@ -53,7 +53,12 @@ export class PresignedTarget implements UploadTarget {
       contentType,
       metadata: encodeMetadata(metadata),
     });
-    if (!out.uploadId) throw new UploadError('create returned no uploadId', true);
+    if (typeof out.uploadId !== 'string' || out.uploadId === '') {
+      throw new UploadError(
+        `The signing endpoint ${this.base}/create answered without an uploadId; it must answer { "uploadId": "..." }`,
+        false,
+      );
+    }
     return out.uploadId;
   }
 
@@ -156,18 +161,34 @@ export class PresignedTarget implements UploadTarget {
         signal,
       });
     } catch (e) {
-      throw toUploadError(op, e);
+      if (e instanceof UploadError || (e as Error)?.name === 'AbortError')
+        throw toUploadError(op, e);
+      throw new UploadError(
+        `The signing endpoint ${this.base}/${op} could not be reached: ${(e as Error)?.message ?? e} (check storage.baseUrl and that your server is up)`,
+        true,
+      );
     }
     if (!res.ok) {
       const err = (await res.json().catch(() => ({}))) as { error?: string; code?: string };
-      const mapped = httpError(op, res.status, err.code);
+      const refused = res.status === 401 || res.status === 403;
+      const mapped = httpError(`The signing endpoint ${this.base}/${op}`, res.status, err.code);
+      const why = refused
+        ? `The signing endpoint ${this.base}/${op} refused (HTTP ${res.status}${err.error ? `: ${err.error}` : ''}); is the page's session or token still valid?`
+        : err.error
+          ? `${mapped.message}: ${err.error}`
+          : mapped.message;
+      throw new UploadError(why, mapped.retryable && !refused, res.status);
+    }
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
       throw new UploadError(
-        err.error ? `${mapped.message}: ${err.error}` : mapped.message,
-        mapped.retryable,
+        `The signing endpoint ${this.base}/${op} answered something that is not JSON (${JSON.stringify(text.slice(0, 40))}); check storage.baseUrl points at your signing server`,
+        false,
         res.status,
       );
     }
-    return (await res.json()) as T;
   }
 
   private fetch(input: string, init: RequestInit): Promise<Response> {
