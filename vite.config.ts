@@ -31,7 +31,12 @@ export default defineConfig(({ mode }) => {
           },
         },
       },
-      worker: { format: 'es' },
+      worker: {
+        format: 'es',
+        // One file: an app's bundler copies the worker as an asset, without the chunks it
+        // would import (the WASM AAC encoder, lazy in the one-tag bundle, is inlined here).
+        rolldownOptions: { output: { codeSplitting: false } },
+      },
     };
   }
   if (mode === 'bundle') {

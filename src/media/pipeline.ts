@@ -9,35 +9,32 @@
  */
 import type { RecordingSources, VisualSource } from './sources.js';
 import { AudioMixer } from './audio-mixer.js';
+import { assertValidVideo, DEFAULT_AUDIO, DEFAULT_VIDEO } from './encoder-config.js';
 import { PipelineError } from './errors.js';
-import { FrameSource, hasEnded } from './frame-source.js';
-import { computeLayout } from './layout.js';
+import { hasEnded } from './frame-source.js';
 import type {
+  AudioEncoderKind,
   ClockSettings,
   FaultSettings,
   FromWorker,
   PipelineResult,
-  SourceDesc,
   StartMessage,
   ToWorker,
   VideoSettings,
 } from './protocol.js';
+import { serveSinkRequest } from './sink-port.js';
+import { SourceRegistry } from './source-registry.js';
 import { audioData, hasTrackProcessor } from './track-processor.js';
 import type { FragmentSink, PipelineHealth } from './types.js';
 
-export type { PipelineResult, PipelineStats, VideoSettings, ClockSettings } from './protocol.js';
-
-/** H.264 High 1920x1080 at 30 fps, about 6 Mb/s, a keyframe every second (B10, X1). */
-export const DEFAULT_VIDEO: VideoSettings = {
-  codec: 'avc1.640028',
-  width: 1920,
-  height: 1080,
-  framerate: 30,
-  bitrate: 6_000_000,
-  // 1 s, not 2: a fragment is journaled only once the next keyframe closes it, so a crash
-  // loses the open fragment plus the write; 2-s fragments lost 2.3 s in the kill test (X1: 2 s).
-  keyFrameIntervalSec: 1,
-};
+export type {
+  AudioEncoderKind,
+  PipelineResult,
+  PipelineStats,
+  VideoSettings,
+  ClockSettings,
+} from './protocol.js';
+export { DEFAULT_VIDEO } from './encoder-config.js';
 
 /** A deterministic clock for tests, with a hook run on the page before each frame. */
 export interface DeterministicClock {
@@ -53,7 +50,10 @@ export interface PipelineOptions {
   sink: FragmentSink;
   /** Overrides of {@link DEFAULT_VIDEO}. */
   video?: Partial<VideoSettings>;
-  /** Audio bitrate (default 128 kb/s), or false for a file without audio. */
+  /**
+   * Audio bitrate (default 128 kb/s), or false for a file without audio. The encoder is the
+   * browser's AAC-LC, else a WASM AAC-LC loaded in the worker, else the browser's Opus.
+   */
   audio?: { bitrate?: number } | false;
   /** Realtime by default (a worker timer at the frame rate). */
   clock?: { mode: 'realtime' } | DeterministicClock;
@@ -91,9 +91,7 @@ export class MediaPipeline {
   private mixer: AudioMixer | null = null;
   /** Kept referenced while recording: a collected processor ends its stream. */
   private audioProcessor: object | null = null;
-  private readonly handles = new Map<string, FrameSource>();
-  private readonly ids = new WeakMap<object, string>();
-  private nextId = 0;
+  private readonly registry: SourceRegistry;
   private sources: RecordingSources;
   private readonly video: VideoSettings;
   private fatal: PipelineError | null = null;
@@ -101,16 +99,16 @@ export class MediaPipeline {
   private stopped: Promise<PipelineResult>;
   private resolveStopped!: (r: PipelineResult) => void;
   private rejectStopped!: (e: Error) => void;
-  private audioCodecChosen: 'aac' | 'opus' | null = null;
+  private audioChosen: { codec: 'aac' | 'opus'; encoder: AudioEncoderKind } | null = null;
   /** `performance.now()` when the worker's clock started: the file's time zero. */
   private zeroAt: number | null = null;
-  private health: PipelineHealth | null = null;
   private resolveClockDone!: () => void;
   private readonly clockDone = new Promise<void>((resolve) => (this.resolveClockDone = resolve));
 
   constructor(private readonly options: PipelineOptions) {
     this.sources = options.sources;
     this.video = { ...DEFAULT_VIDEO, ...options.video };
+    this.registry = new SourceRegistry(this.video);
     this.stopped = new Promise((resolve, reject) => {
       this.resolveStopped = resolve;
       this.rejectStopped = reject;
@@ -128,9 +126,12 @@ export class MediaPipeline {
     return this.zeroAt === null ? null : performance.now() - this.zeroAt;
   }
 
-  /** The audio codec in use once started: AAC where the browser encodes it, else Opus. */
-  get audioCodec(): 'aac' | 'opus' | null {
-    return this.audioCodecChosen;
+  /**
+   * The audio in use once started (null: none): AAC-LC from the browser's encoder or the WASM
+   * one, or Opus where neither worked (a non-fatal fault then says why).
+   */
+  get audio(): { codec: 'aac' | 'opus'; encoder: AudioEncoderKind } | null {
+    return this.audioChosen;
   }
 
   /**
@@ -139,11 +140,6 @@ export class MediaPipeline {
    */
   whenFramesDone(): Promise<void> {
     return this.clockDone;
-  }
-
-  /** The newest health report. */
-  get lastHealth(): PipelineHealth | null {
-    return this.health;
   }
 
   /**
@@ -174,18 +170,13 @@ export class MediaPipeline {
       throw new PipelineError('no-webcodecs', 'This browser has no MediaStreamTrackProcessor');
     }
     const v = this.video;
-    if (!(v.width > 0 && v.height > 0 && v.framerate > 0 && v.bitrate > 0)) {
-      throw new PipelineError(
-        'unsupported-video-config',
-        `Invalid video size or rate: ${JSON.stringify(v)}`,
-      );
-    }
+    assertValidVideo(v);
     this.state = 'starting';
 
-    const { descs, streams } = this.syncSources();
+    const { descs, streams } = this.registry.sync(s);
     let audioStream: ReadableStream<AudioData> | null = null;
     if (wantAudio) {
-      this.mixer = new AudioMixer(48_000);
+      this.mixer = new AudioMixer(DEFAULT_AUDIO.sampleRate);
       this.mixer.setTracks(s.audio);
       await Promise.race([this.mixer.resume(), new Promise((r) => setTimeout(r, 1000))]);
       const mixed = audioData(this.mixer.track);
@@ -201,11 +192,7 @@ export class MediaPipeline {
       type: 'start',
       video: v,
       audio: wantAudio
-        ? {
-            sampleRate: 48_000,
-            numberOfChannels: 2,
-            bitrate: (this.options.audio || {}).bitrate ?? 128_000,
-          }
+        ? { ...DEFAULT_AUDIO, bitrate: (this.options.audio || {}).bitrate ?? DEFAULT_AUDIO.bitrate }
         : null,
       clock: clockSettings,
       sources: descs,
@@ -261,7 +248,7 @@ export class MediaPipeline {
     // While starting, the start message holds the sources; start() sends changes after.
     if (this.state !== 'recording') return;
     this.mixer?.setTracks(sources.audio);
-    const { descs, streams } = this.syncSources();
+    const { descs, streams } = this.registry.sync(sources);
     this.send(
       { type: 'sources', sources: descs, streams },
       streams.map((x) => x.readable as unknown as Transferable),
@@ -290,70 +277,11 @@ export class MediaPipeline {
     this.worker?.postMessage(msg, transfer);
   }
 
-  private idOf(role: string, source: VisualSource, key: string): string {
-    let id = this.ids.get(source);
-    if (!id) {
-      id = `${role}:${key}:${this.nextId++}`;
-      this.ids.set(source, id);
-    }
-    return id;
-  }
-
-  /** Brings the handles in line with `this.sources`; returns the worker's view. */
-  private syncSources(): {
-    descs: SourceDesc[];
-    streams: Array<{ id: string; readable: ReadableStream<VideoFrame> }>;
-  } {
-    const wanted: Array<{ id: string; role: 'stage' | 'webcam'; source: VisualSource }> = [];
-    const { stage, webcams } = this.sources;
-    if (stage && !hasEnded(stage))
-      wanted.push({ id: this.idOf('stage', stage, 'stage'), role: 'stage', source: stage });
-    for (const w of webcams) {
-      if (!hasEnded(w.source))
-        wanted.push({ id: this.idOf('webcam', w.source, w.id), role: 'webcam', source: w.source });
-    }
-    const keep = new Set(wanted.map((w) => w.id));
-    for (const [id, h] of this.handles) {
-      if (!keep.has(id)) {
-        h.dispose();
-        this.handles.delete(id);
-      }
-    }
-    const streams: Array<{ id: string; readable: ReadableStream<VideoFrame> }> = [];
-    const descs: SourceDesc[] = [];
-    for (const w of wanted) {
-      let h = this.handles.get(w.id);
-      if (!h) {
-        h = new FrameSource(w.id, w.role, w.source);
-        this.handles.set(w.id, h);
-        const readable = h.takeReadable();
-        if (readable) streams.push({ id: w.id, readable });
-      }
-      descs.push(h.desc());
-    }
-    this.fitStreams(descs);
-    return { descs, streams };
-  }
-
-  /** Sizes camera clones to their tiles (see FrameSource.fit). */
-  private fitStreams(descs: SourceDesc[]): void {
-    const stage = descs.find((d) => d.role === 'stage') ?? null;
-    const layout = computeLayout(
-      { stage, webcams: descs.filter((d) => d.role === 'webcam') },
-      { width: this.video.width, height: this.video.height },
-    );
-    for (const tile of [
-      ...(layout.stage && stage ? [{ ...layout.stage, id: stage.id }] : []),
-      ...layout.webcams,
-    ]) {
-      this.handles.get(tile.id)?.fit(tile.draw.width, tile.draw.height);
-    }
-  }
-
   private onMessage(m: FromWorker): void {
     switch (m.type) {
       case 'started':
-        this.audioCodecChosen = m.audioCodec;
+        this.audioChosen =
+          m.audioCodec && m.audioEncoder ? { codec: m.audioCodec, encoder: m.audioEncoder } : null;
         // Posted the moment the worker's clock started: its arrival is time zero, give or take
         // a message's delivery (well under a frame).
         this.zeroAt = performance.now();
@@ -363,34 +291,19 @@ export class MediaPipeline {
         void this.onTick(m.seq, m.ids);
         break;
       case 'sink-header':
-        this.options.sink.writeHeader(m.bytes).then(
-          () => this.send({ type: 'sink-ack', id: m.id }),
-          (e: unknown) =>
-            this.send({ type: 'sink-ack', id: m.id, error: String((e as Error)?.message ?? e) }),
-        );
-        break;
       case 'sink-fragment':
-        this.options.sink.writeFragment(m.fragment).then(
-          () => this.send({ type: 'sink-ack', id: m.id }),
-          (e: unknown) =>
-            this.send({ type: 'sink-ack', id: m.id, error: String((e as Error)?.message ?? e) }),
-        );
+        serveSinkRequest(this.options.sink, m, (ack) => this.send(ack));
         break;
       case 'clock-done':
         this.resolveClockDone();
         break;
       case 'health':
         this.checkEnded();
-        this.health = m.health;
         this.options.onHealth?.(m.health);
         break;
       case 'source-ended': {
-        const h = this.handles.get(m.id);
-        if (h) {
-          h.dispose();
-          this.handles.delete(m.id);
-          this.options.onSourceEnded?.(h.source);
-        }
+        const source = this.registry.remove(m.id);
+        if (source) this.options.onSourceEnded?.(source);
         break;
       }
       case 'fault': {
@@ -426,10 +339,10 @@ export class MediaPipeline {
    * lives on; so the page's sources are looked at on every tick and health report.
    */
   private checkEnded(): void {
-    const gone = [...this.handles.values()].filter((h) => hasEnded(h.source));
+    const gone = this.registry.ended();
     if (gone.length === 0) return;
     this.updateSources(this.sources);
-    for (const h of gone) this.options.onSourceEnded?.(h.source);
+    for (const source of gone) this.options.onSourceEnded?.(source);
   }
 
   private async onTick(seq: number, ids: string[]): Promise<void> {
@@ -445,10 +358,7 @@ export class MediaPipeline {
     this.checkEnded();
     // A deterministic frame holds every source as it is now (the hook may have added some);
     // in real time only the sources the worker asked for (their last picture was drawn).
-    const wanted = new Set(ids);
-    const push = [...this.handles.values()].filter(
-      (h) => h.kind === 'push' && (deterministic || wanted.has(h.id)),
-    );
+    const push = this.registry.pushSources(deterministic ? undefined : new Set(ids));
     const pictures = await Promise.all(push.map((h) => h.capture()));
     const frames: Array<{ id: string; frame: VideoFrame | ImageBitmap }> = [];
     pictures.forEach((frame, i) => {
@@ -462,8 +372,7 @@ export class MediaPipeline {
 
   private async teardown(): Promise<void> {
     document.removeEventListener('visibilitychange', this.onVisibility);
-    for (const h of this.handles.values()) h.dispose();
-    this.handles.clear();
+    this.registry.clear();
     this.worker?.terminate();
     this.worker = null;
     const mixer = this.mixer;

@@ -3,7 +3,8 @@
  * muxes; the page owns the sources (DOM elements, tracks), the audio mix and the sink.
  */
 import type { PipelineErrorCode } from './errors.js';
-import type { Fragment, FragmentInfo, PipelineHealth } from './types.js';
+import type { SinkAck, SinkRequest } from './sink-port.js';
+import type { FragmentInfo, PipelineHealth } from './types.js';
 
 /** Video encoding settings. */
 export interface VideoSettings {
@@ -16,6 +17,20 @@ export interface VideoSettings {
   /** Seconds between keyframes (each fragment starts at one). */
   keyFrameIntervalSec: number;
 }
+
+/** Audio encoding settings: the mix's format and the encoder's bitrate. */
+export interface AudioSettings {
+  sampleRate: number;
+  numberOfChannels: number;
+  bitrate: number;
+}
+
+/**
+ * Which encoder made the file's audio: the browser's AAC-LC (`AudioEncoder`), FFmpeg's
+ * AAC-LC in WASM (`@mediabunny/aac-encoder`, where the browser has no AAC encoder), or the
+ * browser's Opus when neither AAC encoder works.
+ */
+export type AudioEncoderKind = 'browser-aac' | 'wasm-aac' | 'opus';
 
 /** How frames are paced. */
 export type ClockSettings =
@@ -35,6 +50,8 @@ export type ClockSettings =
 export interface FaultSettings {
   /** Breaks the video encoder (reconfigures it with an unsupported codec) at this frame. */
   videoEncoderErrorAtFrame?: number;
+  /** The WASM AAC encoder fails to load, as where its code cannot be fetched. */
+  wasmAacUnavailable?: boolean;
 }
 
 /** A visual source as the worker knows it. */
@@ -54,8 +71,8 @@ export interface SourceDesc {
 export interface StartMessage {
   type: 'start';
   video: VideoSettings;
-  /** Audio codec preference; the worker checks support. */
-  audio: { sampleRate: number; numberOfChannels: number; bitrate: number } | null;
+  /** The audio to encode (the worker picks the encoder), or null for a file without audio. */
+  audio: AudioSettings | null;
   clock: ClockSettings;
   faults?: FaultSettings;
   /** The sources at start, and the readables of its `stream` sources. */
@@ -76,7 +93,7 @@ export type ToWorker =
   /** Frames of `push` sources, answering the tick `seq`. */
   | { type: 'frames'; seq: number; frames: Array<{ id: string; frame: VideoFrame | ImageBitmap }> }
   | { type: 'audio'; readable: ReadableStream<AudioData> }
-  | { type: 'sink-ack'; id: number; error?: string }
+  | SinkAck
   | { type: 'stop' };
 
 /** Figures of a whole run (the benchmark reads them). */
@@ -107,6 +124,13 @@ export interface PipelineStats {
   /** Video chunks out of the encoder per second of wall time. */
   encodeFps: number;
   audioCodec: 'aac' | 'opus' | null;
+  /** Which encoder made the audio (null: no audio). */
+  audioEncoder: AudioEncoderKind | null;
+  /**
+   * Packets the writer left out: video before the first keyframe, audio going back in time.
+   * 0 in a healthy run.
+   */
+  packetsSkipped: number;
   wallMs: number;
   /** The worker's JS heap at start and now, in MiB (null where the browser does not say). */
   workerHeapStartMB: number | null;
@@ -127,12 +151,12 @@ export type FromWorker =
   | {
       type: 'started';
       audioCodec: 'aac' | 'opus' | null;
+      audioEncoder: AudioEncoderKind | null;
       /** Epoch ms of the media clock's zero (the first frame's time). */
       startedAtMs: number;
     }
   | { type: 'tick'; seq: number; ids: string[] }
-  | { type: 'sink-header'; id: number; bytes: Uint8Array }
-  | { type: 'sink-fragment'; id: number; fragment: Fragment }
+  | SinkRequest
   | { type: 'health'; health: PipelineHealth }
   /** A deterministic clock made all its frames. */
   | { type: 'clock-done'; frames: number }

@@ -1,13 +1,22 @@
 /**
- * One recording inside the worker: paces frames, composes them, encodes video and audio with
- * WebCodecs and hands the packets to the MP4 writer. The page talks to it through
- * protocol.ts messages (see worker.ts).
+ * One recording inside the worker: on each tick of its clock a frame is composed (or the last
+ * one repeated, see pacer.ts) and encoded; the mixed audio is put on the same clock and
+ * encoded; the packets go to the MP4 writer, whose fragments go to the page's sink. The page
+ * talks to it through protocol.ts messages (see worker.ts).
  */
-import { AudioClock, CountedAudioClock } from './audio-clock.js';
-import { I420Compositor } from './i420-compositor.js';
+import {
+  openAudioEncoder,
+  type RecordingAudioEncoder,
+  type WasmAacModule,
+} from './audio-encoder.js';
+import { AudioTimeline } from './audio-timing.js';
+import { audioChoices, checkVideoSupport } from './encoder-config.js';
 import { PipelineError, type PipelineErrorCode } from './errors.js';
+import { I420Compositor } from './i420-compositor.js';
+import type { EncodedChunkLike } from './mp4/writer.js';
 import { frameTimestampUs, Pacer, type TickPlan } from './pacer.js';
 import type {
+  AudioEncoderKind,
   FromWorker,
   PipelineResult,
   PipelineStats,
@@ -15,13 +24,15 @@ import type {
   StartMessage,
   ToWorker,
 } from './protocol.js';
-import { percentile, SampleRing } from './stats.js';
+import { SinkPort } from './sink-port.js';
+import { FrameCounts, heapMB, percentile } from './stats.js';
 import type { FragmentInfo, FragmentSink, PipelineHealth } from './types.js';
+import { RecordingVideoEncoder } from './video-encoder.js';
 
-/** The writer as the recording uses it (Mp4FragmentWriter in the worker, fakes in tests). */
+/** The writer as the recording uses it (Mp4FragmentWriter in the worker). */
 export interface PacketWriter {
-  addVideoChunk(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): Promise<void>;
-  addAudioChunk(chunk: EncodedAudioChunk, meta?: EncodedAudioChunkMetadata): Promise<void>;
+  addVideoChunk(chunk: EncodedChunkLike, meta?: EncodedVideoChunkMetadata): Promise<void>;
+  addAudioChunk(chunk: EncodedChunkLike, meta?: EncodedAudioChunkMetadata): Promise<void>;
   finish(): Promise<{
     header: Uint8Array;
     fragments: FragmentInfo[];
@@ -29,8 +40,11 @@ export interface PacketWriter {
     bytesWritten: number;
   }>;
   readonly bytesWritten: number;
+  /** Packets left out (video before the first keyframe, audio going back in time). */
+  readonly skippedPackets: number;
 }
 
+/** What the writer is made for: the tracks, and the sink its fragments go to. */
 export interface WriterSetup {
   video: { width: number; height: number; framerate: number };
   audio: { codec: 'aac' | 'opus'; sampleRate: number; numberOfChannels: number } | null;
@@ -43,12 +57,12 @@ type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
  * Frames waiting in the video encoder below which a new composite is made; above it the tick
  * repeats the previous composite (cheap to make and to encode) so the file keeps its rate.
  */
-export const MAX_ENCODER_QUEUE = 3;
+const MAX_ENCODER_QUEUE = 3;
 /**
  * Frames waiting in the video encoder (repeats included) beyond which a tick is dropped: a
  * second behind, the encoder is not catching up, and memory must stay bounded.
  */
-export const MAX_ENCODER_BACKLOG = 30;
+const MAX_ENCODER_BACKLOG = 30;
 /**
  * Packets handed to the writer and not yet through it before video ticks are dropped (the sink
  * is slow). A packet is through once its fragment is durable, so a whole fragment's packets
@@ -59,67 +73,22 @@ export const MAX_ENCODER_BACKLOG = 30;
 const MAX_PENDING_WRITES = 400;
 /** Audio chunks waiting in the audio encoder before new ones are dropped. */
 const MAX_AUDIO_QUEUE = 50;
-/** Audio that falls this far behind the clock is moved forward to it (a gap, not a drift). */
-const AUDIO_RESYNC_US = 150_000;
 
-/** This thread's JS heap in MiB, where Chromium tells (`performance.memory`). */
-function heapMB(): number | null {
-  const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-  return m ? m.usedJSHeapSize / 2 ** 20 : null;
-}
-
-/** Copies an AudioData with a new timestamp (the encoder stamps packets from it). */
-function restamp(data: AudioData, timestamp: number): AudioData {
-  const format = data.format ?? 'f32-planar';
-  const planar = format.endsWith('-planar');
-  const planes = planar ? data.numberOfChannels : 1;
-  const sizes: number[] = [];
-  for (let i = 0; i < planes; i++) sizes.push(data.allocationSize({ planeIndex: i }));
-  const buf = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
-  let off = 0;
-  for (let i = 0; i < planes; i++) {
-    data.copyTo(buf.subarray(off, off + sizes[i]!), { planeIndex: i });
-    off += sizes[i]!;
-  }
-  return new AudioData({
-    format,
-    sampleRate: data.sampleRate,
-    numberOfFrames: data.numberOfFrames,
-    numberOfChannels: data.numberOfChannels,
-    timestamp,
-    data: buf,
-  });
-}
-
-/** Picks AAC-LC when the browser can encode it, Opus otherwise, null when neither. */
-export async function chooseAudioConfig(
-  sampleRate: number,
-  numberOfChannels: number,
-  bitrate: number,
-): Promise<{ codec: 'aac' | 'opus'; config: AudioEncoderConfig } | null> {
-  if (typeof AudioEncoder === 'undefined') return null;
-  const candidates: Array<{ codec: 'aac' | 'opus'; config: AudioEncoderConfig }> = [
-    { codec: 'aac', config: { codec: 'mp4a.40.2', sampleRate, numberOfChannels, bitrate } },
-    { codec: 'opus', config: { codec: 'opus', sampleRate, numberOfChannels, bitrate } },
-  ];
-  for (const c of candidates) {
-    try {
-      const s = await AudioEncoder.isConfigSupported(c.config);
-      if (s.supported) return c;
-    } catch {
-      // A config the browser cannot even parse is as good as unsupported.
-    }
-  }
-  return null;
-}
+/** Test-only: the WASM AAC encoder's chunk failing to load, as a 404 would. */
+const unavailableWasmAac = (): Promise<WasmAacModule> =>
+  Promise.reject(new Error('its code could not be loaded (forced by the test)'));
 
 export class Recording {
-  private readonly compositor: I420Compositor;
+  /** Made once the settings are known to be encodable: its frame buffer is their size. */
+  private compositor!: I420Compositor;
   private readonly pacer: Pacer;
-  private videoEncoder: VideoEncoder | null = null;
-  private videoConfig: VideoEncoderConfig | null = null;
-  private audioEncoder: AudioEncoder | null = null;
-  private audioCodec: 'aac' | 'opus' | null = null;
+  private readonly timeline: AudioTimeline;
+  private readonly sink: SinkPort;
+  private readonly counts = new FrameCounts();
+  private video: RecordingVideoEncoder | null = null;
+  private audio: RecordingAudioEncoder | null = null;
+  /** The file's audio track, kept when its encoder fails (the packets before stay). */
+  private audioTrack: { codec: 'aac' | 'opus'; encoder: AudioEncoderKind } | null = null;
   private writer: PacketWriter | null = null;
   private writes: Promise<void> = Promise.resolve();
   private pendingWrites = 0;
@@ -136,42 +105,16 @@ export class Recording {
   private healthTimer: ReturnType<typeof setInterval> | null = null;
   private wake: (() => void) | null = null;
 
-  private nextKeyUs = 0;
   private tickSeq = 0;
   private readonly frameWaits = new Map<number, () => void>();
   /** Push sources asked for a picture, per tick. */
   private readonly asked = new Map<number, string[]>();
-  private readonly sinkWaits = new Map<
-    number,
-    { resolve: () => void; reject: (e: Error) => void }
-  >();
-  private sinkSeq = 0;
 
-  private composed = 0;
-  private encoded = 0;
-  /** Ticks with no frame in the file at all (the encoder a second behind, or the sink). */
-  private dropped = 0;
-  /** Of the dropped: ticks the thread woke too late for while the encoder was full. */
-  private droppedLate = 0;
-  /** Of the dropped: ticks while the encoder was a second behind (backpressure). */
-  private droppedBusy = 0;
-  /** Of the dropped: ticks while the sink was behind. */
-  private droppedSink = 0;
-  /** Ticks that sent the previous composite again (the file stays at a constant rate). */
-  private repeated = 0;
-  /** Of the repeats: ticks the thread woke too late for. */
-  private repeatedLate = 0;
-  /** Of the repeats: ticks while the encoder still held new frames. */
-  private repeatedBusy = 0;
-  private draws = 0;
-  private readonly audioClock: AudioClock | CountedAudioClock;
   private lastVideoUs = 0;
   private lastAudioUs = 0;
-  private readonly composeMs = new SampleRing(10_000);
   private heapStartMB: number | null = null;
   /** The newest composite, re-sent while nothing changes. */
   private lastComposite: VideoFrame | null = null;
-  private encodedAtLastHealth = 0;
   private lastFps = 0;
 
   constructor(
@@ -179,19 +122,12 @@ export class Recording {
     private readonly post: Post,
     private readonly createWriter: (setup: WriterSetup) => PacketWriter,
   ) {
-    this.compositor = new I420Compositor(msg.video.width, msg.video.height);
     this.pacer = new Pacer(msg.video.framerate, {
       fresh: MAX_ENCODER_QUEUE,
       total: MAX_ENCODER_BACKLOG,
     });
-    this.audioClock =
-      msg.clock.mode === 'deterministic'
-        ? new CountedAudioClock((msg.clock.frames * 1e6) / msg.video.framerate)
-        : new AudioClock(AUDIO_RESYNC_US);
-  }
-
-  private get frameUs(): number {
-    return 1e6 / this.msg.video.framerate;
+    this.timeline = new AudioTimeline(msg.clock, msg.video.framerate);
+    this.sink = new SinkPort((request) => this.post(request));
   }
 
   /** Checks support, sets up encoders and writer, and starts the clock. */
@@ -201,82 +137,34 @@ export class Recording {
     audio: ReadableStream<AudioData> | null,
   ): Promise<void> {
     const v = this.msg.video;
-    if (typeof VideoEncoder === 'undefined' || typeof OffscreenCanvas === 'undefined') {
-      throw new PipelineError(
-        'no-webcodecs',
-        'This browser has no VideoEncoder or OffscreenCanvas in workers',
-      );
+    if (typeof OffscreenCanvas === 'undefined') {
+      throw new PipelineError('no-webcodecs', 'This browser has no OffscreenCanvas in workers');
     }
-    this.videoConfig = {
-      codec: v.codec,
-      width: v.width,
-      height: v.height,
-      bitrate: v.bitrate,
-      framerate: v.framerate,
-      avc: { format: 'avc' },
-      latencyMode: 'realtime',
-    };
-    let supported = false;
-    try {
-      supported = (await VideoEncoder.isConfigSupported(this.videoConfig)).supported === true;
-    } catch (e) {
-      throw new PipelineError(
-        'unsupported-video-config',
-        `Video config ${v.codec} ${v.width}x${v.height} is invalid: ${(e as Error).message}`,
-      );
-    }
-    if (!supported) {
-      throw new PipelineError(
-        'unsupported-video-config',
-        `This browser cannot encode ${v.codec} at ${v.width}x${v.height} ${v.framerate} fps`,
-      );
-    }
-    let audioConfig: AudioEncoderConfig | null = null;
-    if (this.msg.audio) {
-      const a = this.msg.audio;
-      const choice = await chooseAudioConfig(a.sampleRate, a.numberOfChannels, a.bitrate);
-      if (choice) {
-        this.audioCodec = choice.codec;
-        audioConfig = choice.config;
-      } else {
-        this.post({
-          type: 'fault',
-          code: 'audio-encoder-error',
-          message: 'Neither AAC nor Opus can be encoded here: recording without audio',
-          fatal: false,
-        });
-      }
-    }
-    const sink: FragmentSink = {
-      writeHeader: (bytes) => this.sinkCall({ type: 'sink-header', id: ++this.sinkSeq, bytes }),
-      writeFragment: (fragment) =>
-        this.sinkCall({ type: 'sink-fragment', id: ++this.sinkSeq, fragment }),
-    };
+    await checkVideoSupport(v);
+    this.compositor = new I420Compositor(v.width, v.height);
+    const a = this.msg.audio;
+    if (a) await this.openAudio(a);
     this.writer = this.createWriter({
       video: { width: v.width, height: v.height, framerate: v.framerate },
       audio:
-        audioConfig && this.audioCodec
+        a && this.audioTrack
           ? {
-              codec: this.audioCodec,
-              sampleRate: audioConfig.sampleRate,
-              numberOfChannels: audioConfig.numberOfChannels,
+              codec: this.audioTrack.codec,
+              sampleRate: a.sampleRate,
+              numberOfChannels: a.numberOfChannels,
             }
           : null,
-      sink,
+      sink: this.sink,
     });
-    this.videoEncoder = new VideoEncoder({
-      output: (chunk, meta) => this.onVideoChunk(chunk, meta),
-      error: (e) => this.fail('video-encoder-error', `The video encoder failed: ${e.message}`),
-    });
-    this.videoEncoder.configure(this.videoConfig);
-    this.videoEncoder.addEventListener('dequeue', () => this.poke());
-    if (audioConfig) {
-      this.audioEncoder = new AudioEncoder({
-        output: (chunk, meta) => this.onAudioChunk(chunk, meta),
-        error: (e) => this.audioFailed(`The audio encoder failed: ${e.message}`),
-      });
-      this.audioEncoder.configure(audioConfig);
-    }
+    this.video = new RecordingVideoEncoder(
+      v,
+      {
+        output: (chunk, meta) => this.onVideoChunk(chunk, meta),
+        error: (e) => this.fail('video-encoder-error', `The video encoder failed: ${e.message}`),
+        dequeue: () => this.poke(),
+      },
+      this.msg.faults?.videoEncoderErrorAtFrame,
+    );
     this.setSources(sources, streams);
     if (audio) this.setAudio(audio);
     this.t0 = performance.now();
@@ -284,7 +172,8 @@ export class Recording {
     this.running = true;
     this.post({
       type: 'started',
-      audioCodec: this.audioCodec,
+      audioCodec: this.audioTrack?.codec ?? null,
+      audioEncoder: this.audioTrack?.encoder ?? null,
       startedAtMs: performance.timeOrigin + this.t0,
     });
     this.healthTimer = setInterval(() => this.postHealth(), 1000);
@@ -292,8 +181,41 @@ export class Recording {
     else void this.runDeterministic(this.msg.clock.frames);
   }
 
+  /** The best audio encoder that opens; a fault says which were passed over, and why. */
+  private async openAudio(settings: NonNullable<StartMessage['audio']>): Promise<void> {
+    const choices = await audioChoices(settings);
+    const { encoder, failures } = await openAudioEncoder(
+      choices,
+      {
+        output: (chunk, meta) => this.onAudioChunk(chunk, meta),
+        error: (e) => this.audioFailed(`The audio encoder failed: ${e.message}`),
+      },
+      this.msg.faults?.wasmAacUnavailable ? unavailableWasmAac : undefined,
+    );
+    this.audio = encoder;
+    this.audioTrack = encoder ? { codec: encoder.codec, encoder: encoder.kind } : null;
+    if (!encoder) {
+      const why = failures.length ? ` (${failures.join('; ')})` : '';
+      this.post({
+        type: 'fault',
+        code: 'audio-encoder-error',
+        message: `Neither AAC nor Opus can be encoded here${why}: recording without audio`,
+        fatal: false,
+      });
+    } else if (failures.length) {
+      this.post({
+        type: 'fault',
+        code: 'audio-encoder-error',
+        message: `${failures.join('; ')}: recording ${encoder.codec === 'opus' ? 'Opus' : 'AAC'} instead`,
+        fatal: false,
+      });
+    }
+  }
+
   /** Handles a message from the page after start. */
   onMessage(m: ToWorker): void {
+    // The page sends nothing before `started`; after a failed start there is nothing to do.
+    if (!this.running) return;
     switch (m.type) {
       case 'sources':
         this.setSources(m.sources, m.streams);
@@ -314,26 +236,15 @@ export class Recording {
       case 'audio':
         this.setAudio(m.readable);
         break;
-      case 'sink-ack': {
-        const w = this.sinkWaits.get(m.id);
-        this.sinkWaits.delete(m.id);
-        if (m.error !== undefined) w?.reject(new Error(m.error));
-        else w?.resolve();
+      case 'sink-ack':
+        this.sink.answer(m);
         break;
-      }
       case 'stop':
         void this.finish(null);
         break;
       case 'start':
         break;
     }
-  }
-
-  private sinkCall(msg: FromWorker & { id: number }): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.sinkWaits.set(msg.id, { resolve, reject });
-      this.post(msg);
-    });
   }
 
   private setSources(
@@ -398,57 +309,38 @@ export class Recording {
   }
 
   private onAudioData(data: AudioData): void {
-    const enc = this.audioEncoder;
-    if (!enc || enc.state !== 'configured' || !this.running || this.stopping) {
+    const enc = this.audio;
+    if (!enc || !this.running || this.stopping) {
       data.close();
       return;
     }
-    const ts =
-      this.audioClock instanceof CountedAudioClock
-        ? this.audioClock.stamp(data.numberOfFrames, data.sampleRate)
-        : this.audioClock.stamp(
-            (performance.now() - this.t0) * 1000,
-            data.numberOfFrames,
-            data.sampleRate,
-          );
-    if (ts === null) {
+    const ts = this.timeline.stamp(data, (performance.now() - this.t0) * 1000);
+    if (ts === null || enc.queueSize > MAX_AUDIO_QUEUE) {
       data.close();
       return;
     }
-    if (enc.encodeQueueSize > MAX_AUDIO_QUEUE) {
-      data.close();
-      return;
-    }
-    const stamped = restamp(data, ts);
+    const chunks = this.timeline.toEncode(data, ts);
     data.close();
     try {
-      if (!this.audioBegun) {
-        this.audioBegun = true;
-        // The first sound arrives some tens of ms after the first frame; silence from 0 keeps
-        // the audio track starting with the video, so the file lasts what its frames say.
-        if (ts > 0) encodeSilence(enc, ts, stamped.sampleRate, stamped.numberOfChannels);
-      }
-      enc.encode(stamped);
+      for (const c of chunks) enc.encode(c);
     } catch (e) {
       this.audioFailed(`The audio encoder refused a chunk: ${(e as Error).message}`);
     } finally {
-      stamped.close();
+      for (const c of chunks) c.close();
     }
   }
 
-  private audioBegun = false;
-
   private audioFailed(message: string): void {
-    if (!this.audioEncoder) return;
-    const enc = this.audioEncoder;
-    this.audioEncoder = null;
-    if (enc.state !== 'closed') enc.close();
+    const enc = this.audio;
+    if (!enc) return;
+    this.audio = null;
+    enc.close();
     // The video goes on: a recording without its audio beats no recording.
     this.post({ type: 'fault', code: 'audio-encoder-error', message, fatal: false });
   }
 
   private onVideoChunk(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void {
-    this.encoded++;
+    this.counts.encoded++;
     this.lastVideoUs = chunk.timestamp;
     this.write((w) => w.addVideoChunk(chunk, meta));
   }
@@ -477,16 +369,18 @@ export class Recording {
     );
   }
 
-  private ready(): boolean {
-    const enc = this.videoEncoder;
+  /** Whether a deterministic frame may be made now: room in the encoder and in the sink. */
+  private canTakeFrame(): boolean {
+    const enc = this.video;
     return (
       !!enc &&
-      enc.state === 'configured' &&
-      enc.encodeQueueSize < MAX_ENCODER_QUEUE &&
+      enc.open &&
+      enc.queueSize < MAX_ENCODER_QUEUE &&
       this.pendingWrites < MAX_PENDING_WRITES
     );
   }
 
+  /** Wakes a deterministic clock waiting for room. */
   private poke(): void {
     const w = this.wake;
     this.wake = null;
@@ -501,9 +395,8 @@ export class Recording {
 
   private tickRealtime(): void {
     if (this.stopping) return;
-    const enc = this.videoEncoder;
     const plans = this.pacer.plan((performance.now() - this.t0) * 1000, {
-      queue: enc?.encodeQueueSize ?? 0,
+      queue: this.video?.queueSize ?? 0,
       sinkBusy: this.pendingWrites >= MAX_PENDING_WRITES,
     });
     // Push sources answer after this tick; their pictures are shown from the next one.
@@ -519,7 +412,7 @@ export class Recording {
 
   private async runDeterministic(frames: number): Promise<void> {
     for (let n = 0; n < frames && !this.stopping; n++) {
-      while (!this.ready() && !this.stopping) {
+      while (!this.canTakeFrame() && !this.stopping) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           // Writes settle without a dequeue event; look again now and then.
@@ -547,22 +440,23 @@ export class Recording {
 
   /** Carries out one tick's plan: a new composite, the previous one again, or a drop. */
   private run(plan: TickPlan): void {
-    const enc = this.videoEncoder;
-    if (!enc || enc.state !== 'configured' || this.failure) return;
+    const enc = this.video;
+    if (!enc || !enc.open || this.failure) return;
     if (plan.action === 'drop') {
-      this.dropped++;
-      if (plan.cause === 'sink') this.droppedSink++;
-      else if (plan.index < this.pacer.nextIndex - 1) this.droppedLate++;
-      else this.droppedBusy++;
+      this.counts.drop(
+        plan.cause === 'sink' ? 'sink' : plan.index < this.pacer.nextIndex - 1 ? 'late' : 'busy',
+      );
       return;
     }
-    const init = { timestamp: plan.timestampUs, duration: Math.round(this.frameUs) };
+    const init = {
+      timestamp: plan.timestampUs,
+      duration: Math.round(1e6 / this.msg.video.framerate),
+    };
     let frame: VideoFrame;
     let repeat = plan.action === 'repeat' && this.lastComposite !== null;
     if (!repeat) {
       const started = performance.now();
       const report = this.compositor.compose();
-      this.draws += report.draws;
       if (!report.changed && this.lastComposite) {
         // Nothing changed (a slide, a paused share): the last composite again, no copy.
         frame = new VideoFrame(this.lastComposite, init);
@@ -572,27 +466,13 @@ export class Recording {
         this.lastComposite?.close();
         this.lastComposite = frame.clone();
       }
-      this.composeMs.push(performance.now() - started);
-      this.composed++;
+      this.counts.compose(performance.now() - started, report.draws);
     } else {
       frame = new VideoFrame(this.lastComposite!, init);
     }
-    if (repeat) {
-      this.repeated++;
-      if (plan.cause === 'late') this.repeatedLate++;
-      else if (plan.cause === 'busy') this.repeatedBusy++;
-    }
-    const keyFrame = plan.timestampUs >= this.nextKeyUs;
-    if (keyFrame) {
-      this.nextKeyUs =
-        plan.timestampUs + this.msg.video.keyFrameIntervalSec * 1e6 - this.frameUs / 2;
-    }
+    if (repeat) this.counts.repeat(plan.cause);
     try {
-      if (this.msg.faults?.videoEncoderErrorAtFrame === plan.index && this.videoConfig) {
-        // Test-only: a config the encoder cannot take makes it fail through its error callback.
-        enc.configure({ ...this.videoConfig, width: 16384, height: 16384 });
-      }
-      enc.encode(frame, { keyFrame });
+      enc.encode(frame, plan.index);
     } catch (e) {
       this.fail(
         'video-encoder-error',
@@ -605,19 +485,18 @@ export class Recording {
 
   /** `final`: the last report, at stop (its second is not whole: the previous fps stands). */
   private health(final = false): PipelineHealth {
-    const fps = final ? this.lastFps : this.encoded - this.encodedAtLastHealth;
-    this.encodedAtLastHealth = this.encoded;
+    const fps = final ? this.lastFps : this.counts.encodedSinceLast();
     this.lastFps = fps;
+    const c = this.counts;
     return {
-      framesEncoded: this.encoded,
-      framesDropped: this.dropped,
-      framesRepeated: this.repeated,
+      framesEncoded: c.encoded,
+      framesDropped: c.dropped,
+      framesRepeated: c.repeated,
       fps,
-      encoderQueue: this.videoEncoder?.encodeQueueSize ?? 0,
+      encoderQueue: this.video?.queueSize ?? 0,
       bytesWritten: this.writer?.bytesWritten ?? 0,
-      avDriftMs:
-        this.audioEncoder || this.lastAudioUs ? (this.lastAudioUs - this.lastVideoUs) / 1000 : 0,
-      composeMsP50: percentile(this.composeMs.latest(30), 50),
+      avDriftMs: this.audio || this.lastAudioUs ? (this.lastAudioUs - this.lastVideoUs) / 1000 : 0,
+      composeMsP50: percentile(c.composeMs.latest(30), 50),
     };
   }
 
@@ -625,24 +504,28 @@ export class Recording {
     if (this.running && !this.stopping) this.post({ type: 'health', health: this.health() });
   }
 
-  stats(): PipelineStats {
-    const composeMs = this.composeMs.values();
+  /** The figures of the run so far (the benchmark reads them from the result). */
+  private stats(): PipelineStats {
+    const c = this.counts;
+    const composeMs = c.composeMs.values();
     const wallMs = performance.now() - this.t0;
     return {
-      framesComposed: this.composed,
-      framesEncoded: this.encoded,
-      framesDropped: this.dropped,
-      droppedLate: this.droppedLate,
-      droppedBusy: this.droppedBusy,
-      droppedSink: this.droppedSink,
-      framesRepeated: this.repeated,
-      repeatedLate: this.repeatedLate,
-      repeatedBusy: this.repeatedBusy,
+      framesComposed: c.composed,
+      framesEncoded: c.encoded,
+      framesDropped: c.dropped,
+      droppedLate: c.droppedLate,
+      droppedBusy: c.droppedBusy,
+      droppedSink: c.droppedSink,
+      framesRepeated: c.repeated,
+      repeatedLate: c.repeatedLate,
+      repeatedBusy: c.repeatedBusy,
       composeMsP50: percentile(composeMs, 50),
       composeMsP95: percentile(composeMs, 95),
-      drawsPerFrame: this.composed ? this.draws / this.composed : 0,
-      encodeFps: wallMs > 0 ? this.encoded / (wallMs / 1000) : 0,
-      audioCodec: this.audioCodec,
+      drawsPerFrame: c.composed ? c.draws / c.composed : 0,
+      encodeFps: wallMs > 0 ? c.encoded / (wallMs / 1000) : 0,
+      audioCodec: this.audioTrack?.codec ?? null,
+      audioEncoder: this.audioTrack?.encoder ?? null,
+      packetsSkipped: this.writer?.skippedPackets ?? 0,
       wallMs,
       workerHeapStartMB: this.heapStartMB,
       workerHeapMB: heapMB(),
@@ -670,20 +553,20 @@ export class Recording {
     for (const w of this.frameWaits.values()) w();
     this.frameWaits.clear();
     this.poke();
-    const stats = (): PipelineStats => this.stats();
-    const v = this.videoEncoder;
-    const a = this.audioEncoder;
+    const v = this.video;
+    const a = this.audio;
     try {
       // A failed encoder is closed already; a healthy one gives out what it holds.
-      if (v && v.state === 'configured' && !error) await v.flush();
-      if (a && a.state === 'configured') await a.flush().catch(() => undefined);
+      if (v && !error) await v.flush();
+      if (a) await a.flush().catch(() => undefined);
     } catch (e) {
       error ??= new PipelineError(
         'video-encoder-error',
         `Flushing the encoder failed: ${(e as Error).message}`,
       );
     }
-    for (const enc of [v, a]) if (enc && enc.state !== 'closed') enc.close();
+    v?.close();
+    a?.close();
     void this.audioReader?.cancel().catch(() => undefined);
     for (const r of this.readers.values()) void r.cancel().catch(() => undefined);
     this.readers.clear();
@@ -696,7 +579,7 @@ export class Recording {
       try {
         await this.writes.catch(() => undefined);
         const r = await w.finish();
-        result = { ...r, stats: stats() };
+        result = { ...r, stats: this.stats() };
       } catch (e) {
         error ??= new PipelineError(
           'writer-error',
@@ -718,29 +601,5 @@ export class Recording {
       result,
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
     });
-  }
-}
-
-/** Encodes `durationUs` of silence from timestamp 0. */
-function encodeSilence(
-  enc: AudioEncoder,
-  durationUs: number,
-  sampleRate: number,
-  numberOfChannels: number,
-): void {
-  const numberOfFrames = Math.round((durationUs / 1e6) * sampleRate);
-  if (numberOfFrames <= 0) return;
-  const silence = new AudioData({
-    format: 'f32-planar',
-    sampleRate,
-    numberOfChannels,
-    numberOfFrames,
-    timestamp: 0,
-    data: new Float32Array(numberOfFrames * numberOfChannels),
-  });
-  try {
-    enc.encode(silence);
-  } finally {
-    silence.close();
   }
 }

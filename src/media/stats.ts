@@ -1,4 +1,5 @@
 /** Small figures kept by the pipeline for its health report and the benchmark. */
+import type { TickCause } from './pacer.js';
 
 /** The `p`-th percentile (0-100) of `values` (nearest rank); 0 for no values. */
 export function percentile(values: readonly number[], p: number): number {
@@ -43,5 +44,65 @@ export class SampleRing {
   latest(n: number): number[] {
     const all = this.values();
     return all.slice(Math.max(0, all.length - n));
+  }
+}
+
+/** This thread's JS heap in MiB, where Chromium tells (`performance.memory`). */
+export function heapMB(): number | null {
+  const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+  return m ? m.usedJSHeapSize / 2 ** 20 : null;
+}
+
+/** The frame figures of one recording: what each tick did, and how long composing took. */
+export class FrameCounts {
+  composed = 0;
+  encoded = 0;
+  /** Ticks with no frame in the file at all (the encoder a second behind, or the sink). */
+  dropped = 0;
+  /** Of the dropped: ticks the thread woke too late for while the encoder was full. */
+  droppedLate = 0;
+  /** Of the dropped: ticks while the encoder was a second behind (backpressure). */
+  droppedBusy = 0;
+  /** Of the dropped: ticks while the sink was behind. */
+  droppedSink = 0;
+  /** Ticks that sent the previous composite again (the file stays at a constant rate). */
+  repeated = 0;
+  /** Of the repeats: ticks the thread woke too late for. */
+  repeatedLate = 0;
+  /** Of the repeats: ticks while the encoder still held new frames. */
+  repeatedBusy = 0;
+  /** Tiles written, over all composites. */
+  draws = 0;
+  /** Compose time per new composite, in ms. */
+  readonly composeMs = new SampleRing(10_000);
+  private encodedAtLastSecond = 0;
+
+  /** A tick with no frame in the file. */
+  drop(cause: TickCause): void {
+    this.dropped++;
+    if (cause === 'sink') this.droppedSink++;
+    else if (cause === 'late') this.droppedLate++;
+    else this.droppedBusy++;
+  }
+
+  /** A repeat; `cause` says why when the tick could not compose (none: nothing changed). */
+  repeat(cause: TickCause | undefined): void {
+    this.repeated++;
+    if (cause === 'late') this.repeatedLate++;
+    else if (cause === 'busy') this.repeatedBusy++;
+  }
+
+  /** A new composite that took `ms` and wrote `draws` tiles. */
+  compose(ms: number, draws: number): void {
+    this.composed++;
+    this.draws += draws;
+    this.composeMs.push(ms);
+  }
+
+  /** Frames encoded since the last call: the fps of a once-a-second report. */
+  encodedSinceLast(): number {
+    const n = this.encoded - this.encodedAtLastSecond;
+    this.encodedAtLastSecond = this.encoded;
+    return n;
   }
 }

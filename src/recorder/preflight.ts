@@ -1,45 +1,45 @@
 /** What must hold before Record is offered (X4); each failure is named, not hidden. */
 import { isRoomLocked, storageEstimate } from '../journal/index.js';
-import { DEFAULT_VIDEO } from '../media/pipeline.js';
+import {
+  audioChoices,
+  checkVideoSupport,
+  DEFAULT_AUDIO,
+  DEFAULT_VIDEO,
+} from '../media/encoder-config.js';
+import type { VideoSettings } from '../media/protocol.js';
 import type { UploadTarget } from '../upload/types.js';
 import type { PreflightProblem, PreflightResult } from './engine.js';
 
 /** Local room the journal needs: the backlog of a slow upload, not the whole recording. */
 export const MIN_FREE_BYTES = 512 * 1024 * 1024;
 
-async function h264Supported(): Promise<boolean> {
-  const support = await VideoEncoder.isConfigSupported({
-    codec: DEFAULT_VIDEO.codec,
-    width: DEFAULT_VIDEO.width,
-    height: DEFAULT_VIDEO.height,
-    bitrate: DEFAULT_VIDEO.bitrate,
-    framerate: DEFAULT_VIDEO.framerate,
-    avc: { format: 'avc' },
-  });
-  return support.supported === true;
+/** The worker's own check (media/encoder-config.ts), so the two cannot disagree. */
+async function h264Supported(video: VideoSettings): Promise<boolean> {
+  return checkVideoSupport(video).then(
+    () => true,
+    () => false,
+  );
 }
 
+/** The browser's AAC, else the WASM AAC, else Opus: the same choice the worker makes. */
 async function audioSupported(): Promise<boolean> {
-  if (typeof AudioEncoder === 'undefined') return false;
-  for (const codec of ['mp4a.40.2', 'opus']) {
-    const s = await AudioEncoder.isConfigSupported({
-      codec,
-      sampleRate: 48_000,
-      numberOfChannels: 2,
-      bitrate: 128_000,
-    });
-    if (s.supported) return true;
-  }
-  return false;
+  return (await audioChoices(DEFAULT_AUDIO)).length > 0;
 }
 
-/** Checks codecs, local storage, the upload target and the room lock, all at once. */
-export async function runPreflight(target: UploadTarget, roomId: string): Promise<PreflightResult> {
+/**
+ * Checks codecs, local storage, the upload target and the room lock, all at once. `video`: the
+ * settings the recording will use (the pipeline's overrides of {@link DEFAULT_VIDEO}).
+ */
+export async function runPreflight(
+  target: UploadTarget,
+  roomId: string,
+  video: Partial<VideoSettings> = {},
+): Promise<PreflightResult> {
   if (typeof VideoEncoder === 'undefined' || !window.isSecureContext) {
     return { ok: false, problems: ['no-webcodecs'] };
   }
   const [h264, audio, estimate, reachable, locked] = await Promise.all([
-    h264Supported().catch(() => false),
+    h264Supported({ ...DEFAULT_VIDEO, ...video }).catch(() => false),
     audioSupported().catch(() => false),
     storageEstimate().catch(() => null),
     target.probe().catch(() => false),
