@@ -155,10 +155,6 @@ export class I420Compositor {
     return this.sources.get(id)?.desc.kind === 'push';
   }
 
-  has(id: string): boolean {
-    return this.sources.has(id);
-  }
-
   /** How a source's last picture was read (null before the first). */
   pathOf(id: string): TilePath | null {
     return this.sources.get(id)?.tile.path ?? null;

@@ -161,8 +161,3 @@ export function computeLayout(
 function inset(r: Rect, dy: number, dx = dy): Rect {
   return { x: r.x + dx, y: r.y + dy, width: r.width - 2 * dx, height: r.height - 2 * dy };
 }
-
-/** Whether two rectangles overlap (shared edges do not count). */
-export function overlaps(a: Rect, b: Rect): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-}

@@ -106,25 +106,6 @@ export function childBoxes(bytes: Uint8Array, parent: BoxRef): BoxRef[] {
   return listBoxes(bytes, parent.offset + parent.headerSize, parent.offset + parent.size);
 }
 
-/** Follows a path of types from the top level, e.g. `['moov', 'mvex', 'mehd']`. */
-export function findBox(bytes: Uint8Array, path: readonly string[]): BoxRef | undefined {
-  let boxes = listBoxes(bytes);
-  let found: BoxRef | undefined;
-  for (const [i, type] of path.entries()) {
-    // Only containers are descended into: a leaf's payload is not a list of boxes.
-    if (i > 0) boxes = childBoxes(bytes, found!);
-    found = boxes.find((b) => b.type === type);
-    if (!found) return undefined;
-  }
-  return found;
-}
-
-/** Every box of `type` that is a direct child of `parent`, or at the top level. */
-export function findAll(bytes: Uint8Array, type: string, parent?: BoxRef): BoxRef[] {
-  const boxes = parent ? childBoxes(bytes, parent) : listBoxes(bytes);
-  return boxes.filter((b) => b.type === type);
-}
-
 /** The bytes of a box, as a view (no copy). */
 export function boxBytes(bytes: Uint8Array, box: BoxRef): Uint8Array {
   return bytes.subarray(box.offset, box.offset + box.size);

@@ -127,11 +127,6 @@ export class Mp4FragmentWriter {
     return this.written;
   }
 
-  /** Fragments handed to the sink and acknowledged. */
-  get fragmentCount(): number {
-    return this.infos.length;
-  }
-
   /** Packets left out: video before the first keyframe, audio going back in time. */
   get skippedPackets(): number {
     return this.skipped;

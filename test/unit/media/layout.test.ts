@@ -4,10 +4,14 @@ import {
   fitContain,
   gridSlots,
   MAX_WEBCAMS,
-  overlaps,
   type Rect,
   type WebcamSize,
 } from '../../../src/media/layout.js';
+
+/** Whether two rectangles overlap (shared edges do not count). */
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
 
 const FRAME: Rect = { x: 0, y: 0, width: 1920, height: 1080 };
 const cams = (n: number, w = 1280, h = 720): WebcamSize[] =>

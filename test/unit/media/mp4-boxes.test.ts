@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   childBoxes,
   concatBytes,
-  findAll,
-  findBox,
   listBoxes,
   makeBox,
   makeFullBox,
@@ -13,6 +11,7 @@ import {
   readU64,
   writeU64,
 } from '../../../src/media/mp4/boxes.js';
+import { findAll, findBox } from './mp4-fixtures.js';
 
 const bytes = (...v: number[]) => new Uint8Array(v);
 

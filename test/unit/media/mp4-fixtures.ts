@@ -1,6 +1,26 @@
 /** Synthetic packets and sinks for the MP4 unit tests (no WebCodecs in Node). */
 import type { Fragment, FragmentSink } from '../../../src/media/types.js';
 import type { EncodedChunkLike } from '../../../src/media/mp4/writer.js';
+import { type BoxRef, childBoxes, listBoxes } from '../../../src/media/mp4/boxes.js';
+
+/** Follows a path of types from the top level, e.g. `['moov', 'mvex', 'mehd']`. */
+export function findBox(bytes: Uint8Array, path: readonly string[]): BoxRef | undefined {
+  let boxes = listBoxes(bytes);
+  let found: BoxRef | undefined;
+  for (const [i, type] of path.entries()) {
+    // Only containers are descended into: a leaf's payload is not a list of boxes.
+    if (i > 0) boxes = childBoxes(bytes, found!);
+    found = boxes.find((b) => b.type === type);
+    if (!found) return undefined;
+  }
+  return found;
+}
+
+/** Every box of `type` that is a direct child of `parent`, or at the top level. */
+export function findAll(bytes: Uint8Array, type: string, parent?: BoxRef): BoxRef[] {
+  const boxes = parent ? childBoxes(bytes, parent) : listBoxes(bytes);
+  return boxes.filter((b) => b.type === type);
+}
 
 /** A chunk-like object with `size` bytes of a recognisable pattern. */
 export function fakeChunk(

@@ -5,7 +5,6 @@ import {
   boxPayload,
   childBoxes,
   concatBytes,
-  findBox,
   listBoxes,
   makeBox,
   makeFullBox,
@@ -14,6 +13,7 @@ import {
   readU64,
 } from '../../../src/media/mp4/boxes.js';
 import { MAX_SIDX_REFERENCES, rewriteHeader } from '../../../src/media/mp4/header-rewrite.js';
+import { findBox } from './mp4-fixtures.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const MOVIE_TS = 57600;
