@@ -78,6 +78,10 @@ const MAX_AUDIO_QUEUE = 50;
 const unavailableWasmAac = (): Promise<WasmAacModule> =>
   Promise.reject(new Error('its code could not be loaded (forced by the test)'));
 
+/**
+ * One recording in the worker, from `start()` to its `stopped` message: created by worker.ts for
+ * each start message, fed the page's later messages through `onMessage()`.
+ */
 export class Recording {
   /** Made once the settings are known to be encodable: its frame buffer is their size. */
   private compositor!: I420Compositor;

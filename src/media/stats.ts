@@ -55,7 +55,9 @@ export function heapMB(): number | null {
 
 /** The frame figures of one recording: what each tick did, and how long composing took. */
 export class FrameCounts {
+  /** New composites made. */
   composed = 0;
+  /** Frames out of the encoder (new and repeated). */
   encoded = 0;
   /** Ticks with no frame in the file at all (the encoder a second behind, or the sink). */
   dropped = 0;

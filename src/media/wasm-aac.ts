@@ -29,7 +29,7 @@ import type { AudioEncoderCallbacks, RecordingAudioEncoder } from './audio-encod
  * packets are stamped that much earlier, so sound and picture line up (21 ms at 48 kHz), and
  * packets that fall before 0 are left out.
  */
-export const AAC_ENCODER_DELAY = 1024;
+const AAC_ENCODER_DELAY = 1024;
 
 class WasmAacEncoder implements RecordingAudioEncoder {
   readonly kind = 'wasm-aac';
