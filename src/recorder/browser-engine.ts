@@ -118,7 +118,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
   }
 
   preflight(): Promise<PreflightResult> {
-    return runPreflight(this.#storage.target, this.#roomId);
+    return runPreflight(this.#storage.target, this.#roomId, this.#pipelineOptions?.video);
   }
 
   async start(meta: RecordingMeta, sources: RecordingSources): Promise<{ elapsedMs: number }> {

@@ -12,7 +12,11 @@ import type { RoomType, StopCause } from '../session/types.js';
 /** Why recording cannot start on this device now (X4). */
 export type PreflightProblem =
   | 'no-webcodecs'
+  /** No MediaStreamTrackProcessor: tracks cannot be read frame by frame (Firefox, Safari). */
+  | 'no-track-processor'
   | 'no-h264'
+  /** The H.264 encoder accepted the config and then failed a real encode. */
+  | 'encoder-failed'
   | 'no-audio-codec'
   | 'no-storage'
   | 'upload-unreachable'
@@ -25,6 +29,14 @@ export interface PreflightResult {
   problems: PreflightProblem[];
   /** Bytes the origin may still store, when the browser says. */
   storageAvailable?: number;
+  /**
+   * Frames per second of a short real 1080p encode, for the host's information (X5). Not a
+   * gate: the same machine measured 6 to 40 under load, so a threshold would refuse capable
+   * browsers; a slow encoder shows as repeated frames and the frames-dropping warning.
+   */
+  encodeFps?: number;
+  /** What the encoder said when the real encode failed. */
+  encoderError?: string;
 }
 
 /** What the engine needs to know of a recording to name, own and store it. */

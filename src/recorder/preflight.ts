@@ -6,7 +6,9 @@ import {
   DEFAULT_AUDIO,
   DEFAULT_VIDEO,
 } from '../media/encoder-config.js';
+import { probeVideoEncoder } from '../media/encoder-probe.js';
 import type { VideoSettings } from '../media/protocol.js';
+import { hasTrackProcessor } from '../media/track-processor.js';
 import type { UploadTarget } from '../upload/types.js';
 import type { PreflightProblem, PreflightResult } from './engine.js';
 
@@ -27,8 +29,13 @@ async function audioSupported(): Promise<boolean> {
 }
 
 /**
- * Checks codecs, local storage, the upload target and the room lock, all at once. `video`: the
- * settings the recording will use (the pipeline's overrides of {@link DEFAULT_VIDEO}).
+ * Checks what the recording really needs, all at once: a secure context with WebCodecs; a
+ * way to read tracks frame by frame (MediaStreamTrackProcessor: the pipeline reads every
+ * camera, share and the audio mix through it); the H.264 config the worker will use, then a
+ * real encode of a few 1080p frames (an encoder that says yes and then fails is caught
+ * here, and its speed is measured); the audio encoder the worker would choose; local
+ * storage; the upload target; the room lock. `video`: the pipeline's overrides of
+ * {@link DEFAULT_VIDEO}.
  */
 export async function runPreflight(
   target: UploadTarget,
@@ -38,15 +45,20 @@ export async function runPreflight(
   if (typeof VideoEncoder === 'undefined' || !window.isSecureContext) {
     return { ok: false, problems: ['no-webcodecs'] };
   }
+  const settings = { ...DEFAULT_VIDEO, ...video };
   const [h264, audio, estimate, reachable, locked] = await Promise.all([
-    h264Supported({ ...DEFAULT_VIDEO, ...video }).catch(() => false),
+    h264Supported(settings).catch(() => false),
     audioSupported().catch(() => false),
     storageEstimate().catch(() => null),
     target.probe().catch(() => false),
     isRoomLocked(roomId).catch(() => false),
   ]);
   const problems: PreflightProblem[] = [];
+  if (!hasTrackProcessor()) problems.push('no-track-processor');
+  // Only a config the browser accepts is worth a real encode.
+  const probe = h264 ? await probeVideoEncoder(settings) : null;
   if (!h264) problems.push('no-h264');
+  else if (probe && !probe.ok) problems.push('encoder-failed');
   if (!audio) problems.push('no-audio-codec');
   if (estimate && estimate.available < MIN_FREE_BYTES) problems.push('no-storage');
   if (!reachable) problems.push('upload-unreachable');
@@ -55,5 +67,7 @@ export async function runPreflight(
     ok: problems.length === 0,
     problems,
     ...(estimate ? { storageAvailable: estimate.available } : {}),
+    ...(probe?.ok ? { encodeFps: probe.fps } : {}),
+    ...(probe && !probe.ok ? { encoderError: probe.reason } : {}),
   };
 }

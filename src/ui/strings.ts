@@ -67,7 +67,10 @@ export const RR_STRINGS = {
 
   // Pre-flight problems (X4), shown beside a disabled Record.
   'preflight.no-webcodecs': 'This browser cannot encode video (no WebCodecs).',
+  'preflight.no-track-processor':
+    'This browser cannot read camera and screen frames for recording (no MediaStreamTrackProcessor). Record from Chrome or Edge.',
   'preflight.no-h264': 'This browser has no H.264 encoder.',
+  'preflight.encoder-failed': 'The H.264 encoder failed a test encode.',
   'preflight.no-audio-codec': 'This browser cannot encode audio.',
   'preflight.no-storage': 'Not enough storage space on this device.',
   'preflight.upload-unreachable': 'The upload storage cannot be reached.',
