@@ -46,10 +46,12 @@ const bundle = readFileSync(join(root, 'dist', 'room-recorder.js'));
 console.log(
   `[build] dist/room-recorder.js: ${kb(bundle.length)}, ${kb(gzipSync(bundle).length)} gzip (base bundle, without lazy chunks)`,
 );
-const gzipOfDir = (dir) =>
+const gzipOf = (dir, match) =>
   readdirSync(join(root, 'dist', dir))
-    .filter((f) => f.endsWith('.js'))
+    .filter((f) => f.endsWith('.js') && match(f))
     .reduce((n, f) => n + gzipSync(readFileSync(join(root, 'dist', dir, f))).length, 0);
 console.log(
-  `[build] loaded lazily beside it: the S3 client ${kb(gzipOfDir('chunks'))} gzip, the media worker ${kb(gzipOfDir('assets'))} gzip`,
+  `[build] loaded lazily beside it: the S3 client ${kb(gzipOf('chunks', () => true))} gzip, ` +
+    `the media worker ${kb(gzipOf('assets', (f) => f.startsWith('worker-')))} gzip, ` +
+    `the WASM AAC encoder (only where the browser has no AAC) ${kb(gzipOf('assets', (f) => f.startsWith('wasm-aac-')))} gzip`,
 );
