@@ -1,4 +1,6 @@
-// `npm run demo`: the demo room with an embedded local S3 server, ready to record.
+// `npm run demo`: the demo room with an embedded local S3 server and its room server, ready
+// to record. `--host` (or `--bind ADDR`) lets other devices on the LAN join; `--https` serves
+// it with a self-signed certificate so they may use their camera there.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,6 +9,11 @@ import { ensureAll } from './lib/ensure.mjs';
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
+    // Where the demo listens: 127.0.0.1 by default; --host is --bind 0.0.0.0 (every interface).
+    bind: { type: 'string' },
+    host: { type: 'boolean', default: false },
+    https: { type: 'boolean', default: false },
+    participants: { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
     's3-port': { type: 'string', default: '4569' },
     's3-dir': { type: 'string' },
@@ -21,7 +28,7 @@ const { values } = parseArgs({
   strict: true,
 });
 
-ensureAll({ ffmpeg: values.headless });
+ensureAll({ ffmpeg: values.headless, firefox: false });
 
 const { startS3Server } = await import('./lib/s3-server.mjs');
 const { buildDemo, startDemoServer } = await import('./lib/demo-server.mjs');
@@ -38,7 +45,19 @@ const s3 = await startS3Server({
   port: Number(values['s3-port']),
   ...(values['s3-dir'] ? { directory: values['s3-dir'] } : {}),
 });
-const demo = await startDemoServer({ port, s3Endpoint: s3.endpoint });
+const bind = values.bind ?? (values.host ? '0.0.0.0' : '127.0.0.1');
+let tls;
+if (values.https) {
+  const { selfSignedCertificate } = await import('./lib/tls.mjs');
+  tls = selfSignedCertificate();
+}
+const demo = await startDemoServer({
+  port,
+  s3Endpoint: s3.endpoint,
+  bind,
+  tls,
+  log: values.headless ? undefined : (line) => console.log(line),
+});
 if (portFile) {
   mkdirSync(dirname(portFile), { recursive: true });
   writeFileSync(portFile, String(demo.port));
@@ -66,9 +85,31 @@ if (values.headless) {
     await stop(1);
   }
 } else {
-  console.log(`\nRoom Recorder demo`);
-  console.log(`  host:        ${demo.url}?role=host&user=host-1`);
-  console.log(`  participant: ${demo.url}?role=participant&user=guest-1`);
-  console.log(`  local S3:    ${s3.endpoint} (data in .data/s3)`);
-  console.log(`Press Ctrl-C to stop.\n`);
+  const room = values.room ?? 'demo-room';
+  const link = (base, query) => `${base}?${new URLSearchParams({ ...query, room })}`;
+  const host = link(demo.url, { role: 'host', user: 'host-1' });
+  console.log(`\nRoom Recorder demo (room "${room}")`);
+  console.log(`  host:                ${host}`);
+  console.log(`  participant:         ${link(demo.url, { role: 'participant', user: 'guest-1' })}`);
+  for (const base of demo.lanUrls) {
+    console.log(`  from another device: ${link(base, { role: 'participant', user: 'guest-2' })}`);
+    console.log(
+      `  mobile participant:  ${link(base, { role: 'participant', user: 'phone-1', mobile: '1' })}`,
+    );
+  }
+  if (!demo.lanUrls.length) {
+    console.log(
+      `  mobile participant:  ${link(demo.url, { role: 'participant', user: 'phone-1', mobile: '1' })}`,
+    );
+    console.log(`  (this machine only; --host lets other devices on the LAN join)`);
+  } else if (!tls) {
+    console.log(
+      `  (over plain http another device is not a secure context: it joins, sees and hears the\n` +
+        `   room, but its browser will not open its camera or microphone; add --https for that)`,
+    );
+  } else {
+    console.log(`  (self-signed certificate: accept the browser's warning once on each device)`);
+  }
+  console.log(`  local S3:            ${s3.endpoint} (data in .data/s3)`);
+  console.log(`Record from the host link on this machine. Press Ctrl-C to stop.\n`);
 }

@@ -1,11 +1,14 @@
 // The demo's web server: the built demo room, the built bundle and the plain-HTML examples as
-// static files, and the presigning endpoints that keep S3 credentials here, never in the page.
+// static files, the presigning endpoints that keep S3 credentials here, never in the page,
+// and the room server (WebSocket rooms: the recorder's messages and WebRTC signalling).
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { extname, join, normalize, sep } from 'node:path';
 import { root } from './ensure.mjs';
 import { LOCAL_S3 } from './s3-server.mjs';
+import { lanAddresses } from './tls.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -53,12 +56,20 @@ function staticFiles(mount, dir, index) {
 }
 
 /**
- * @param {{ port?: number, s3Endpoint: string }} opts
- * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
+ * @param {{ port?: number, s3Endpoint: string, bind?: string,
+ *   tls?: { key: Buffer, cert: Buffer }, iceServers?: object[], log?: (line: string) => void }} opts
+ *   `bind`: the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
+ *   `tls`: serve https (and wss) with this key and certificate.
+ * @returns {Promise<{ url: string, lanUrls: string[], port: number,
+ *   rooms: () => object, stop: () => Promise<void> }>}
+ *   `url` is on localhost (a secure context even over http); `lanUrls` reach this machine
+ *   from other devices when it listens on more than loopback.
  */
 export async function startDemoServer(opts) {
   if (!existsSync(join(root, 'dist', 'demo', 'index.html'))) buildDemo();
   const { createPresignHandler } = await import(join(root, 'demo', 'server', 'presign.mjs'));
+  const { createRoomServer } = await import(join(root, 'demo', 'server', 'room.mjs'));
+  const rooms = createRoomServer({ iceServers: opts.iceServers, log: opts.log });
   const handlers = [
     createPresignHandler({
       endpoint: opts.s3Endpoint,
@@ -72,18 +83,31 @@ export async function startDemoServer(opts) {
     staticFiles('/examples/', join(root, 'examples')),
     staticFiles('/', join(root, 'dist', 'demo'), 'index.html'),
   ];
-  const server = createServer((req, res) => {
+  const serve = (req, res) => {
     for (const handle of handlers) if (handle(req, res)) return;
+  };
+  const server = opts.tls ? createHttpsServer(opts.tls, serve) : createServer(serve);
+  server.on('upgrade', (req, socket, head) => {
+    if (!rooms.handleUpgrade(req, socket, head)) socket.destroy();
   });
+  const bind = opts.bind ?? '127.0.0.1';
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+    server.listen(opts.port ?? 0, bind, resolve);
   });
   const port = server.address().port;
+  const scheme = opts.tls ? 'https' : 'http';
+  const loopback = bind === '127.0.0.1' || bind === 'localhost' || bind === '::1';
+  const everywhere = bind === '0.0.0.0' || bind === '::';
+  const lan = loopback ? [] : everywhere ? lanAddresses() : [bind];
   return {
     port,
-    url: `http://localhost:${port}/`,
+    // A specific LAN address does not listen on loopback: then the host uses that address too.
+    url: `${scheme}://${loopback || everywhere ? 'localhost' : bind}:${port}/`,
+    lanUrls: lan.map((a) => `${scheme}://${a}:${port}/`),
+    rooms: () => rooms.rooms(),
     stop: async () => {
+      rooms.close();
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(() => resolve()));
     },

@@ -40,15 +40,20 @@ function aptInstall(pkgs) {
   run(cmd, [...pre, 'install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env });
 }
 
-/** Debian's Chromium (the only browser these tests use) and ffmpeg/ffprobe (to judge files). */
-export function ensureSystemPackages({ chromium = true, ffmpeg = true } = {}) {
+/**
+ * Debian's Chromium (every host in the tests), Debian's Firefox ESR (a participant of the
+ * multi-browser room test, driven over WebDriver BiDi) and ffmpeg/ffprobe (to judge files).
+ */
+export function ensureSystemPackages({ chromium = true, firefox = true, ffmpeg = true } = {}) {
   const missing = [];
   if (chromium && !existsSync(chromiumPath)) missing.push('chromium', 'fonts-dejavu-core');
+  if (firefox && !existsSync(firefoxPath)) missing.push('firefox-esr', 'fonts-dejavu-core');
   if (ffmpeg && !(hasCommand('ffprobe') && hasCommand('ffmpeg'))) missing.push('ffmpeg');
-  if (missing.length) aptInstall(missing);
+  if (missing.length) aptInstall([...new Set(missing)]);
 }
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 export function ensureAll(opts) {
   ensureNodeModules();
