@@ -1,10 +1,11 @@
 /**
- * The demo room: a stage, four webcams with names drawn over them in the page, audio, and
- * `<rr-recorder>`. The role and user come from the URL:
- * `?role=host|moderator|participant&user=ID&mobile=1&title=...&room=...`.
+ * The demo room: a stage, webcams with names drawn over them in the page, audio, and
+ * `<rr-recorder>`. Who this page is comes from the link (see params.ts). By default the pages
+ * of a room meet on the demo's room server and send each other their media over WebRTC, so
+ * the host's recorder records remote tracks as in any real room; `?channel=tabs` makes it a
+ * room of one browser's tabs instead.
  */
 import {
-  BroadcastChannelRoom,
   BrowserRecordingEngine,
   PresignedLibrary,
   RR_STRINGS,
@@ -13,75 +14,41 @@ import {
   type RecorderController,
   type RrRecorder,
   type RrRecordings,
-  type Role,
-  type WebcamSource,
 } from '../src/index.js';
 import { renderHealth } from './health.js';
-import { createCanvasWebcam, createSlideDeck, createToneTrack, openCamera } from './sources.js';
+import { linkFor, readParams } from './params.js';
+import type { DemoRoom } from './room-view.js';
+import { openCamera } from './sources.js';
+import { createTabsRoom } from './tabs-room.js';
+import { createWebRtcRoom } from './webrtc-room.js';
 
-const params = new URLSearchParams(location.search);
-const role = (
-  ['host', 'moderator', 'participant'].includes(params.get('role') ?? '')
-    ? params.get('role')
-    : 'participant'
-) as Role;
-const userId = params.get('user') ?? `${role}-1`;
-const mobile = params.get('mobile') === '1';
-const title = params.get('title') ?? 'Weekly class';
-const roomId = params.get('room') ?? 'demo-room';
+const p = readParams(location.search);
 const storage = { kind: 'presigned', baseUrl: '/api/s3' } as const;
 
-const PEOPLE = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson'];
-
 async function main(): Promise<void> {
+  const { role, userId, mobile, title, roomId } = p;
   document.getElementById('room-title')!.textContent = title;
   document.getElementById('whoami')!.textContent =
     `${userId} · ${role}${mobile ? ' · mobile' : ''}`;
 
-  // The stage: a slide deck on a canvas.
-  const deck = createSlideDeck();
-  const stageBox = document.getElementById('stage')!;
-  stageBox.prepend(deck.canvas);
-
-  // Webcams: the camera (fake in tests) for this user, animated canvases for the others.
-  const audioContext = new AudioContext();
-  const camera = await openCamera();
-  const tiles = document.getElementById('webcams')!;
-  const webcams: WebcamSource[] = [];
-  const audio: MediaStreamTrack[] = [];
-  PEOPLE.forEach((name, i) => {
-    let source: HTMLVideoElement | HTMLCanvasElement;
-    if (i === 0 && camera) {
-      const video = document.createElement('video');
-      video.muted = true;
-      video.playsInline = true;
-      video.srcObject = camera;
-      void video.play();
-      source = video;
-      audio.push(...camera.getAudioTracks());
-    } else {
-      source = createCanvasWebcam(40 + i * 80).canvas;
-      audio.push(createToneTrack(audioContext, 220 + i * 110));
-    }
-    const tile = document.createElement('figure');
-    tile.className = 'tile';
-    tile.append(source);
-    // The name is page UI drawn over the tile: never in the recording (B4).
-    const label = document.createElement('figcaption');
-    label.className = 'name';
-    label.textContent = i === 0 ? `${name} (${userId})` : name;
-    tile.append(label);
-    tiles.append(tile);
-    webcams.push({ id: `cam-${i}`, source });
-  });
   // Audio contexts start suspended until the page is used.
+  const audioContext = new AudioContext();
   document.addEventListener('pointerdown', () => void audioContext.resume(), { once: true });
+  const camera = await openCamera();
+  const els = {
+    stage: document.getElementById('stage')!,
+    webcams: document.getElementById('webcams')!,
+    status: document.getElementById('room-status')!,
+  };
+  const room: DemoRoom =
+    p.channel === 'tabs'
+      ? createTabsRoom(p, els, camera, audioContext)
+      : createWebRtcRoom(p, els, camera, audioContext);
 
   // The recorder. The one-tag way is `<rr-recorder>` with attributes and a `storage`
   // property (see examples/plain.html); here the controller is built explicitly to show the
   // npm API and to feed the health panel.
   const recorder = document.createElement('rr-recorder') as RrRecorder;
-  const channel = new BroadcastChannelRoom({ roomId, self: { userId, role } });
   const canRecord = (role === 'host' || role === 'moderator') && !mobile;
   const engine = canRecord ? new BrowserRecordingEngine({ storage, roomId }) : null;
   const library = engine?.library ?? new PresignedLibrary({ baseUrl: storage.baseUrl });
@@ -93,11 +60,13 @@ async function main(): Promise<void> {
     mobile,
     meetingTitle: title,
     owners: { mediaOwnerId: userId },
-    channel,
+    channel: room.channel,
     engine,
     library,
-    sources: () => ({ stage: deck.canvas, webcams, audio }),
+    sources: () => room.sources(),
   });
+  // Someone's camera came or went, or the stage changed: recorded from the next frame.
+  room.onChange(() => controller.sourcesChanged());
   recorder.controller = controller;
   document.getElementById('toolbar')!.append(recorder);
 
@@ -129,13 +98,20 @@ async function main(): Promise<void> {
   controller.subscribe((view) => renderHealth(health, view));
   renderHealth(health, controller.view);
 
-  // A participant view in another tab hears this one through the BroadcastChannel.
+  // Another person for this room: in a new tab, or sent to another device.
   const link = document.getElementById('open-participant') as HTMLAnchorElement;
-  link.href = `?role=participant&user=guest-${Math.floor(Math.random() * 1000)}&room=${encodeURIComponent(roomId)}&title=${encodeURIComponent(title)}`;
+  link.href = linkFor(p, {
+    role: 'participant',
+    userId: `guest-${Math.floor(Math.random() * 1000)}`,
+  });
 
   // A screen share replaces the slides on the stage, when the browser allows one.
   const share = document.getElementById('share') as HTMLButtonElement;
-  share.hidden = !canRecord || !navigator.mediaDevices?.getDisplayMedia;
+  // In the WebSocket room the host's page is the one that shows the stage to the others.
+  share.hidden =
+    !canRecord ||
+    (p.channel === 'websocket' && !p.presenter) ||
+    !navigator.mediaDevices?.getDisplayMedia;
   share.addEventListener('click', async () => {
     try {
       const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
@@ -144,19 +120,19 @@ async function main(): Promise<void> {
       video.muted = true;
       video.srcObject = stream;
       void video.play();
-      stageBox.replaceChildren(video);
-      controller.sourcesChanged();
-      track.addEventListener('ended', () => {
-        stageBox.replaceChildren(deck.canvas);
-        controller.sourcesChanged();
-      });
+      room.showOnStage(video);
+      track.addEventListener('ended', () => room.showOnStage(null));
     } catch (e) {
       console.warn('[demo] screen share refused', e);
     }
   });
 
   // For the headless run and the e2e tests.
-  Object.assign(window, { __rr: { controller, recorder, notices } });
+  const timeline = room.probe.timeline;
+  const mark = (event: string) => (timeline[event] ??= Math.round(performance.now()));
+  controller.subscribe((view) => view.indicator.shown && mark('indicator-shown'));
+  Object.assign(window, { __rr: { controller, recorder, notices, room: room.probe } });
+  mark('ready');
   document.body.dataset.ready = 'true';
 }
 

@@ -11,14 +11,24 @@ const SLIDES = [
   { title: 'Storage', body: 'Journaled in IndexedDB, uploaded to S3 while recording' },
 ];
 
+/** A drawn source: its canvas, how many frames it has drawn, and how to stop it. */
+export interface DrawnSource {
+  canvas: HTMLCanvasElement;
+  /** Frames drawn so far (for the per-source frame rates of the headless run). */
+  frames: () => number;
+  stop: () => void;
+}
+
 /** A 1920x1080 canvas showing a slide deck that animates (so every frame differs a little). */
-export function createSlideDeck(): { canvas: HTMLCanvasElement; stop: () => void } {
+export function createSlideDeck(): DrawnSource {
   const canvas = document.createElement('canvas');
   canvas.width = 1920;
   canvas.height = 1080;
   const ctx = canvas.getContext('2d')!;
   const started = performance.now();
+  let frames = 0;
   const draw = () => {
+    frames++;
     const t = (performance.now() - started) / 1000;
     const slide = SLIDES[Math.floor(t / 8) % SLIDES.length]!;
     ctx.fillStyle = '#0f2440';
@@ -43,17 +53,19 @@ export function createSlideDeck(): { canvas: HTMLCanvasElement; stop: () => void
   draw();
   // A timer, not requestAnimationFrame, so the slide keeps moving in a background tab.
   const timer = setInterval(draw, 1000 / 30);
-  return { canvas, stop: () => clearInterval(timer) };
+  return { canvas, frames: () => frames, stop: () => clearInterval(timer) };
 }
 
 /** An animated stand-in for a participant's camera. */
-export function createCanvasWebcam(hue: number): { canvas: HTMLCanvasElement; stop: () => void } {
+export function createCanvasWebcam(hue: number): DrawnSource {
   const canvas = document.createElement('canvas');
   canvas.width = 640;
   canvas.height = 360;
   const ctx = canvas.getContext('2d')!;
   const started = performance.now();
+  let frames = 0;
   const draw = () => {
+    frames++;
     const t = (performance.now() - started) / 1000;
     ctx.fillStyle = `hsl(${hue}, 35%, 28%)`;
     ctx.fillRect(0, 0, 640, 360);
@@ -68,11 +80,16 @@ export function createCanvasWebcam(hue: number): { canvas: HTMLCanvasElement; st
   };
   draw();
   const timer = setInterval(draw, 1000 / 15);
-  return { canvas, stop: () => clearInterval(timer) };
+  return { canvas, frames: () => frames, stop: () => clearInterval(timer) };
 }
 
-/** The browser's camera (the fake one in tests), or null when there is none or it is refused. */
+/**
+ * The browser's camera and microphone (the fake ones in tests), or null when there is none,
+ * it is refused, or the page is not a secure context (plain http to a LAN address has no
+ * `navigator.mediaDevices`).
+ */
 export async function openCamera(): Promise<MediaStream | null> {
+  if (!navigator.mediaDevices?.getUserMedia) return null;
   try {
     return await navigator.mediaDevices.getUserMedia({
       video: { width: 1280, height: 720, frameRate: 30 },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
+import './demo-window.js';
 
 const STARTING = 'Recording will start momentarily, please wait.';
 const STARTED = 'This session is being recorded.';
@@ -8,19 +9,7 @@ const ENDED_HOST = 'Recording ended, starting upload';
 const COMPLETED = 'The recording has completed.';
 const AVAILABLE = 'The recording is available.';
 
-declare global {
-  interface Window {
-    __rr: {
-      controller: {
-        view: { phase: string; startedAtMonotonic: number | null; lastRecording: unknown };
-        monotonicNow(): number;
-      };
-      notices: string[];
-    };
-  }
-}
-
-describe('the demo room, host and participants on one BroadcastChannel', () => {
+describe('the demo room, host and participants in tabs of one browser (?channel=tabs)', () => {
   let browser: Browser;
   let context: BrowserContext;
   const room = `e2e-${crypto.randomUUID().slice(0, 8)}`;
@@ -28,7 +17,9 @@ describe('the demo room, host and participants on one BroadcastChannel', () => {
   const open = async (query: Record<string, string>): Promise<Page> => {
     const page = await context.newPage();
     const url = new URL(inject('demoUrl'));
-    url.search = new URLSearchParams({ room, title, ...query }).toString();
+    // The tabs of one browser, on a BroadcastChannel (the demo's default is the WebSocket room,
+    // tested with several browsers in room-webrtc.test.ts).
+    url.search = new URLSearchParams({ room, title, channel: 'tabs', ...query }).toString();
     await page.goto(url.href);
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
     return page;
@@ -63,13 +54,9 @@ describe('the demo room, host and participants on one BroadcastChannel', () => {
   it('B2-B8, B5 late join: the whole flow with the exact notices on both pages', async () => {
     const host = await open({ role: 'host', user: 'host-1' });
     const guest = await open({ role: 'participant', user: 'guest-1' });
-    await host.waitForFunction(
-      () => (window.__rr.controller.view as unknown as { canStart: { ok: boolean } }).canStart.ok,
-      null,
-      {
-        timeout: 60_000,
-      },
-    );
+    await host.waitForFunction(() => window.__rr.controller.view.canStart.ok, null, {
+      timeout: 60_000,
+    });
 
     await host.getByRole('button', { name: 'More options' }).click();
     await host.getByRole('menuitem', { name: 'Record' }).click();

@@ -1,0 +1,36 @@
+/** What the demo page exposes to the tests and the headless run (`window.__rr`, demo/main.ts). */
+
+export interface RecordedWebcam {
+  id: string;
+  userId: string;
+  kind: 'camera' | 'remote' | 'stand-in';
+  width: number;
+  height: number;
+}
+
+declare global {
+  interface Window {
+    __rr: {
+      controller: {
+        view: {
+          phase: string;
+          startedAtMonotonic: number | null;
+          lastRecording: { url: string; objectKey: string } | null;
+          canStart: { ok: boolean };
+          health: { framesEncoded: number } | null;
+        };
+        monotonicNow(): number;
+      };
+      notices: string[];
+      room: {
+        channel: 'websocket' | 'tabs';
+        peers(): Array<{ userId: string; camera: boolean; connection: string }>;
+        recorded(): {
+          stage: { width: number; height: number } | null;
+          webcams: RecordedWebcam[];
+        };
+        timeline: Record<string, number>;
+      };
+    };
+  }
+}
