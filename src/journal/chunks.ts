@@ -21,8 +21,9 @@ export interface BytePiece extends Piece {
 /**
  * Cuts a fragment written at `offset` into chunk pieces of at most MAX_CHUNK_BYTES.
  *
- * Cuts also fall on part boundaries, so every chunk lies in exactly one part and leaves
- * the journal exactly when its part is confirmed (X8). A large run is cut into equal pieces
+ * With fixed parts (a plan without `alignParts`) cuts also fall on part boundaries, so every
+ * chunk lies in exactly one part and leaves the journal exactly when its part is confirmed
+ * (X8); aligned parts never split a fragment, so a fragment's chunks are in one part anyway. A large run is cut into equal pieces
  * rather than 4 MiB + remainder, so records stay near the 1-4 MiB band. The bytes are
  * copied: a view on a larger buffer would make IndexedDB clone the whole buffer, and the
  * writer may reuse its buffer once the call returns.
@@ -32,7 +33,7 @@ export function splitIntoChunks(offset: number, bytes: Uint8Array, plan: PartPla
   const end = offset + bytes.byteLength;
   let at = offset;
   while (at < end) {
-    const runEnd = Math.min(end, plan.fullRange(plan.partOf(at)).end);
+    const runEnd = plan.alignParts ? end : Math.min(end, plan.fullRange(plan.partOf(at)).end);
     const runBytes = runEnd - at;
     const count = Math.ceil(runBytes / MAX_CHUNK_BYTES);
     const size = Math.ceil(runBytes / count);

@@ -15,13 +15,11 @@ import { StorageFullError, isQuotaExceeded } from './device-storage.js';
 import type {
   CompletedPart,
   Journal,
+  JournalFragment,
   JournalState,
   NewRecording,
   RecordingRecord,
 } from './types.js';
-
-/** A fragment's index entry as the journal returns it: FragmentInfo plus its size. */
-export type JournalFragment = FragmentInfo & { size: number };
 
 /** States a reload must pick up again (X1). */
 const UNFINISHED: readonly JournalState[] = ['recording', 'stopping', 'uploading'];
@@ -172,6 +170,7 @@ export class IndexedDbJournal implements Journal {
 
   async confirmPart(id: string, part: CompletedPart): Promise<void> {
     const { partNumber, etag } = part;
+    const given = rangeOf(part);
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS || !etag) {
       throw new JournalError('invalid', `Part ${partNumber} (ETag "${etag}") is not valid.`, id);
     }
@@ -181,7 +180,9 @@ export class IndexedDbJournal implements Journal {
       const record = await recordings.get(id);
       if (!record) throw notFound(id);
       const parts = record.parts.filter((p) => p.partNumber !== partNumber);
-      parts.push({ partNumber, etag });
+      parts.push(
+        given ? { partNumber, etag, start: given.offset, end: given.end } : { partNumber, etag },
+      );
       parts.sort((a, b) => a.partNumber - b.partNumber);
       await recordings.put({ ...record, parts });
 
@@ -189,7 +190,9 @@ export class IndexedDbJournal implements Journal {
       const confirmed = new Set(parts.map((p) => p.partNumber));
       const plan = partPlanOf(record);
       const full = plan.fullRange(partNumber);
-      const range = { offset: full.start, end: full.end };
+      // Aligned parts (their range said by the uploader) hold whole chunks: a chunk inside
+      // the range leaves with it. Fixed parts may share a chunk: every part it touches counts.
+      const range = given ?? { offset: full.start, end: full.end };
       const chunks = tx.objectStore('chunks');
       const stale: [string, number][] = [];
       let cursor = await chunks
@@ -198,7 +201,10 @@ export class IndexedDbJournal implements Journal {
       while (cursor) {
         const offset = cursor.primaryKey[1];
         const end = cursor.key[1];
-        if (offset < range.end && isEvictable({ offset, end }, confirmed, plan)) {
+        const evictable = given
+          ? partNumber > 1 && offset >= range.offset && end <= range.end
+          : offset < range.end && isEvictable({ offset, end }, confirmed, plan);
+        if (evictable) {
           stale.push(cursor.primaryKey);
         }
         cursor = await cursor.continue();
@@ -377,6 +383,14 @@ export class IndexedDbJournal implements Journal {
     }
     return this.dbPromise;
   }
+}
+
+/** The range a confirmed part says it holds, when it says. */
+function rangeOf(part: CompletedPart): { offset: number; end: number } | null {
+  const { start, end } = part;
+  return typeof start === 'number' && typeof end === 'number' && end > start
+    ? { offset: start, end }
+    : null;
 }
 
 function notFound(id: string): JournalError {

@@ -2,12 +2,13 @@
 export type {
   CompletedPart,
   Journal,
+  JournalFragment,
   JournalState,
   NewRecording,
   RecordingRecord,
 } from './types.js';
 export { IndexedDbJournal } from './idb-journal.js';
-export type { IndexedDbJournalOptions, JournalFragment } from './idb-journal.js';
+export type { IndexedDbJournalOptions } from './idb-journal.js';
 export { DB_NAME, DB_VERSION } from './schema.js';
 export { JournalError, MissingBytesError } from './errors.js';
 export type { JournalErrorCode } from './errors.js';

@@ -21,12 +21,18 @@ export interface PartPlanSpec {
   baseBytes: number;
   /** Parts per size band; `Infinity` keeps every part at `baseBytes`. */
   growEvery: number;
+  /**
+   * Parts end on fragment boundaries (see part-layout.ts): the sizes are then the least a
+   * part holds. Absent in recordings journaled before handoff: fixed ranges.
+   */
+  alignParts?: boolean;
 }
 
 /** The product's plan. */
 export const DEFAULT_PART_PLAN: PartPlanSpec = Object.freeze({
   baseBytes: 5 * 1024 * 1024,
   growEvery: 2_000,
+  alignParts: true,
 });
 
 /** The plan of recordings journaled before plans were journaled: 16 MiB parts. */
@@ -45,6 +51,7 @@ export interface ByteRange {
 export class PartPlan {
   readonly baseBytes: number;
   readonly growEvery: number;
+  readonly alignParts: boolean;
 
   /** @throws RangeError for a size that is not a whole positive number of bytes. */
   constructor(spec: PartPlanSpec = DEFAULT_PART_PLAN) {
@@ -59,11 +66,12 @@ export class PartPlan {
     }
     this.baseBytes = baseBytes;
     this.growEvery = growEvery;
+    this.alignParts = spec.alignParts === true;
   }
 
   /** The plan's numbers, to journal. */
   get spec(): PartPlanSpec {
-    return { baseBytes: this.baseBytes, growEvery: this.growEvery };
+    return { baseBytes: this.baseBytes, growEvery: this.growEvery, alignParts: this.alignParts };
   }
 
   /** Bytes of a full part `n`. */

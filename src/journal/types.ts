@@ -6,10 +6,16 @@ import type { FragmentInfo, FragmentSink } from '../media/types.js';
 import type { RoomType, StopCause } from '../session/types.js';
 import type { PartPlanSpec } from './part-plan.js';
 
+/** A fragment's index entry as the journal returns it: FragmentInfo plus its size. */
+export type JournalFragment = FragmentInfo & { size: number };
+
 /** A part storage has accepted: its number and the ETag CompleteMultipartUpload needs. */
 export interface CompletedPart {
   partNumber: number;
   etag: string;
+  /** The stream bytes [start, end) it holds, when the uploader says (it always does now). */
+  start?: number;
+  end?: number;
 }
 
 export type JournalState = 'recording' | 'stopping' | 'uploading' | 'stored' | 'failed';
@@ -68,7 +74,7 @@ export interface Journal {
   /** A sink that writes the recording's header and fragments durably (strict). */
   sink(id: string): FragmentSink;
   /** The index of every fragment written, in order. */
-  fragments(id: string): Promise<FragmentInfo[]>;
+  fragments(id: string): Promise<JournalFragment[]>;
   /** The original header bytes. */
   header(id: string): Promise<Uint8Array>;
   /** Bytes [start, end) of the original stream, from the fragments still held. */

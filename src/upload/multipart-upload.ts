@@ -3,13 +3,15 @@
  * reload or a crash loses nothing already confirmed (X1) and confirmed bytes leave IndexedDB
  * (X8).
  *
- * The stream is cut into parts by the recording's journaled part plan (journal/part-plan.ts).
+ * The stream is cut into parts by the recording's journaled part plan (journal/part-plan.ts),
+ * parts ending on fragment boundaries (journal/part-layout.ts).
  * Part 1 holds the header, which is rewritten at Stop (duration, index: X3), so it is sent
  * last; every later part is sent as soon as its bytes are journaled. S3 lets a part number be
  * sent again before Complete (the last one wins), so resuming simply sends every part without
  * a journaled ETag, without ListParts (which s3rver lacks).
  */
-import { partPlanOf, type PartPlan } from '../journal/part-plan.js';
+import { PartLayout } from '../journal/part-layout.js';
+import { partPlanOf, type ByteRange } from '../journal/part-plan.js';
 import { Emitter } from '../shared/emitter.js';
 import { limiter, type Limiter } from '../shared/limiter.js';
 import type { Journal, RecordingRecord } from '../journal/types.js';
@@ -91,8 +93,10 @@ export class MultipartUpload {
   private readonly rules: PartRules;
 
   private record: RecordingRecord | null = null;
-  /** The recording's part plan, from the journal once started. */
-  private plan: PartPlan | null = null;
+  /** Where the parts begin and end, from the journal once started. */
+  private layout: PartLayout | null = null;
+  /** Stream ends notified before the layout was read from the journal. */
+  private readonly earlyEnds: number[] = [];
   private uploadId: string | null = null;
   private knownBytes = 0;
   private finalBytes: number | null = null;
@@ -139,8 +143,14 @@ export class MultipartUpload {
     if (!record) throw new UploadError(`No journaled recording ${this.recordingId}`, false);
     const plan = partPlanOf(record);
     assertPlanFits(plan, this.rules);
+    // Part boundaries follow the fragments: rebuilt from the journal's index after a reload.
+    const layout = new PartLayout(plan);
+    if (record.headerBytes > 0) layout.addEnd(record.headerBytes);
+    for (const f of await this.journal.fragments(this.recordingId))
+      layout.addEnd(f.offset + f.size);
+    for (const end of this.earlyEnds.splice(0)) layout.addEnd(end);
     this.record = record;
-    this.plan = plan;
+    this.layout = layout;
     for (const p of record.parts) this.confirmed.set(p.partNumber, p.etag);
     this.knownBytes = Math.max(this.knownBytes, record.bytes);
     if (record.uploadId) {
@@ -168,13 +178,17 @@ export class MultipartUpload {
   notifyBytes(totalBytes: number): void {
     if (this.fatal) return;
     this.knownBytes = Math.max(this.knownBytes, totalBytes);
-    const plan = this.plan;
-    if (!plan) return; // start() schedules what is known once the plan is read
+    const layout = this.layout;
+    if (!layout) {
+      this.earlyEnds.push(totalBytes); // start() lays out what is known once it has read
+      return;
+    }
+    layout.addEnd(totalBytes);
     try {
-      assertPartCount(totalBytes, plan, this.rules);
+      assertPartCount(layout.count(totalBytes), this.rules);
     } catch (e) {
       this.fatal = e as UploadError;
-      this.events.emit('error', this.fatal, plan.count(totalBytes));
+      this.events.emit('error', this.fatal, layout.count(totalBytes));
       return;
     }
     this.schedule();
@@ -190,9 +204,10 @@ export class MultipartUpload {
     // Fresh from the journal: the header may have been journaled after start().
     const record = (await this.journal.get(this.recordingId)) ?? (this.record as RecordingRecord);
     this.record = record;
-    const plan = this.plan as PartPlan;
+    const layout = this.layout as PartLayout;
     const uploadId = this.uploadId as string;
-    assertPartCount(totalBytes, plan, this.rules);
+    layout.addEnd(totalBytes);
+    assertPartCount(layout.count(totalBytes), this.rules);
     if (totalBytes < record.headerBytes) {
       throw new UploadError(
         `Stream of ${totalBytes} bytes is shorter than its header (${record.headerBytes})`,
@@ -202,7 +217,7 @@ export class MultipartUpload {
     this.fatal = null;
     this.finalBytes = totalBytes;
     this.knownBytes = totalBytes;
-    const last = plan.count(totalBytes);
+    const last = layout.count(totalBytes);
 
     // Part 1 goes at once, beside the tail: at Stop both are all that is left to send, and
     // waiting for one before the other would add a round trip to the wait for the file.
@@ -247,7 +262,7 @@ export class MultipartUpload {
     totalBytes: number,
     isLast: boolean,
   ): Promise<void> {
-    const end = (this.plan as PartPlan).range(1, totalBytes).end;
+    const end = (this.layout as PartLayout).range(1, totalBytes).end;
     const size = rewrittenHeader.byteLength + end - record.headerBytes;
     assertPartSize(1, size, isLast, this.rules);
     const rest = await this.journal.read(this.recordingId, record.headerBytes, end);
@@ -260,7 +275,7 @@ export class MultipartUpload {
     const body = new Uint8Array(size);
     body.set(rewrittenHeader, 0);
     body.set(rest, rewrittenHeader.byteLength);
-    await this.sendPart(1, body);
+    await this.sendPart(1, body, { start: 0, end });
   }
 
   /** Stops sending and asks storage to drop the parts (best effort: s3rver cannot). */
@@ -280,21 +295,21 @@ export class MultipartUpload {
   /** Bytes written but not yet confirmed, apart from part 1, held until Stop (X5). */
   get backlogBytes(): number {
     const total = this.knownBytes;
-    const plan = this.plan;
-    if (!plan) return total;
+    const layout = this.layout;
+    if (!layout) return total;
     let confirmedLater = 0;
     for (const n of this.confirmed.keys()) {
-      if (n >= 2) confirmedLater += sizeOf(plan, n, total);
+      if (n >= 2) confirmedLater += sizeOf(layout, n, total);
     }
-    return Math.max(0, total - plan.range(1, total).end - confirmedLater);
+    return Math.max(0, total - layout.range(1, total).end - confirmedLater);
   }
 
   /** Where the upload stands. */
   get progress(): UploadProgress {
     let confirmedBytes = 0;
-    const plan = this.plan;
-    if (plan) {
-      for (const n of this.confirmed.keys()) confirmedBytes += sizeOf(plan, n, this.knownBytes);
+    const layout = this.layout;
+    if (layout) {
+      for (const n of this.confirmed.keys()) confirmedBytes += sizeOf(layout, n, this.knownBytes);
     }
     return {
       knownBytes: this.knownBytes,
@@ -314,11 +329,11 @@ export class MultipartUpload {
 
   /** Queues every part whose bytes are all journaled and that storage lacks, then sends. */
   private schedule(): void {
-    const plan = this.plan;
-    if (!plan || this.fatal || this.stopper.signal.aborted) return;
+    const layout = this.layout;
+    if (!layout || this.fatal || this.stopper.signal.aborted) return;
     const total = this.knownBytes;
     // The last, partial part goes only once the stream is final.
-    const upTo = this.finalBytes !== null ? plan.count(this.finalBytes) : plan.completeParts(total);
+    const upTo = this.finalBytes !== null ? layout.count(this.finalBytes) : layout.completeParts();
     for (let n = 2; n <= upTo; n++) {
       if (this.confirmed.has(n) || this.inFlight.has(n) || this.failed.has(n)) continue;
       this.inFlight.add(n);
@@ -350,10 +365,10 @@ export class MultipartUpload {
   }
 
   private async uploadFromJournal(n: number): Promise<void> {
-    const plan = this.plan as PartPlan;
+    const layout = this.layout as PartLayout;
     const total = this.finalBytes ?? this.knownBytes;
-    const { start, end } = plan.range(n, total);
-    const isLast = this.finalBytes !== null && n === plan.count(this.finalBytes);
+    const { start, end } = layout.range(n, total);
+    const isLast = this.finalBytes !== null && n === layout.count(this.finalBytes);
     assertPartSize(n, end - start, isLast, this.rules);
     const body = await this.journal.read(this.recordingId, start, end);
     // Checked again on the bytes actually read: whatever the journal did, S3's rule holds.
@@ -364,11 +379,15 @@ export class MultipartUpload {
         false,
       );
     }
-    await this.sendPart(n, body);
+    await this.sendPart(n, body, { start, end });
   }
 
   /** Sends one part with retries, then journals its ETag durably. */
-  private async sendPart(n: number, body: Uint8Array): Promise<void> {
+  /**
+   * Sends part `n`, holding the original stream's bytes [`range.start`, `range.end`) (part 1's
+   * body is the rewritten header and the bytes after the original one), then journals it.
+   */
+  private async sendPart(n: number, body: Uint8Array, range: ByteRange): Promise<void> {
     const record = this.record as RecordingRecord;
     const uploadId = this.uploadId as string;
     const etag = await withRetry(
@@ -378,7 +397,7 @@ export class MultipartUpload {
       this.stopper.signal,
       (e, attempt) => this.events.emit('retry', e, n, attempt),
     );
-    const part = { partNumber: n, etag };
+    const part = { partNumber: n, etag, start: range.start, end: range.end };
     await this.journal.confirmPart(this.recordingId, part);
     this.confirmed.set(n, etag);
     this.failed.delete(n);
@@ -457,7 +476,7 @@ export class MultipartUpload {
   }
 }
 
-function sizeOf(plan: PartPlan, partNumber: number, totalBytes: number): number {
-  const { start, end } = plan.range(partNumber, totalBytes);
+function sizeOf(layout: PartLayout, partNumber: number, totalBytes: number): number {
+  const { start, end } = layout.range(partNumber, totalBytes);
   return Math.max(0, end - start);
 }

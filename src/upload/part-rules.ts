@@ -29,16 +29,11 @@ export function assertPlanFits(plan: PartPlan, rules: PartRules = S3_PART_RULES)
   }
 }
 
-/** Throws unless a stream of `totalBytes` fits in the allowed number of parts. */
-export function assertPartCount(
-  totalBytes: number,
-  plan: PartPlan,
-  rules: PartRules = S3_PART_RULES,
-): void {
-  const count = plan.count(totalBytes);
+/** Throws unless a stream cut into `count` parts fits in the allowed number of parts. */
+export function assertPartCount(count: number, rules: PartRules = S3_PART_RULES): void {
   if (count > rules.maxParts) {
     throw new UploadError(
-      `The recording needs ${count} parts; storage allows at most ${rules.maxParts} (${plan.capacity(rules.maxParts)} bytes with this part plan)`,
+      `The recording needs ${count} parts; storage allows at most ${rules.maxParts}`,
       false,
     );
   }

@@ -125,8 +125,36 @@ describe('IndexedDbJournal', () => {
     expect((late as JournalError).code).to.equal('out-of-order');
   });
 
-  it('confirmPart journals the ETag and drops fragments of confirmed parts, never part 1', async () => {
-    await journal.create(meta('rec-e'));
+  it('aligned parts: the range of whole fragments a confirmed part holds leaves, exactly', async () => {
+    await journal.create(meta('rec-a'));
+    const sink = journal.sink('rec-a');
+    await sink.writeHeader(patterned(0, 1000));
+    const ends: number[] = [];
+    let offset = 1000;
+    for (let index = 0; index < 12; index++) {
+      await sink.writeFragment(fragment(index, offset, 1.5 * MiB));
+      offset += 1.5 * MiB;
+      ends.push(offset);
+    }
+    // As the uploader cuts them: part 1 to the first end past 5 MiB, part 2 past 5 MiB more.
+    const p1 = ends.find((e) => e >= PART_BYTES)!;
+    const p2 = ends.find((e) => e >= p1 + PART_BYTES)!;
+    await journal.confirmPart('rec-a', { partNumber: 2, etag: '"a2"', start: p1, end: p2 });
+    expect(await journal.heldBytes('rec-a')).to.equal(offset - (p2 - p1));
+    expect((await journal.get('rec-a'))!.parts).to.deep.equal([
+      { partNumber: 2, etag: '"a2"', start: p1, end: p2 },
+    ]);
+    const gone = await rejection(journal.read('rec-a', p1, p1 + 1));
+    expect(gone).to.be.instanceOf(MissingBytesError);
+    const kept = await journal.read('rec-a', p2, offset);
+    expect(equalBytes(kept, patterned(p2, offset - p2))).to.equal(true);
+    // Part 1 never leaves: it is rewritten at Stop.
+    await journal.confirmPart('rec-a', { partNumber: 1, etag: '"a1"', start: 0, end: p1 });
+    expect(await journal.heldBytes('rec-a')).to.equal(offset - (p2 - p1));
+  });
+
+  it('fixed parts (recordings journaled before): confirmPart drops fragments of confirmed parts, never part 1', async () => {
+    await journal.create(meta('rec-e', { partPlan: { baseBytes: PART_BYTES, growEvery: 2000 } }));
     const sink = journal.sink('rec-e');
     await sink.writeHeader(patterned(0, 1000));
     let offset = 1000;

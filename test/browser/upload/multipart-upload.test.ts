@@ -172,7 +172,8 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
       target: new PresignedTarget({ baseUrl: '/api/s3' }),
       recordingId: id,
       ...SMALL,
-      partTimeoutMs: 3_000,
+      // Long enough that a real part never times out on a loaded machine; the stuck one does.
+      partTimeoutMs: 10_000,
     });
     const retried: Array<[number | null, number | undefined, string]> = [];
     up.on('retry', (e, n) => {
@@ -191,7 +192,7 @@ describe('MultipartUpload in Chromium: IndexedDbJournal -> presigned URLs -> s3r
     expect(of(2).map(([, status]) => status)).to.deep.equal([500, 503, undefined]);
     expect(of(2)[1]![2]).to.match(/HTTP 503 SlowDown/);
     expect(of(1).map(([, status]) => status)).to.deep.equal([undefined]);
-    expect(of(1)[0]![2]).to.match(/UploadPart 1 timed out after 3000 ms/);
+    expect(of(1)[0]![2]).to.match(/UploadPart 1 timed out after 10000 ms/);
     expect(result.parts.map((p) => p.partNumber)).to.deep.equal([1, 2]);
     expect((await journal.get(id))!.parts.map((p) => p.partNumber)).to.deep.equal([1, 2]);
     expect(sameBytes(await getObject(s3, key), expectedObject(stream, HEADER, rewritten))).to.equal(

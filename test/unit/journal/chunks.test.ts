@@ -8,7 +8,8 @@ import {
 import { DEFAULT_PART_PLAN, PartPlan } from '../../../src/journal/part-plan.js';
 
 const MiB = 1024 * 1024;
-const plan = new PartPlan(DEFAULT_PART_PLAN);
+/** Fixed parts (recordings journaled before aligned parts): chunks are cut at their edges. */
+const plan = new PartPlan({ ...DEFAULT_PART_PLAN, alignParts: false });
 const PART = plan.sizeOf(1);
 
 describe('splitIntoChunks', () => {
@@ -31,7 +32,14 @@ describe('splitIntoChunks', () => {
     expect(pieces.map((p) => p.end - p.offset).reduce((a, b) => a + b)).toBe(9 * MiB);
   });
 
-  it('cuts at part boundaries so each chunk lies in one part', () => {
+  it('aligned parts never split a fragment, so its chunks are cut by size only', () => {
+    const aligned = new PartPlan(DEFAULT_PART_PLAN);
+    const bytes = new Uint8Array(1.5 * MiB);
+    const pieces = splitIntoChunks(PART - MiB, bytes, aligned);
+    expect(pieces.map((p) => [p.offset, p.end])).toEqual([[PART - MiB, PART + 0.5 * MiB]]);
+  });
+
+  it('cuts at fixed part boundaries so each chunk lies in one part', () => {
     const bytes = new Uint8Array(1.5 * MiB);
     for (let i = 0; i < bytes.length; i++) bytes[i] = i & 0xff;
     const offset = PART - MiB;

@@ -67,7 +67,11 @@ describe('PartPlan', () => {
   });
 
   it('reads a recording journaled before plans with 16 MiB parts', () => {
-    expect(partPlanOf({}).spec).toEqual({ baseBytes: 16 * MiB, growEvery: Infinity });
+    expect(partPlanOf({}).spec).toEqual({
+      baseBytes: 16 * MiB,
+      growEvery: Infinity,
+      alignParts: false,
+    });
     expect(partPlanOf({ partPlan: DEFAULT_PART_PLAN }).sizeOf(1)).toBe(5 * MiB);
   });
 

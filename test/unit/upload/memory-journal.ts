@@ -3,11 +3,12 @@
  * exercised in the browser tests). It keeps every byte, evicts like the real one (confirmed
  * parts but part 1) and counts reads, so tests can see what was sent from where.
  */
-import type { Fragment, FragmentInfo, FragmentSink } from '../../../src/media/types.js';
+import type { Fragment, FragmentSink } from '../../../src/media/types.js';
 import { DEFAULT_PART_PLAN, partPlanOf } from '../../../src/journal/part-plan.js';
 import type {
   CompletedPart,
   Journal,
+  JournalFragment,
   NewRecording,
   RecordingRecord,
 } from '../../../src/journal/types.js';
@@ -15,11 +16,11 @@ import type {
 interface Held {
   record: RecordingRecord;
   header: Uint8Array;
-  /** The whole original stream; evicted parts are zeroed and marked. */
+  /** The whole original stream; the ranges of evicted parts are marked. */
   bytes: Uint8Array;
   length: number;
-  evicted: Set<number>;
-  fragments: FragmentInfo[];
+  evicted: Map<number, { start: number; end: number }>;
+  fragments: JournalFragment[];
 }
 
 export class MemoryJournal implements Journal {
@@ -47,7 +48,7 @@ export class MemoryJournal implements Journal {
       header: new Uint8Array(),
       bytes: new Uint8Array(1024),
       length: 0,
-      evicted: new Set(),
+      evicted: new Map(),
       fragments: [],
     });
     return { ...record };
@@ -83,12 +84,12 @@ export class MemoryJournal implements Journal {
         if (fragment.offset !== h.length) throw new Error('out of order');
         const { bytes, ...info } = fragment;
         this.append(h, bytes);
-        h.fragments.push(info);
+        h.fragments.push({ ...info, size: bytes.byteLength });
       },
     };
   }
 
-  async fragments(id: string): Promise<FragmentInfo[]> {
+  async fragments(id: string): Promise<JournalFragment[]> {
     return [...this.must(id).fragments];
   }
 
@@ -100,9 +101,8 @@ export class MemoryJournal implements Journal {
     const h = this.must(id);
     this.reads.push([start, end]);
     if (end > h.length) throw new Error(`read past ${h.length}`);
-    const plan = partPlanOf(h.record);
-    for (let n = plan.partOf(start); end > start && n <= plan.partOf(end - 1); n++) {
-      if (h.evicted.has(n)) throw new Error(`part ${n} was evicted`);
+    for (const [n, r] of h.evicted) {
+      if (start < r.end && end > r.start) throw new Error(`part ${n} was evicted`);
     }
     return h.bytes.slice(start, Math.max(start, end - this.shortRead));
   }
@@ -112,17 +112,20 @@ export class MemoryJournal implements Journal {
     h.record.parts = [...h.record.parts.filter((p) => p.partNumber !== part.partNumber), part].sort(
       (a, b) => a.partNumber - b.partNumber,
     );
-    if (part.partNumber > 1) h.evicted.add(part.partNumber);
+    if (part.partNumber > 1) {
+      // As the real journal: the range the uploader says, else the plan's fixed one.
+      const range =
+        part.start !== undefined && part.end !== undefined
+          ? { start: part.start, end: part.end }
+          : partPlanOf(h.record).range(part.partNumber, h.length);
+      h.evicted.set(part.partNumber, range);
+    }
   }
 
   async heldBytes(id: string): Promise<number> {
     const h = this.must(id);
-    const plan = partPlanOf(h.record);
     let evicted = 0;
-    for (const n of h.evicted) {
-      const { start, end } = plan.range(n, h.length);
-      evicted += end - start;
-    }
+    for (const { start, end } of h.evicted.values()) evicted += end - start;
     return h.length - evicted;
   }
 
