@@ -4,7 +4,7 @@
  */
 import { openDB } from 'idb';
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { Fragment, FragmentInfo, FragmentSink } from '../media/types.js';
+import type { Fragment, FragmentSink } from '../media/types.js';
 import { JournalError, MissingBytesError } from './errors.js';
 import { MAX_CHUNK_BYTES, assemble, isEvictable, splitIntoChunks } from './chunks.js';
 import { DEFAULT_PART_PLAN, MAX_PARTS, partPlanOf, type PartPlan } from './part-plan.js';

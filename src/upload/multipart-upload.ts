@@ -331,7 +331,6 @@ export class MultipartUpload {
   private schedule(): void {
     const layout = this.layout;
     if (!layout || this.fatal || this.stopper.signal.aborted) return;
-    const total = this.knownBytes;
     // The last, partial part goes only once the stream is final.
     const upTo = this.finalBytes !== null ? layout.count(this.finalBytes) : layout.completeParts();
     for (let n = 2; n <= upTo; n++) {
