@@ -61,4 +61,6 @@ export {
 export type { FileNameOptions, RecordingName } from './naming.js';
 export { portableFileName, sanitizeSegment, truncateUtf8, utf8Length } from './sanitize.js';
 export { recordingOwner } from './owner.js';
+export { chooseSuccessor } from './succession.js';
+export type { RecorderCandidate, SuccessionPolicy } from './succession.js';
 export type { OwnerInput } from './owner.js';

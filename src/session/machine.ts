@@ -22,6 +22,7 @@ import {
 import {
   ACTIVE_PHASES,
   HOST_AWAY_TIMEOUT_MS,
+  RECORDING_PHASES,
   RESTING_PHASES,
   RECORDING_CAP_MS,
   ROOM_SESSION_MAX_MS,
@@ -395,6 +396,32 @@ export class SessionMachine {
       recordingId: id,
       startedAt: at,
     });
+    return OK;
+  }
+
+  /**
+   * X9: this page continues the recording another page was making (it left or died), as the
+   * succession rule chose. The recording keeps its id, start and elapsed time (the counter
+   * goes on from the original start); this page now records it, runs its timers (the cap
+   * counts from the original start, the host-away rule goes on) and is its initiator for the
+   * notices that follow. Only from a mirrored recording.
+   */
+  takeOver(recordingId: string): Decision {
+    const id = parseUserId(recordingId, 'recording id');
+    if (this.recordsHere) return refuse('already-recording');
+    if (this.recordingId !== id || !RECORDING_PHASES.has(this.phase)) {
+      return refuse('not-recording');
+    }
+    if (this.startedAtMonotonic === null) return refuse('not-recording');
+    this.phase = 'recording';
+    this.recordsHere = true;
+    this.initiatorId = this.user.id;
+    this.capDeadline = this.startedAtMonotonic + this.recordingCapMs;
+    this.capTimer = this.arm(this.capDeadline);
+    // B9 goes on where it was: a countdown the room was already in keeps its deadline.
+    if (this.hostAwayDeadline !== null) this.hostAwayTimer = this.arm(this.hostAwayDeadline);
+    this.updateHostAway();
+    this.emitChange();
     return OK;
   }
 
