@@ -1,11 +1,18 @@
 // `npm run demo -- --headless`: the host's whole flow in Debian's Chromium, driven through the
 // controls as a user would (three dots, Record, Start Recording, the square, the red confirm),
 // then the stored object downloaded and judged by ffprobe. Prints one JSON line.
+//
+// `--participants N`: N participant pages, each in its own Chromium, join the room over WebRTC
+// before the host records, so the host records their remote tracks. They run on this machine
+// and take CPU from the recorder: performance figures use the default, 0 (the host's page then
+// fills its empty seats with drawn stand-ins), and a figure with participants comes with the
+// cores they took.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { root } from './ensure.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+import { cpuBetween, machineCpu, startParticipants, treeCpu } from './participants.mjs';
 
 function fail(message) {
   throw new Error(message);
@@ -79,33 +86,102 @@ export function frameTiming(file, fps) {
 }
 
 /**
+ * Frames each source delivered per second between two samples of the page's counters: the
+ * host's camera as its track delivered them, a remote camera as WebRTC decoded them, a drawn
+ * stand-in or the slides as drawn.
+ *
+ * @param {{ at: number, counts: Record<string, number> }} a
+ * @param {{ at: number, counts: Record<string, number>,
+ *   recorded: { webcams: Array<{ id: string, userId: string, kind: string }> } }} b
+ */
+function sourceRates(a, b) {
+  const seconds = (b.at - a.at) / 1000;
+  const webcams = new Map(b.recorded.webcams.map((w) => [w.id, w]));
+  return Object.entries(b.counts).map(([id, frames]) => {
+    const webcam = webcams.get(id);
+    const before = a.counts[id];
+    return {
+      id,
+      kind: id === 'stage' ? 'stage' : (webcam?.kind ?? 'gone'),
+      user: webcam?.userId ?? null,
+      fps:
+        typeof before === 'number' && seconds > 0
+          ? Number(((frames - before) / seconds).toFixed(1))
+          : null,
+    };
+  });
+}
+
+/**
  * @param {{ seconds?: string, title?: string, out?: string, profile?: string, recover?: boolean,
- *   demoUrl: string, room?: string }} opts
+ *   demoUrl: string, room?: string, participants?: string }} opts
  */
 export async function runHeadless(opts) {
   const { chromium } = await import('playwright-core');
   const seconds = Number(opts.seconds ?? 10);
   if (!opts.recover && !(seconds > 0))
     fail(`--seconds must be a positive number, got "${opts.seconds}"`);
+  const participants = Number(opts.participants ?? 0);
+  if (!Number.isInteger(participants) || participants < 0 || participants > 8)
+    fail(`--participants must be a whole number from 0 to 8, got "${opts.participants}"`);
+  if (opts.recover && participants > 0) fail('--recover records nothing: no --participants');
   const title = opts.title ?? 'Weekly class';
   const room = opts.room ?? 'demo-room';
   const launch = { executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS };
   const context = opts.profile
     ? await chromium.launchPersistentContext(resolve(opts.profile), launch)
     : await (await chromium.launch(launch)).newContext();
-  const closeAll = () => context.close().catch(() => {});
+  let guests = null;
+  const closeAll = async () => {
+    await guests?.close();
+    await context.close().catch(() => {});
+  };
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const url = new URL(opts.demoUrl);
-    url.search = new URLSearchParams({ role: 'host', user: 'host-1', title, room }).toString();
-    await page.goto(url.href);
+    const link = (query) => {
+      const url = new URL(opts.demoUrl);
+      url.search = new URLSearchParams({ ...query, title, room }).toString();
+      return url.href;
+    };
+    await page.goto(link({ role: 'host', user: 'host-1' }));
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, {
       timeout: 60_000,
     });
 
+    if (participants > 0) {
+      guests = await startParticipants({
+        count: participants,
+        url: (i) => link({ role: 'participant', user: `guest-${i + 1}` }),
+      });
+      // Everyone's camera has reached the host over WebRTC before it records.
+      await page
+        .waitForFunction(
+          (n) => window.__rr.room.recorded().webcams.filter((w) => w.kind === 'remote').length >= n,
+          participants,
+          { timeout: 120_000 },
+        )
+        .catch(async () => {
+          const peers = await page.evaluate(() => window.__rr.room.peers());
+          fail(`the participants' cameras did not reach the host: ${JSON.stringify(peers)}`);
+        });
+    }
+    /** The page's frame counters, the machine's and the participants' CPU, now. */
+    const sample = async () => ({
+      ...(await page.evaluate(async () => ({
+        at: performance.now(),
+        counts: await window.__rr.room.frames(),
+        recorded: window.__rr.room.recorded(),
+      }))),
+      machine: machineCpu(),
+      wall: performance.now(),
+      guests: guests ? treeCpu(guests.pids) : null,
+    });
+
     let stopClickedAt = 0;
+    let first = null;
+    let last = null;
     if (opts.recover) {
       // Recovery runs on load without a question (X1); wait for its announcement.
       await page.waitForFunction(() => window.__rr.controller.view.lastRecording !== null, null, {
@@ -136,11 +212,13 @@ export async function runHeadless(opts) {
         startedAt,
       );
       console.error(`[headless] recording started at ${Math.round(startedAtEpoch)}`);
+      first = await sample();
       const pageNow = () => page.evaluate(() => window.__rr.controller.monotonicNow());
       await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - 1500 - (await pageNow())));
       await page.getByRole('button', { name: 'Stop recording' }).click();
       const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
       await confirm.waitFor();
+      last = await sample();
       // The click is timed inside the page: a driver's click can lag by a second on a busy
       // machine, and the file would last that much longer than asked.
       const handle = await confirm.elementHandle();
@@ -182,6 +260,8 @@ export async function runHeadless(opts) {
     const probed = probe(out);
     const timing = frameTiming(out, probed.video.fps);
     if (errors.length) console.error(`page errors: ${errors.join('; ')}`);
+    const busySeconds = first && last ? (last.wall - first.wall) / 1000 : 0;
+    const cores = (cpu) => (busySeconds > 0 ? Number((cpu / busySeconds).toFixed(2)) : null);
     if (process.env.RR_DEBUG) console.error(JSON.stringify(stored));
     return {
       key: stored.objectKey,
@@ -196,6 +276,15 @@ export async function runHeadless(opts) {
       maxFrameGapMs: timing.maxFrameGapMs,
       cfr: timing.cfr,
       stopToAvailableMs: opts.recover ? null : availableAt - stopClickedAt,
+      participants,
+      // Tiles recorded (at Stop), and what each source delivered while recording.
+      webcams: last ? last.recorded.webcams.filter((w) => w.width > 0).length : null,
+      sources: first && last ? sourceRates(first, last) : null,
+      // CPU while recording, in cores: the participants' browsers, and the whole machine
+      // (anything else running on it included).
+      participantCores:
+        first?.guests && last?.guests ? cores(cpuBetween(first.guests, last.guests)) : null,
+      machineCores: first && last ? cores(last.machine - first.machine) : null,
       notices: state.notices,
       file: out,
     };

@@ -68,6 +68,56 @@ describe('npm run demo -- --headless', () => {
       ]);
       expect(result.framesEncoded).toBeGreaterThan(0);
       expect(statSync(out).size).toBe(result.bytes);
+      // No participants: the host's camera and three drawn stand-ins, each delivering frames.
+      expect(result.participants).toBe(0);
+      expect(result.webcams).toBe(4);
+      expect(result.participantCores).toBeNull();
+      const kinds = result.sources.map((s: { kind: string }) => s.kind).sort();
+      expect(kinds).toEqual(['camera', 'stage', 'stand-in', 'stand-in', 'stand-in']);
+    },
+  );
+
+  it(
+    '--participants 1: a participant in its own browser joins over WebRTC and is recorded',
+    { timeout: 300_000 },
+    async () => {
+      const out = join(dir, 'with-guest.mp4');
+      const { stdout } = await run(
+        process.execPath,
+        [
+          'scripts/demo.mjs',
+          '--headless',
+          '--skip-build',
+          '--port',
+          '0',
+          '--s3-port',
+          '0',
+          '--s3-dir',
+          join(dir, 's3'),
+          '--seconds',
+          '5',
+          '--participants',
+          '1',
+          '--out',
+          out,
+        ],
+        { cwd: root, timeout: 240_000 },
+      );
+      const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      const sources = result.sources as Array<{ kind: string; user: string; fps: number }>;
+      console.log(
+        `[e2e] headless with 1 participant: ${JSON.stringify(sources)}, participants took ${result.participantCores} cores, the machine ${result.machineCores}`,
+      );
+      expect(result.participants).toBe(1);
+      // The host's camera, the participant's, and two stand-ins in the empty seats.
+      expect(result.webcams).toBe(4);
+      const remote = sources.filter((s) => s.kind === 'remote');
+      expect(remote.map((s) => s.user)).toEqual(['guest-1']);
+      // Its camera reached the host: WebRTC decoded its frames while the host recorded.
+      expect(remote[0]!.fps).toBeGreaterThan(0);
+      expect(result.participantCores).toBeGreaterThan(0);
+      expect(result.video).toMatchObject({ codec: 'h264', width: 1920, height: 1080, fps: 30 });
+      expect(result.notices.at(-1)).toBe('The recording is available.');
     },
   );
 });
