@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   // Audio contexts start suspended until the page is used.
   const audioContext = new AudioContext();
   document.addEventListener('pointerdown', () => void audioContext.resume(), { once: true });
-  const camera = await openCamera();
+  const canRecord = (role === 'host' || role === 'moderator') && !mobile;
+  const camera = await openCamera(
+    canRecord || p.channel === 'tabs' ? { width: 1280, height: 720 } : { width: 640, height: 360 },
+  );
   const els = {
     stage: document.getElementById('stage')!,
     webcams: document.getElementById('webcams')!,
@@ -49,7 +52,6 @@ async function main(): Promise<void> {
   // property (see examples/plain.html); here the controller is built explicitly to show the
   // npm API and to feed the health panel.
   const recorder = document.createElement('rr-recorder') as RrRecorder;
-  const canRecord = (role === 'host' || role === 'moderator') && !mobile;
   const engine = canRecord ? new BrowserRecordingEngine({ storage, roomId }) : null;
   const library = engine?.library ?? new PresignedLibrary({ baseUrl: storage.baseUrl });
   const controller: RecorderController = createRecorderController({

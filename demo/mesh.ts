@@ -61,25 +61,27 @@ export interface MeshOptions {
 
 /**
  * Webcams are drawn as tiles of at most about 460x260 in a 1080p recording (and smaller in
- * the page): 640x360 is plenty, and a fraction of a 720p encode per connection.
+ * the page): 360p is plenty, and a fraction of a 720p encode per connection.
  */
-const CAMERA_ENCODING: RTCRtpEncodingParameters = { scaleResolutionDownBy: 2, maxBitrate: 800_000 };
+const CAMERA_HEIGHT = 360;
+const CAMERA_ENCODING: RTCRtpEncodingParameters = { maxBitrate: 800_000 };
 /**
- * The participants' view of the slides, at half size and 10 fps (what meetings send for a
- * screen share); the host records its own full-size canvas. Each frame sent is a readback of
- * the host's canvas on its main thread, which the recorder needs too.
+ * The participants' view of the slides: the page sends a half-size copy (see
+ * `createPreview`) at 10 fps, what meetings send for a screen share; the host records its own
+ * full-size canvas.
  */
 export const STAGE_FPS = 10;
 const STAGE_ENCODING: RTCRtpEncodingParameters = {
-  scaleResolutionDownBy: 2,
   maxBitrate: 1_500_000,
   maxFramerate: STAGE_FPS,
 };
-const ENCODINGS: Record<Slot, RTCRtpEncodingParameters | null> = {
-  mic: null,
-  camera: CAMERA_ENCODING,
-  stage: STAGE_ENCODING,
-};
+/** How a track is sent: a camera scaled down to 360p, the stage as it is, sound as it is. */
+function encodingFor(slot: Slot, track: MediaStreamTrack | null): RTCRtpEncodingParameters | null {
+  if (slot === 'mic') return null;
+  if (slot === 'stage') return STAGE_ENCODING;
+  const height = track?.getSettings().height ?? CAMERA_HEIGHT;
+  return { ...CAMERA_ENCODING, scaleResolutionDownBy: Math.max(1, height / CAMERA_HEIGHT) };
+}
 
 type Signal =
   | { kind: 'offer'; sdp: string }
@@ -247,7 +249,7 @@ export class Mesh {
     const peer = this.#peer(info, true);
     for (const slot of SLOTS) {
       const track = this.#local[slot];
-      const encoding = ENCODINGS[slot];
+      const encoding = encodingFor(slot, track);
       peer.pc.addTransceiver(track ?? (slot === 'mic' ? 'audio' : 'video'), {
         direction: 'sendrecv',
         ...(encoding ? { sendEncodings: [encoding] } : {}),
@@ -295,7 +297,7 @@ export class Mesh {
   async #limit(peer: Peer): Promise<void> {
     const transceivers = peer.pc.getTransceivers();
     for (const [i, slot] of SLOTS.entries()) {
-      const encoding = ENCODINGS[slot];
+      const encoding = encodingFor(slot, this.#local[slot]);
       const sender = transceivers[i]?.sender;
       if (!encoding || !sender) continue;
       const params = sender.getParameters();

@@ -86,18 +86,46 @@ export function createCanvasWebcam(hue: number): DrawnSource {
 /**
  * The browser's camera and microphone (the fake ones in tests), or null when there is none,
  * it is refused, or the page is not a secure context (plain http to a LAN address has no
- * `navigator.mediaDevices`).
+ * `navigator.mediaDevices`). 720p on a page that records it itself; 360p on the others, whose
+ * camera is only ever a tile (what meetings send for one), so a phone or a small machine in
+ * the room spends less on it.
  */
-export async function openCamera(): Promise<MediaStream | null> {
+export async function openCamera(
+  size: { width: number; height: number } = { width: 1280, height: 720 },
+): Promise<MediaStream | null> {
   if (!navigator.mediaDevices?.getUserMedia) return null;
   try {
     return await navigator.mediaDevices.getUserMedia({
-      video: { width: 1280, height: 720, frameRate: 30 },
+      video: { ...size, frameRate: 30 },
       audio: true,
     });
   } catch {
     return null;
   }
+}
+
+/**
+ * A smaller copy of a canvas, redrawn `fps` times a second, to send where the full size is not
+ * needed: a frame sent from a canvas is a readback of all its pixels on the main thread.
+ */
+export function createPreview(
+  source: HTMLCanvasElement,
+  width: number,
+  height: number,
+  fps: number,
+): DrawnSource {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d')!;
+  let frames = 0;
+  const draw = () => {
+    frames++;
+    ctx.drawImage(source, 0, 0, width, height);
+  };
+  draw();
+  const timer = setInterval(draw, 1000 / fps);
+  return { canvas, frames: () => frames, stop: () => clearInterval(timer) };
 }
 
 /** A quiet tone as a participant's microphone, for rooms without a real one. */

@@ -18,6 +18,7 @@ import {
 } from './room-view.js';
 import {
   createCanvasWebcam,
+  createPreview,
   createSlideDeck,
   createToneTrack,
   type DrawnSource,
@@ -90,7 +91,10 @@ export function createWebRtcRoom(
   } else {
     els.stage.prepend(waiting);
   }
-  const deckTrack = deck?.canvas.captureStream(STAGE_FPS).getVideoTracks()[0] ?? null;
+  // The room sees a half-size copy of the slides: a frame sent is a readback of the canvas on
+  // this page's main thread, which the recorder needs for itself.
+  const preview = deck ? createPreview(deck.canvas, 960, 540, STAGE_FPS) : null;
+  const deckTrack = preview?.canvas.captureStream(STAGE_FPS).getVideoTracks()[0] ?? null;
 
   // This page's camera: the first tile.
   const seats: Seat[] = [];

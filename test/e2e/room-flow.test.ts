@@ -90,8 +90,22 @@ describe('the demo room, host and participants in tabs of one browser (?channel=
     expect(await guest.locator('rr-indicator').getByRole('button').count()).toBe(0);
 
     // B5: a participant who joins now sees the indicator at once, with the right start time.
+    // It comes 5 s into the recording (by the host's own clock), so a page that counted from
+    // its own arrival would be 5 s off, far more than a message takes on a busy machine.
+    await host.waitForFunction(
+      () => {
+        const c = window.__rr.controller;
+        return c.monotonicNow() - c.view.startedAtMonotonic! >= 5000;
+      },
+      null,
+      { timeout: 60_000 },
+    );
     const late = await open({ role: 'participant', user: 'late-1' });
-    await late.waitForSelector('rr-indicator[active]', { timeout: 5_000 });
+    const readyAt = Date.now();
+    await late.waitForSelector('rr-indicator[active]', { timeout: 15_000 });
+    console.log(
+      `[e2e] the late page showed the indicator ${Date.now() - readyAt} ms after it was ready`,
+    );
     // Each page counts on its own monotonic clock; read as wall time (the pages share one
     // browser, so one wall clock) both starts are the same moment, give or take a message.
     const [hostStart, lateStart] = await Promise.all(
@@ -102,7 +116,9 @@ describe('the demo room, host and participants in tabs of one browser (?channel=
         }),
       ),
     );
-    expect(Math.abs(lateStart! - hostStart!)).toBeLessThan(250);
+    const skew = Math.abs(lateStart! - hostStart!);
+    console.log(`[e2e] the late page's start and the host's are ${skew.toFixed(0)} ms apart`);
+    expect(skew).toBeLessThan(2500);
     expect(await notices(late)).toEqual([STARTED]);
 
     await host.waitForTimeout(3000);
@@ -135,8 +151,10 @@ describe('the demo room, host and participants in tabs of one browser (?channel=
     const row = host.locator('rr-recordings tr[data-key]');
     await row.first().waitFor({ timeout: 20_000 });
     const name = await row.first().locator('td.name').textContent();
+    // The title's double quotes become single ones in a name (a file name on Windows may not
+    // hold them); the colon stays.
     expect(name).toMatch(
-      /^Rec - \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - E2E class- "quotes" & accents é\.mp4$|^Rec - \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - E2E class: "quotes" & accents é\.mp4$/,
+      /^Rec - \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - E2E class: 'quotes' & accents é\.mp4$/,
     );
     await row.first().getByRole('button', { name: /Play/ }).click();
     const video = host.locator('rr-recordings video');
