@@ -81,6 +81,43 @@ export interface PresenceMessage extends MessageBase {
   status: PresenceStatus;
   /** The announcing page instance, so a user with two tabs stays present until both leave. */
   page?: string;
+  /**
+   * This page could continue a recording (X9): an engine that passed its pre-flight, on a
+   * device that may record. Absent means it cannot.
+   */
+  canRecord?: boolean;
+  /** The name to show others ("Recording continues on Ada's device"), when the page has one. */
+  name?: string;
+}
+
+/**
+ * X9: the page that records says, every second, that it still does; a page that stops
+ * hearing it for a few seconds starts the succession.
+ */
+export interface HeartbeatMessage extends MessageBase {
+  kind: 'heartbeat';
+  recordingId: string;
+  /** The recording page instance. */
+  page: string;
+}
+
+/**
+ * X9: the page that records is leaving (the page closes, or the integrator's "leave room"):
+ * the succession starts at once rather than after missed heartbeats.
+ */
+export interface LeavingMessage extends MessageBase {
+  kind: 'leaving';
+  recordingId: string;
+  page: string;
+}
+
+/** X9: a page claims the recording it was chosen to continue. */
+export interface TakeoverMessage extends MessageBase {
+  kind: 'takeover';
+  recordingId: string;
+  page: string;
+  /** The name of whoever's device continues it, for the notice. */
+  name: string;
 }
 
 /** The room was ended by a host: the recording stops and is kept (B15). */
@@ -90,7 +127,14 @@ export interface RoomEndedMessage extends MessageBase {
 
 /** Every message of protocol version 1. */
 export type RoomMessage =
-  StateMessage | SnapshotRequestMessage | StopRequestMessage | PresenceMessage | RoomEndedMessage;
+  | StateMessage
+  | SnapshotRequestMessage
+  | StopRequestMessage
+  | PresenceMessage
+  | RoomEndedMessage
+  | HeartbeatMessage
+  | LeavingMessage
+  | TakeoverMessage;
 
 /** The kinds of message, as a union of strings. */
 export type RoomMessageKind = RoomMessage['kind'];
@@ -101,6 +145,9 @@ export const ROOM_MESSAGE_KINDS: readonly RoomMessageKind[] = [
   'snapshot-request',
   'stop-request',
   'presence',
+  'heartbeat',
+  'leaving',
+  'takeover',
   'room-ended',
 ];
 
@@ -113,4 +160,7 @@ export const PRIVILEGED_KINDS: ReadonlySet<RoomMessageKind> = new Set<RoomMessag
   'state',
   'stop-request',
   'room-ended',
+  'heartbeat',
+  'leaving',
+  'takeover',
 ]);

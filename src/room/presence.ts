@@ -9,6 +9,18 @@ import { type PresenceMessage } from './messages.js';
 interface Entry {
   userId: string;
   role: Role;
+  canRecord: boolean;
+  name: string | null;
+}
+
+/** A page present in the room, as its presence says. */
+export interface PresentPage {
+  page: string;
+  userId: string;
+  role: Role;
+  /** It could continue a recording (X9). */
+  canRecord: boolean;
+  name: string | null;
 }
 
 /** Tracks presence by page; a message without a page id counts as one page of its user. */
@@ -16,7 +28,9 @@ export class PresenceRoster {
   readonly #pages = new Map<string, Entry>();
 
   /** Applies a presence message; returns whether the set of present users or roles changed. */
-  apply(message: Pick<PresenceMessage, 'userId' | 'role' | 'status' | 'page'>): boolean {
+  apply(
+    message: Pick<PresenceMessage, 'userId' | 'role' | 'status' | 'page' | 'canRecord' | 'name'>,
+  ): boolean {
     const before = this.#signature();
     const key = message.page !== undefined ? `page:${message.page}` : `user:${message.userId}`;
     if (message.status === 'left') {
@@ -24,7 +38,12 @@ export class PresenceRoster {
       // A page-less entry cannot be told apart from this user's pages: any goodbye ends it.
       this.#pages.delete(`user:${message.userId}`);
     } else {
-      this.#pages.set(key, { userId: message.userId, role: message.role });
+      this.#pages.set(key, {
+        userId: message.userId,
+        role: message.role,
+        canRecord: message.canRecord === true,
+        name: message.name ?? null,
+      });
     }
     return this.#signature() !== before;
   }
@@ -37,6 +56,11 @@ export class PresenceRoster {
       if (known === undefined || rank(role) > rank(known)) users.set(userId, role);
     }
     return users;
+  }
+
+  /** Every page present, with what it says of itself. */
+  pages(): PresentPage[] {
+    return [...this.#pages].map(([key, e]) => ({ page: key, ...e }));
   }
 
   /** Whether a host or moderator other than `exceptUserId` has a page in the room. */

@@ -17,7 +17,7 @@ import {
   type SenderInfo,
   type StateMessage,
 } from './messages.js';
-import { PresenceRoster } from './presence.js';
+import { PresenceRoster, type PresentPage } from './presence.js';
 import { isNewerState } from './state-order.js';
 
 /** What the recording page says about its recording. */
@@ -56,6 +56,11 @@ export interface RoomSyncOptions {
   now?: () => number;
   /** Id of this page instance in `state` messages; default a random UUID. */
   pageId?: string;
+  /**
+   * What this page says of itself in its presence (X9): whether it could continue a
+   * recording, and the name to show others. Asked each time it announces itself.
+   */
+  capability?: () => { canRecord: boolean; name?: string };
 }
 
 /** The shortest time between two answers of one kind (a state, a 'here'). */
@@ -143,6 +148,7 @@ export class RoomSync {
   readonly #provider: (() => RoomStatePayload | null) | undefined;
   readonly #now: () => number;
   readonly #pageId: string;
+  readonly #capability: RoomSyncOptions['capability'];
   readonly #roster = new PresenceRoster();
   readonly #events = new Emitter<RoomSyncEvents>((error) =>
     console.error('[room-recorder] a RoomSync listener threw:', error),
@@ -181,6 +187,7 @@ export class RoomSync {
     this.#provider = options.provider;
     this.#now = options.now ?? Date.now;
     this.#pageId = options.pageId ?? randomId();
+    this.#capability = options.capability;
   }
 
   /** The newest state seen or published here; null until one arrives. */
@@ -279,7 +286,7 @@ export class RoomSync {
 
   #presenceMessage(status: PresenceStatus): PresenceMessage {
     const self = currentSelf(this.#self);
-    return {
+    const message: PresenceMessage = {
       v: ROOM_PROTOCOL_VERSION,
       kind: 'presence',
       userId: self.userId,
@@ -287,6 +294,30 @@ export class RoomSync {
       status,
       page: this.#pageId,
     };
+    const capability = status === 'left' ? null : this.#capability?.();
+    if (capability?.canRecord) message.canRecord = true;
+    if (capability?.name) message.name = capability.name.slice(0, STRING_LIMITS.title);
+    return message;
+  }
+
+  /** This page's id in its messages. */
+  get pageId(): string {
+    return this.#pageId;
+  }
+
+  /** Every page present (this one included), with what it says of itself. */
+  get pages(): PresentPage[] {
+    return this.#roster.pages().map((p) => ({ ...p, page: p.page.replace(/^(page|user):/, '') }));
+  }
+
+  /**
+   * Tells the room again what this page is (its capability changed: the pre-flight passed or
+   * failed). Does nothing before {@link RoomSync.start} or after {@link RoomSync.close}.
+   */
+  reannounce(): void {
+    if (this.#closed || !this.#unsubscribe) return;
+    this.#roster.apply(this.#presenceMessage('here'));
+    this.#publishPresence('here');
   }
 
   #publishPresence(status: PresenceStatus): void {

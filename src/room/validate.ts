@@ -151,8 +151,26 @@ function messageOf(obj: Obj, kind: RoomMessageKind): RoomMessage {
         status: oneOf(obj, 'status', PRESENCE_STATUSES, where),
       };
       if (obj['page'] !== undefined) presence.page = id(obj, 'page', where);
+      if (obj['canRecord'] === true) presence.canRecord = true;
+      if (obj['name'] !== undefined) presence.name = str(obj, 'name', STRING_LIMITS.title, where);
       return presence;
     }
+    case 'heartbeat':
+    case 'leaving':
+      return {
+        v,
+        kind,
+        recordingId: id(obj, 'recordingId', where),
+        page: id(obj, 'page', where),
+      };
+    case 'takeover':
+      return {
+        v,
+        kind,
+        recordingId: id(obj, 'recordingId', where),
+        page: id(obj, 'page', where),
+        name: str(obj, 'name', STRING_LIMITS.title, where),
+      };
   }
 }
 
