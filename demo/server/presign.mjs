@@ -17,6 +17,7 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
   GetObjectCommand,
+  DeleteObjectCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -200,6 +201,10 @@ export function createPresignHandler(options) {
         })),
         nextToken: out.IsTruncated ? out.NextContinuationToken : undefined,
       };
+    },
+    async delete(b) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: checkKey(b.key) }));
+      return {};
     },
     async link(b) {
       const expiresIn = Math.min(

@@ -11,6 +11,7 @@
  * - `POST put-url {key, contentType, metadata}` -> `{url, headers}`
  * - `POST list {prefix, continuationToken}` -> `{objects, nextToken}`
  * - `POST link {key, expiresInSec, contentDisposition}` -> `{url}`
+ * - `POST delete {key}` -> `{}` (a handoff's working objects, once the file is stored)
  * - `GET health` -> `{ok}`
  *
  * Errors answer with the storage's HTTP status and `{error, code}`. Metadata values are
@@ -136,6 +137,25 @@ export class PresignedTarget implements UploadTarget {
     } catch {
       return false;
     }
+  }
+
+  async getObject(key: string): Promise<Uint8Array | null> {
+    assertSafeKey(key);
+    const url = await this.link(key, 60);
+    let res: Response;
+    try {
+      res = await this.fetch(url, {});
+    } catch (e) {
+      throw toUploadError('GetObject', e);
+    }
+    if (res.status === 404) return null;
+    if (!res.ok) throw httpError('GetObject', res.status, await s3ErrorCode(res));
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    assertSafeKey(key);
+    await this.call('delete', { key });
   }
 
   /** One page of keys under `prefix`. */

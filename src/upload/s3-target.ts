@@ -266,7 +266,7 @@ export class S3ClientTarget implements UploadTarget {
     }
   }
 
-  /** Deletes an object (tests and housekeeping). */
+  /** Deletes an object; absent is fine. */
   async deleteObject(key: string): Promise<void> {
     const { s3, client } = await this.load();
     try {

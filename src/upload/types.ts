@@ -45,6 +45,10 @@ export interface UploadTarget {
   ): Promise<void>;
   /** Reachability check for the pre-flight (X4). */
   probe(): Promise<boolean>;
+  /** A whole (small) object's bytes, or null when absent (X9: a handoff's context and tail). */
+  getObject(key: string): Promise<Uint8Array | null>;
+  /** Deletes an object; absent is fine (X9: a handoff's objects once the file is stored). */
+  deleteObject(key: string): Promise<void>;
 }
 
 /** Why an upload step failed, and whether a retry may succeed (5xx, 429, network). */

@@ -166,4 +166,10 @@ export class CountingTarget implements UploadTarget {
   probe() {
     return this.inner.probe();
   }
+  getObject(key: string) {
+    return this.inner.getObject(key);
+  }
+  deleteObject(key: string) {
+    return this.inner.deleteObject(key);
+  }
 }

@@ -62,4 +62,10 @@ export class FaultTarget implements UploadTarget {
   probe() {
     return this.inner.probe();
   }
+  getObject(key: string) {
+    return this.inner.getObject(key);
+  }
+  deleteObject(key: string) {
+    return this.inner.deleteObject(key);
+  }
 }

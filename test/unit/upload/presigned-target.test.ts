@@ -37,6 +37,16 @@ describe('PresignedTarget with the demo presign server', () => {
     expect(await new PresignedTarget({ baseUrl: 'http://127.0.0.1:9/api/s3' }).probe()).toBe(false);
   });
 
+  it("reads and deletes a small object (a handoff's context), through the signing endpoint", async () => {
+    const key = 'rooms/r p/.recorder/rec-1/context.json';
+    const body = new TextEncoder().encode('{"v":1}');
+    await target.putObject(key, body, 'application/json');
+    expect(await target.getObject(key)).toEqual(body);
+    await target.deleteObject(key);
+    expect(await target.getObject(key)).toBeNull();
+    await target.deleteObject(key); // absent is fine
+  });
+
   it('uploads a recording while it records, without credentials in the page', async () => {
     const key = `rooms/r p/Recordings/Rec - 2026-11-26 14:03:00 - Café "x" it's.mp4`;
     const journal = new MemoryJournal();
