@@ -94,6 +94,34 @@ export class IndexedDbJournal implements Journal {
     return record;
   }
 
+  async adopt(
+    record: RecordingRecord,
+    header: Uint8Array,
+    fragments: readonly JournalFragment[],
+    pieces: ReadonlyArray<{ offset: number; bytes: Uint8Array }>,
+  ): Promise<void> {
+    const id = record.id;
+    const plan = partPlanOf(record);
+    const chunks = pieces.flatMap((p) =>
+      splitIntoChunks(p.offset, p.bytes, plan).filter((c) => c.offset >= header.byteLength),
+    );
+    const bytes = header.slice();
+    await this.write(id, ['recordings', 'headers', 'chunks', 'fragments'], async (tx) => {
+      if (await tx.objectStore('recordings').get(id)) {
+        throw new JournalError('invalid', `Recording ${id} is already in the journal.`, id);
+      }
+      const fragmentStore = tx.objectStore('fragments');
+      const chunkStore = tx.objectStore('chunks');
+      await Promise.all([
+        markHandled(tx.objectStore('recordings').add(record)),
+        markHandled(tx.objectStore('headers').put({ recordingId: id, bytes })),
+        ...fragments.map((f) => markHandled(fragmentStore.put({ ...f, recordingId: id }))),
+        ...chunks.map((c) => markHandled(chunkStore.put({ recordingId: id, ...c }))),
+      ]);
+    });
+    this.plans.set(id, plan);
+  }
+
   async get(id: string): Promise<RecordingRecord | undefined> {
     return (await this.db()).get('recordings', id);
   }

@@ -79,6 +79,18 @@ export interface Journal {
   header(id: string): Promise<Uint8Array>;
   /** Bytes [start, end) of the original stream, from the fragments still held. */
   read(id: string, start: number, end: number): Promise<Uint8Array>;
+  /**
+   * X9: takes over a recording another page made: its record (upload id, confirmed parts,
+   * part plan), its original header, the index of every fragment already in storage, and
+   * the bytes this page still needs (part 1, sent last, and a tail the leaving page handed
+   * over), all in one transaction. The stream then continues at `record.bytes`.
+   */
+  adopt(
+    record: RecordingRecord,
+    header: Uint8Array,
+    fragments: readonly JournalFragment[],
+    pieces: ReadonlyArray<{ offset: number; bytes: Uint8Array }>,
+  ): Promise<void>;
   /** Records a confirmed part durably, then drops fragments no longer needed (X8). */
   confirmPart(id: string, part: CompletedPart): Promise<void>;
   /** Bytes the journal holds for a recording (header + fragments kept). */

@@ -33,6 +33,7 @@ import type {
   SaveState,
   StoredRecording,
 } from './engine.js';
+import { HandoffPublisher } from './handoff-publisher.js';
 import { runPreflight } from './preflight.js';
 import { SaveGuard } from './save-guard.js';
 import { StorageBudget, type StorageBudgetOptions } from './storage-budget.js';
@@ -40,6 +41,9 @@ import { recoverUnfinished } from './recovery.js';
 import { storeRecording } from './store-recording.js';
 import { createStorage, type Storage } from './remote-storage.js';
 import type { StorageConfig } from './storage-config.js';
+
+/** The mix's format, as the worker encodes it (media/encoder-config.ts DEFAULT_AUDIO). */
+const AUDIO_FORMAT = { sampleRate: 48_000, numberOfChannels: 2 };
 
 /** More than this many parts waiting to upload means the link cannot keep up (X5). */
 const UPLOAD_LAG_PARTS = 3;
@@ -72,6 +76,8 @@ interface LiveRecording {
   lock: RoomLock;
   upload: MultipartUpload;
   pipeline: MediaPipeline;
+  /** Keeps the handoff context in storage (X9). */
+  publisher: HandoffPublisher;
   stored: Promise<StoredRecording> | null;
 }
 
@@ -146,18 +152,22 @@ export class BrowserRecordingEngine implements RecordingEngine {
       });
       const upload = this.#uploader(meta.recordingId);
       await upload.start(recordingMetadata(meta));
-      upload.on('part', () => this.#reportSave(upload, this.#save.state?.where ?? 'in-memory'));
-      const pipeline = new MediaPipeline({
+      const publisher = this.#publisher(meta, upload, () => pipeline);
+      upload.on('part', () => {
+        this.#reportSave(upload, this.#save.state?.where ?? 'in-memory');
+        publisher.changed();
+      });
+      const pipeline: MediaPipeline = new MediaPipeline({
         ...this.#pipelineOptions,
         sources,
-        sink: this.#sink(meta.recordingId, upload),
+        sink: this.#sink(meta.recordingId, upload, publisher),
         onHealth: (h) => void this.#emitHealth(h, upload, meta.recordingId),
         onFault: (error, fatal) => {
           if (fatal) this.#fault('error', error.message);
           else console.warn(`[room-recorder] ${error.message}`);
         },
       });
-      this.#active = { meta, lock, upload, pipeline, stored: null };
+      this.#active = { meta, lock, upload, pipeline, publisher, stored: null };
       await pipeline.start();
       this.#reportSave(upload, 'in-memory');
       return { elapsedMs: pipeline.elapsedMs ?? 0 };
@@ -239,14 +249,56 @@ export class BrowserRecordingEngine implements RecordingEngine {
     this.#events.clear();
   }
 
+  /**
+   * X9, a clean leave: stops recording here, hands the bytes storage does not hold yet over
+   * (see HandoffPublisher), and lets the recording go on elsewhere: the multipart upload stays
+   * open, the journal lets go of it (storage holds it all), the room lock is released.
+   */
+  async leave(): Promise<void> {
+    const active = this.#active;
+    if (!active || active.stored) return;
+    this.#active = null;
+    try {
+      await active.pipeline.stop();
+      await active.upload.stopSending();
+      await active.publisher.handOver();
+      await this.#journal.remove(active.meta.recordingId);
+      this.#save.set({ where: 'saved', unsavedBytes: 0 });
+    } finally {
+      active.publisher.close();
+      active.lock.release();
+      await active.lock.released;
+    }
+  }
+
+  #publisher(
+    meta: RecordingMeta,
+    upload: MultipartUpload,
+    pipeline: () => MediaPipeline | undefined,
+  ): HandoffPublisher {
+    return new HandoffPublisher({
+      journal: this.#journal,
+      target: this.#storage.target,
+      upload,
+      meta,
+      audio: () => {
+        const codec = pipeline()?.audio?.codec ?? null;
+        return codec ? { codec, ...AUDIO_FORMAT } : null;
+      },
+    });
+  }
+
   /** Where the recording is now (X10): what storage does not hold yet. */
   #reportSave(upload: MultipartUpload, where: SaveState['where']): void {
     const { knownBytes, confirmedBytes } = upload.progress;
     this.#save.set({ where, unsavedBytes: Math.max(0, knownBytes - confirmedBytes) });
   }
 
-  /** The journal's sink, which also tells the uploader and turns a full disk into a stop. */
-  #sink(id: string, upload: MultipartUpload): FragmentSink {
+  /**
+   * The journal's sink, which also tells the uploader (and the handoff context, once part 1
+   * is complete) and turns a full disk into a stop.
+   */
+  #sink(id: string, upload: MultipartUpload, publisher: HandoffPublisher): FragmentSink {
     const sink = this.#journal.sink(id);
     const guard = async (write: () => Promise<void>) => {
       try {
@@ -261,7 +313,9 @@ export class BrowserRecordingEngine implements RecordingEngine {
       writeFragment: (fragment: Fragment) =>
         guard(async () => {
           await sink.writeFragment(fragment);
+          const hadPart1 = upload.firstPart !== null;
           upload.notifyBytes(fragment.offset + fragment.bytes.byteLength);
+          if (!hadPart1 && upload.firstPart !== null) publisher.changed();
         }),
     };
   }

@@ -280,8 +280,7 @@ export class MultipartUpload {
 
   /** Stops sending and asks storage to drop the parts (best effort: s3rver cannot). */
   async abort(): Promise<boolean> {
-    this.stopper.abort();
-    await this.idle();
+    await this.stopSending();
     if (!this.record || !this.uploadId) return true;
     try {
       await this.target.abortMultipartUpload(this.record.objectKey, this.uploadId);
@@ -290,6 +289,15 @@ export class MultipartUpload {
       // Storage's lifecycle rule for incomplete uploads cleans up what this could not.
       return false;
     }
+  }
+
+  /**
+   * Stops sending parts and waits for those in flight, leaving the multipart upload open for
+   * whoever continues it (X9: this page handed the recording over).
+   */
+  async stopSending(): Promise<void> {
+    this.stopper.abort();
+    await this.idle();
   }
 
   /** Bytes written but not yet confirmed, apart from part 1, held until Stop (X5). */
@@ -302,6 +310,20 @@ export class MultipartUpload {
       if (n >= 2) confirmedLater += sizeOf(layout, n, total);
     }
     return Math.max(0, total - layout.range(1, total).end - confirmedLater);
+  }
+
+  /** The multipart upload's id, once started. */
+  get id(): string | null {
+    return this.uploadId;
+  }
+
+  /**
+   * The original bytes part 1 holds, once all of them are journaled (X9: a handoff keeps
+   * them in storage, since part 1 itself is sent only at Stop); null before.
+   */
+  get firstPart(): { start: number; end: number } | null {
+    const layout = this.layout;
+    return layout && layout.completeParts() >= 1 ? layout.range(1) : null;
   }
 
   /** Where the upload stands. */

@@ -54,6 +54,25 @@ export class MemoryJournal implements Journal {
     return { ...record };
   }
 
+  async adopt(
+    record: RecordingRecord,
+    header: Uint8Array,
+    fragments: readonly JournalFragment[],
+    pieces: ReadonlyArray<{ offset: number; bytes: Uint8Array }>,
+  ): Promise<void> {
+    const bytes = new Uint8Array(Math.max(1024, record.bytes));
+    bytes.set(header);
+    for (const p of pieces) bytes.set(p.bytes, p.offset);
+    this.held.set(record.id, {
+      record: { ...record, parts: [...record.parts] },
+      header: header.slice(),
+      bytes,
+      length: record.bytes,
+      evicted: new Map(),
+      fragments: [...fragments],
+    });
+  }
+
   async get(id: string): Promise<RecordingRecord | undefined> {
     const h = this.held.get(id);
     return h ? { ...h.record, parts: [...h.record.parts] } : undefined;

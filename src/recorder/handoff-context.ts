@@ -1,0 +1,130 @@
+/**
+ * X9: everything another page needs to continue a recording into the same object, kept in
+ * storage beside it while it records: a small JSON document (the recording, its multipart
+ * upload, the parts storage confirmed, the index of every fragment in them, the original
+ * header), the raw bytes of part 1 (sent last, rewritten, at Stop), and, when the page
+ * leaves cleanly, the tail it had not sent yet.
+ *
+ * Storage, not the room, carries it: the fragment index of a long recording outgrows a room
+ * message, and a page that died can no longer say anything. A successor reads it with the
+ * same credentials (or signing endpoint) it records with.
+ */
+import type { PartPlanSpec } from '../journal/part-plan.js';
+import type { CompletedPart, JournalFragment } from '../journal/types.js';
+import type { RecordingMeta } from './engine.js';
+
+/** The format of the document; a successor refuses another. */
+export const HANDOFF_VERSION = 1;
+
+/** Bytes a leaving page handed over: the stream [start, end), whole fragments. */
+export interface HandedTail {
+  key: string;
+  start: number;
+  end: number;
+}
+
+/** The document. */
+export interface HandoffContext {
+  v: typeof HANDOFF_VERSION;
+  meta: RecordingMeta;
+  uploadId: string;
+  partPlan: PartPlanSpec;
+  /** Parts storage confirmed (2 and on; part 1 goes last), with their byte ranges. */
+  parts: CompletedPart[];
+  /** The original header's size: the stream's first bytes. */
+  headerBytes: number;
+  /** The original header (ftyp + moov), base64. */
+  header: string;
+  /** Where the raw bytes of part 1 are, once it was complete; null before. */
+  part1: { key: string; end: number } | null;
+  /** Every fragment in the bytes storage holds (and in the tail): offset, size, start, duration, starts with a keyframe. */
+  fragments: Array<[number, number, number, number, 0 | 1]>;
+  /** The audio the file's header declares: a successor must encode the same. */
+  audio: { codec: 'aac' | 'opus'; sampleRate: number; numberOfChannels: number } | null;
+  /** The tail a cleanly leaving page handed over, if it did. */
+  tail: HandedTail | null;
+}
+
+/** Where a recording's handoff objects live: out of the Recordings folder, beside it. */
+export function handoffFolder(objectKey: string, recordingId: string): string {
+  const room = objectKey.slice(0, objectKey.lastIndexOf('/Recordings/'));
+  return `${room}/.recorder/${recordingId}`;
+}
+
+/** The document's key. */
+export function contextKey(objectKey: string, recordingId: string): string {
+  return `${handoffFolder(objectKey, recordingId)}/context.json`;
+}
+
+/** Fragments in the document's compact form. */
+export function packFragments(fragments: readonly JournalFragment[]): HandoffContext['fragments'] {
+  return fragments.map((f) => [
+    f.offset,
+    f.size,
+    f.startUs,
+    f.durationUs,
+    f.startsWithKeyframe ? 1 : 0,
+  ]);
+}
+
+/** The document's fragments as the journal keeps them, numbered from 0. */
+export function unpackFragments(packed: HandoffContext['fragments']): JournalFragment[] {
+  return packed.map(([offset, size, startUs, durationUs, key], index) => ({
+    index,
+    offset,
+    size,
+    startUs,
+    durationUs,
+    startsWithKeyframe: key === 1,
+  }));
+}
+
+/** The document as stored. */
+export function encodeContext(context: HandoffContext): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(context));
+}
+
+/**
+ * A stored document, checked enough that a successor never continues from nonsense.
+ * @throws Error naming what is wrong.
+ */
+export function decodeContext(bytes: Uint8Array): HandoffContext {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new Error('The handoff context is not JSON.');
+  }
+  const c = value as Partial<HandoffContext>;
+  if (c?.v !== HANDOFF_VERSION) {
+    throw new Error(
+      `The handoff context has version ${String(c?.v)}; this page reads ${HANDOFF_VERSION}.`,
+    );
+  }
+  if (
+    typeof c.uploadId !== 'string' ||
+    typeof c.header !== 'string' ||
+    typeof c.headerBytes !== 'number' ||
+    !Array.isArray(c.parts) ||
+    !Array.isArray(c.fragments) ||
+    typeof c.meta?.recordingId !== 'string' ||
+    typeof c.meta?.objectKey !== 'string'
+  ) {
+    throw new Error('The handoff context lacks the recording, its upload or its index.');
+  }
+  return c as HandoffContext;
+}
+
+/** Base64 of bytes (the original header: a few kB). */
+export function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
