@@ -12,7 +12,7 @@
 //
 //   node bench/mp4-writer-memory.mjs [hours=1]
 //
-// Prints the figures and writes them to bench/results/mp4-writer-memory.json.
+// Prints the figures and writes them to a new bench/results/mp4-writer-memory-<date>.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -214,8 +214,7 @@ const results = {
   after: await after(),
 };
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(
-  join(root, 'bench/results/mp4-writer-memory.json'),
-  JSON.stringify(results, null, 2) + '\n',
-);
-console.log('written bench/results/mp4-writer-memory.json');
+// A new file each run: a run never overwrites committed figures.
+const name = `bench/results/mp4-writer-memory-${results.date.replace(/[:]/g, '-').replace(/\..*/, '')}.json`;
+writeFileSync(join(root, name), JSON.stringify(results, null, 2) + '\n');
+console.log(`written ${name}`);

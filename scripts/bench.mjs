@@ -1,21 +1,14 @@
-// `npm run bench`: the benchmarks (figures, not pass/fail), one after the other, each writing
-// its figures to bench/results/. Run on a quiet machine: they measure real time.
-//   npm run bench [-- --duration=60]
+// `npm run bench`: the benchmark (bench/run.mjs; figures, not pass/fail), about an hour;
+// `npm run bench -- --quick` for a short run (under 3 minutes). It measures real time and CPU
+// on this machine: run it when the machine is quiet (`--wait-load=1.5` waits for that).
+// Every run writes a new file in bench/results/; see BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureAll, root } from './lib/ensure.mjs';
 
-ensureAll({ ffmpeg: false });
-const extra = process.argv.slice(2);
-for (const [label, args] of [
-  ['recording pipeline, real time (bench/run-pipeline.mjs)', ['bench/run-pipeline.mjs', ...extra]],
-  [
-    'MP4 writer memory over 2 hours of packets (bench/mp4-writer-memory.mjs)',
-    ['bench/mp4-writer-memory.mjs', '2'],
-  ],
-]) {
-  console.log(`\n=== ${label} ===`);
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
-console.log(`\nFigures written to ${join('bench', 'results')}/`);
+ensureAll({ ffmpeg: true });
+const r = spawnSync(process.execPath, [join(root, 'bench', 'run.mjs'), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+process.exit(r.status ?? 1);
