@@ -24,7 +24,7 @@ declare global {
       notices: string[];
       room: {
         channel: 'websocket' | 'tabs';
-        peers(): Array<{ userId: string; camera: boolean; connection: string }>;
+        peers(): Array<{ peerId: string; userId: string; camera: boolean; connection: string }>;
         recorded(): {
           stage: { width: number; height: number } | null;
           webcams: RecordedWebcam[];
