@@ -33,7 +33,9 @@ export function videoEncoderConfig(v: VideoSettings): VideoEncoderConfig {
     height: v.height,
     bitrate: v.bitrate,
     framerate: v.framerate,
-    // MP4 wants the parameter sets in the track header (avcC), not in the stream (Annex B).
+    // Length-prefixed samples with the parameter sets apart (avcC), as MP4 stores them; the
+    // writer puts them back in front of each keyframe too (avc3), so another encoder's
+    // fragments can follow (see mp4/avc.ts).
     avc: { format: 'avc' },
     latencyMode: 'realtime',
   };

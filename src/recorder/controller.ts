@@ -15,6 +15,7 @@ import { recordingOwner } from '../session/owner.js';
 import {
   RECORDING_PHASES,
   isHostRole,
+  mayControl,
   recordOffer,
   seesElapsed,
   stopOffer,
@@ -35,6 +36,7 @@ import type {
   StoredRecording,
 } from './engine.js';
 import type { RecorderOptions } from './options.js';
+import { SuccessionWatch } from './succession-watch.js';
 
 const NOT_CONFIGURED: PreflightResult = { ok: false, problems: ['not-configured'] };
 /** Phases after Stop on the page that recorded, until the file is stored or failed. */
@@ -59,6 +61,9 @@ export class RecorderController implements RecorderControllerApi {
   /** True from Start Recording until this page has published the recording's last state. */
   #owning = false;
   #disposed = false;
+  readonly #watch: SuccessionWatch;
+  /** Whether this page said it could continue a recording, as last announced. */
+  #announcedCapability = false;
 
   constructor(options: RecorderOptions) {
     this.#options = options;
@@ -75,6 +80,33 @@ export class RecorderController implements RecorderControllerApi {
       now: () => this.#clock.epochMs(),
       provider: () =>
         this.#owning ? { snapshot: this.#machine.snapshot(), title: options.meetingTitle } : null,
+      capability: () => ({ canRecord: this.#canContinue(), name: this.#name() }),
+    });
+    this.#watch = new SuccessionWatch({
+      clock: this.#clock,
+      sync: this.#sync,
+      channel: options.channel,
+      self: () => self,
+      policy: options.succession ?? {},
+      name: () => this.#name(),
+      recording: () => {
+        const s = this.#machine.state;
+        return s.recordingId !== null && RECORDING_PHASES.has(s.phase)
+          ? { recordingId: s.recordingId, recordsHere: s.recordsHere }
+          : null;
+      },
+      takeOver: (id) => this.#takeOver(id),
+      continuedBy: (_id, name) => {
+        // X9: hosts and moderators are told where the recording now runs.
+        if (isHostRole(options.role)) {
+          this.#emitNotice({ id: 'recording-continues', audience: 'hosts', params: { name } });
+        }
+      },
+      orphaned: (id) => {
+        if (this.#machine.forget(id).ok) {
+          this.#emitNotice({ id: 'recording-orphaned', audience: 'everyone' });
+        }
+      },
     });
 
     this.#cleanups.push(
@@ -95,6 +127,7 @@ export class RecorderController implements RecorderControllerApi {
         this.#machine.setPresence(hosts);
       }),
       options.channel.subscribe((message, sender) => this.#onRoomMessage(message, sender)),
+      () => this.#watch.dispose(),
     );
 
     const engine = options.engine;
@@ -184,8 +217,86 @@ export class RecorderController implements RecorderControllerApi {
         this.#preflight = { ok: false, problems: ['upload-unreachable'] };
       }
     }
+    // The room learns whether this page could continue a recording (X9).
+    const capable = this.#canContinue();
+    if (capable !== this.#announcedCapability) {
+      this.#announcedCapability = capable;
+      this.#sync.reannounce();
+    }
     this.#emitView();
     return this.#preflight;
+  }
+
+  /**
+   * X9: this page leaves the room. A recording made here is handed over to another page (its
+   * unsent tail put in storage first) and goes on there, and this page stops listening
+   * (`dispose()`). Resolves false, doing nothing, when a recording made here cannot be handed
+   * over (an engine without handoff): it then goes on on this page, which must stay open (B9).
+   */
+  async leaveRoom(): Promise<boolean> {
+    const state = this.#machine.state;
+    const engine = this.#options.engine;
+    const recordsHere = state.recordsHere && RECORDING_PHASES.has(state.phase);
+    if (recordsHere && state.recordingId) {
+      if (!engine?.leave) return false;
+      await engine.leave();
+      this.#machine.release();
+      this.#owning = false;
+      this.#options.channel.publish({
+        v: 1,
+        kind: 'leaving',
+        recordingId: state.recordingId,
+        page: this.#sync.pageId,
+      });
+    }
+    this.dispose();
+    return true;
+  }
+
+  /**
+   * The page is going away with no time to hand anything over (pagehide): the room is told
+   * at once, so a successor continues from what storage holds without waiting for silence.
+   */
+  pageHidden(): void {
+    const state = this.#machine.state;
+    if (!state.recordsHere || !state.recordingId || !RECORDING_PHASES.has(state.phase)) return;
+    try {
+      this.#options.channel.publish({
+        v: 1,
+        kind: 'leaving',
+        recordingId: state.recordingId,
+        page: this.#sync.pageId,
+      });
+    } catch {
+      // The channel may be closing with the page.
+    }
+  }
+
+  /** Whether this page could continue another's recording now (X9). */
+  #canContinue(): boolean {
+    const o = this.#options;
+    const allowed =
+      mayControl({ role: o.role, mobile: o.mobile }).ok ||
+      (o.succession?.allowParticipants === true && !o.mobile);
+    return allowed && !!o.engine?.continueRecording && this.#preflight?.ok === true;
+  }
+
+  #name(): string {
+    return this.#options.userName ?? this.#options.userId;
+  }
+
+  /** X9: the succession chose this page: the engine continues the recording, the rules follow. */
+  async #takeOver(recordingId: string): Promise<void> {
+    const engine = this.#options.engine;
+    if (!engine?.continueRecording) throw new Error('This page cannot continue a recording.');
+    const elapsed = this.#machine.snapshot().elapsedMs ?? 0;
+    await engine.continueRecording(recordingId, elapsed, this.#options.sources());
+    const decision = this.#machine.takeOver(recordingId);
+    if (!decision.ok) throw new Error(`The rules refused the takeover: ${decision.reason}`);
+    this.#owning = true;
+    this.#sync.update();
+    // This page now holds the room's recording: its user must know not to close it.
+    this.#emitNotice({ id: 'recording-continues-here', audience: 'hosts' });
   }
 
   requestStart(): Decision {
@@ -318,6 +429,7 @@ export class RecorderController implements RecorderControllerApi {
   }
 
   #onRoomMessage(message: RoomMessage, sender: SenderInfo): void {
+    this.#watch.onMessage(message, sender);
     if (message.kind === 'stop-request') {
       const state = this.#machine.state;
       if (!state.recordsHere) return;

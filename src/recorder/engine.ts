@@ -126,4 +126,19 @@ export interface RecordingEngine {
   recover(): Promise<StoredRecording[]>;
   on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void;
   dispose(): Promise<void>;
+  /**
+   * X9: continues the recording `recordingId` another page was making, into the same object,
+   * its file time starting `elapsedMs` after the recording's start (the room's time now).
+   * Resolves once recording here, with the recording's meta. Engines that cannot, omit it.
+   */
+  continueRecording?(
+    recordingId: string,
+    elapsedMs: number,
+    sources: RecordingSources,
+  ): Promise<{ meta: RecordingMeta }>;
+  /**
+   * X9, a clean leave: stops recording here and hands what storage does not hold yet over, so
+   * another page continues. Engines that cannot, omit it (the recording then stops on leave).
+   */
+  leave?(): Promise<void>;
 }

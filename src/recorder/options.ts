@@ -2,6 +2,7 @@
 import type { RecordingLibrary } from '../library/types.js';
 import type { RoomChannel } from '../room/index.js';
 import type { Clock } from '../session/clock.js';
+import type { SuccessionPolicy } from '../session/succession.js';
 import type { Role, RoomType } from '../session/types.js';
 import type { RecordingEngine, RecordingSources } from './engine.js';
 
@@ -29,6 +30,13 @@ export interface RecorderOptions {
   library: RecordingLibrary | null;
   /** What to record; read again when recording starts. */
   sources: () => RecordingSources;
+  /** The user's name, shown to others ("Recording continues on Ada's device"); default the id. */
+  userName?: string;
+  /**
+   * X9: who may continue a recording when its page leaves or dies: hosts and moderators, and
+   * participants when `allowParticipants` (default false).
+   */
+  succession?: SuccessionPolicy;
   /** IANA time zone for the file name; default UTC. */
   timeZone?: string;
   /** File name template, default `Rec - {date} {time} - {title}`. */

@@ -426,6 +426,39 @@ export class SessionMachine {
   }
 
   /**
+   * X9: this page handed its recording over (a clean leave): it goes on elsewhere, so this
+   * page mirrors it from now on, as every other page does, and runs no timer for it.
+   */
+  release(): Decision {
+    if (!this.recordsHere || !RECORDING_PHASES.has(this.phase)) return refuse('not-recording');
+    this.recordsHere = false;
+    if (this.capTimer !== null) this.clock.clearTimeout(this.capTimer);
+    if (this.hostAwayTimer !== null) this.clock.clearTimeout(this.hostAwayTimer);
+    this.capTimer = null;
+    this.hostAwayTimer = null;
+    if (this.phase === 'confirming-stop') this.phase = 'recording';
+    this.emitChange();
+    return OK;
+  }
+
+  /**
+   * X9: the page recording `recordingId` is gone and no page can continue it. It ends here as
+   * it ends there: what was recorded is kept by that device (X1); this page stops showing it.
+   */
+  forget(recordingId: string): Decision {
+    if (this.recordsHere || this.recordingId !== recordingId || !RECORDING_PHASES.has(this.phase)) {
+      return refuse('not-recording');
+    }
+    this.phase = 'idle';
+    this.resting = 'idle';
+    this.startedAtMonotonic = null;
+    this.capDeadline = null;
+    this.hostAwayDeadline = null;
+    this.emitChange();
+    return OK;
+  }
+
+  /**
    * A stop no person asked for, on the page that records: the engine's fault ('error',
    * 'storage-full'), or the timers' own causes. What was written is kept and uploaded.
    * @throws TypeError for 'user' (use {@link confirmStop} or {@link acceptRemoteStop}) or an

@@ -59,7 +59,12 @@ export type NoticeId =
   | 'recording-cap-reached'
   | 'recording-host-away-stopped'
   | 'recording-room-ended'
-  | 'recording-failed';
+  | 'recording-failed'
+  /** X9: another device continues the recording (hosts and moderators, with `{name}`). */
+  | 'recording-continues'
+  | 'recording-continues-here'
+  /** X9: the recording device left and no page here can continue it. */
+  | 'recording-orphaned';
 
 /** A notice to show, with the values its text may interpolate. */
 export interface Notice {

@@ -52,6 +52,11 @@ export const RR_STRINGS = {
     'The recording stopped because no host or moderator was in the room for {minutes} minutes. It has been saved.',
   'notice.recording-room-ended': 'The room has ended, so the recording stopped. It has been saved.',
   'notice.recording-failed': 'The recording failed: {reason}',
+  'notice.recording-continues': "Recording continues on {name}'s device.",
+  'notice.recording-continues-here':
+    'The recording continues on this device now. Keep this page open until the recording is stopped.',
+  'notice.recording-orphaned':
+    'The device recording this session left, and no one here can continue the recording. What was recorded is kept.',
 
   // Why an action was refused (shown as a notice or beside a disabled item).
   'refusal.not-allowed': 'Only hosts and moderators can record.',

@@ -3,6 +3,7 @@
  * fragment, to a {@link FragmentSink}.
  */
 import type { Fragment, FragmentInfo, FragmentSink } from '../types.js';
+import { type AvcParameterSets, inBandCodecString, parseAvcC, withParameterSets } from './avc.js';
 import { type FragmentTracks, type HeldPacket, muxFragment } from './fragment-muxer.js';
 
 /** What the writer needs of an encoded chunk (an `EncodedVideoChunk` or `EncodedAudioChunk`). */
@@ -69,6 +70,9 @@ function aacLcConfig(sampleRate: number, channels: number): Uint8Array {
  * keyframe to the next in another) with its byte offset in the stream. Timestamps are
  * microseconds from the recording's start, from one clock for audio and video.
  *
+ * The video track is `avc3` and every keyframe carries its SPS and PPS (see avc.ts), so
+ * fragments of another encoder, with other parameter sets, can follow in the same file.
+ *
  * Memory stays flat: every fragment is muxed by its own short-lived mediabunny Output (see
  * fragment-muxer.ts), so nothing is kept per packet once a fragment is out; the writer holds
  * the open fragment, at most {@link MAX_WAITING_FRAGMENTS} fragments waiting for their
@@ -106,6 +110,9 @@ export class Mp4FragmentWriter {
   private lastAudioUs = -Infinity;
   private lastAudioDurationUs = 0;
 
+  /** SPS and PPS of the encoder's latest config, put in front of every keyframe. */
+  private parameterSets: AvcParameterSets | null = null;
+
   private header: Uint8Array | null = null;
   private readonly infos: FragmentInfo[] = [];
   private written = 0;
@@ -132,7 +139,10 @@ export class Mp4FragmentWriter {
     return this.skipped;
   }
 
-  /** Adds an H.264 chunk (avc format); the first must carry `meta.decoderConfig`. */
+  /**
+   * Adds an H.264 chunk (avc format); the first must carry `meta.decoderConfig`. Keyframes
+   * get the SPS and PPS of the latest config in front (see avc.ts).
+   */
   addVideoChunk(chunk: EncodedChunkLike, meta?: EncodedVideoChunkMetadata): Promise<void> {
     const p: HeldPacket = {
       data: copyChunk(chunk),
@@ -199,10 +209,15 @@ export class Mp4FragmentWriter {
   }
 
   private async onVideo(p: HeldPacket, meta?: EncodedVideoChunkMetadata): Promise<void> {
-    if (meta?.decoderConfig && !this.videoConfig) this.videoConfig = meta.decoderConfig;
+    const config = meta?.decoderConfig;
+    if (config) {
+      this.videoConfig ??= config;
+      if (config.description) this.parameterSets = parseAvcC(config.description);
+    }
     if (!this.videoConfig) {
       throw new Error('Mp4FragmentWriter: the first video chunk must carry meta.decoderConfig');
     }
+    if (p.key && this.parameterSets) p.data = withParameterSets(p.data, this.parameterSets);
     if (!(p.timestampUs >= 0)) {
       throw new RangeError(`Mp4FragmentWriter: negative video timestamp ${p.timestampUs}`);
     }
@@ -268,6 +283,7 @@ export class Mp4FragmentWriter {
       frameRate: v.framerate,
       decoderConfig: {
         ...vc,
+        codec: inBandCodecString(vc.codec),
         codedWidth: vc.codedWidth ?? v.width,
         codedHeight: vc.codedHeight ?? v.height,
       },

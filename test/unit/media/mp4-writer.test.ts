@@ -14,6 +14,8 @@ import { fakeChunk, findBox, MemorySink, OPUS_META, VIDEO_META } from './mp4-fix
 const VIDEO = { width: 1920, height: 1080, framerate: 30 };
 const OPUS = { codec: 'opus' as const, sampleRate: 48000, numberOfChannels: 2 };
 const frameUs = (i: number) => Math.floor((i * 1e6) / 30);
+/** AVCC's SPS and PPS as 4-byte length-prefixed NAL units, as a keyframe carries them. */
+const IN_BAND = new Uint8Array([0, 0, 0, 4, 0x67, 100, 0, 40, 0, 0, 0, 2, 0x68, 0xce]);
 
 /** Each moof's mfhd sequence number and its trafs' track id and tfdt, of one fragment. */
 function describeFragment(bytes: Uint8Array) {
@@ -104,9 +106,12 @@ describe('Mp4FragmentWriter', () => {
       expect(audio!.dataOffset).toBe(moofSize + 8);
       expect(video!.dataOffset).toBe(moofSize + 8 + audio!.samples * 80);
       // The data offsets point at the right packets: first video frame, first audio packet.
+      // The keyframe carries the avcC's SPS and PPS in front (avc3: parameter sets in band).
+      const at = video!.dataOffset;
+      expect([...f.bytes.subarray(at, at + IN_BAND.length)]).toEqual([...IN_BAND]);
       const firstAudioUs = Math.round((audio!.tfdt * 1e6) / 48000);
       for (let j = 0; j < 16; j++) {
-        expect(f.bytes[video!.dataOffset + j]).toBe((f.startUs + j) & 0xff);
+        expect(f.bytes[at + IN_BAND.length + j]).toBe((f.startUs + j) & 0xff);
         expect(f.bytes[audio!.dataOffset + j]).toBe((firstAudioUs + j) & 0xff);
       }
       // Video tfdt (timescale 30) is the absolute start; audio (48 kHz) starts with it.

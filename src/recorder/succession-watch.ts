@@ -1,0 +1,171 @@
+/**
+ * X9 in the room: the page that records beats every second; every other page that could
+ * continue the recording listens, and when the beats stop (the page died) or the page says
+ * it is leaving, each runs the same succession rule on the room it sees. The one chosen
+ * claims the recording and, unless a better-placed page claims it within a moment (two pages
+ * that saw the room differently), continues it.
+ */
+import type { RoomChannel, RoomMessage, SenderInfo } from '../room/index.js';
+import type { RoomSync } from '../room/room-sync.js';
+import type { Clock, TimerHandle } from '../session/clock.js';
+import {
+  chooseSuccessor,
+  type RecorderCandidate,
+  type SuccessionPolicy,
+} from '../session/succession.js';
+
+/** How often the recording page beats. */
+export const HEARTBEAT_MS = 1_000;
+/** Beats missed for this long mean the recording page is gone. */
+export const SILENCE_MS = 4_000;
+/** A claim waits this long for a better-placed one before the recording continues here. */
+export const CLAIM_WINDOW_MS = 750;
+
+/** What the watch needs of the page it runs on. */
+export interface SuccessionWatchDeps {
+  clock: Clock;
+  sync: RoomSync;
+  channel: RoomChannel;
+  self: () => SenderInfo;
+  policy: SuccessionPolicy;
+  /** This page's name for others ("Recording continues on Ada's device"). */
+  name: () => string;
+  /** The recording the room is making now, and whether this page makes it. */
+  recording: () => { recordingId: string; recordsHere: boolean } | null;
+  /** This page continues `recordingId`: engine and rules. Rejects when it cannot. */
+  takeOver: (recordingId: string) => Promise<void>;
+  /** Another page continues the recording (for the notice). */
+  continuedBy: (recordingId: string, name: string) => void;
+  /** The recording page is gone and no page can continue: it ends where it was kept (X1). */
+  orphaned: (recordingId: string) => void;
+}
+
+export class SuccessionWatch {
+  readonly #d: SuccessionWatchDeps;
+  /** When each recording was last heard of (monotonic ms). */
+  #lastBeat = new Map<string, { at: number; page: string }>();
+  #timer: TimerHandle | null = null;
+  #claim: { recordingId: string; better: boolean } | null = null;
+  #disposed = false;
+
+  constructor(deps: SuccessionWatchDeps) {
+    this.#d = deps;
+    this.#tick();
+  }
+
+  /** A room message: beats, leavings and claims. */
+  onMessage(message: RoomMessage, sender: SenderInfo): void {
+    const now = this.#d.clock.monotonicMs();
+    switch (message.kind) {
+      case 'heartbeat':
+        this.#lastBeat.set(message.recordingId, { at: now, page: message.page });
+        return;
+      case 'state':
+        // A state from the recording page is as good as a beat (it also starts the watch).
+        if (message.snapshot.recordingId !== null) {
+          this.#lastBeat.set(message.snapshot.recordingId, { at: now, page: message.source });
+        }
+        return;
+      case 'leaving':
+        this.#lastBeat.delete(message.recordingId);
+        this.#succeed(message.recordingId, message.page);
+        return;
+      case 'takeover': {
+        this.#lastBeat.set(message.recordingId, { at: now, page: message.page });
+        const claim = this.#claim;
+        if (claim?.recordingId === message.recordingId && message.page !== this.#d.sync.pageId) {
+          // Two claims: the rule decides between the two claimants.
+          const me = this.#me();
+          const other = this.#d.sync.pages.find((p) => p.page === message.page);
+          const them: RecorderCandidate = other
+            ? { ...other, canRecord: true }
+            : { userId: sender.userId, role: sender.role, page: message.page, canRecord: true };
+          if (me && chooseSuccessor([me, them], this.#d.policy)?.page === them.page) {
+            claim.better = true;
+          }
+        }
+        if (message.page !== this.#d.sync.pageId) {
+          this.#d.continuedBy(message.recordingId, message.name);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Stops the beats and the watch. */
+  dispose(): void {
+    this.#disposed = true;
+    if (this.#timer !== null) this.#d.clock.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Once a second: beat if this page records, else look for silence. */
+  #tick(): void {
+    if (this.#disposed) return;
+    this.#timer = this.#d.clock.setTimeout(() => this.#tick(), HEARTBEAT_MS);
+    const rec = this.#d.recording();
+    if (!rec) return;
+    if (rec.recordsHere) {
+      this.#d.channel.publish({
+        v: 1,
+        kind: 'heartbeat',
+        recordingId: rec.recordingId,
+        page: this.#d.sync.pageId,
+      });
+      return;
+    }
+    const beat = this.#lastBeat.get(rec.recordingId);
+    const now = this.#d.clock.monotonicMs();
+    if (!beat) {
+      // Heard of through a state answer only: start counting from now.
+      this.#lastBeat.set(rec.recordingId, { at: now, page: '' });
+      return;
+    }
+    if (now - beat.at >= SILENCE_MS) {
+      this.#lastBeat.delete(rec.recordingId);
+      this.#succeed(rec.recordingId, beat.page);
+    }
+  }
+
+  /** This page as a candidate, when it could continue a recording. */
+  #me(): RecorderCandidate | null {
+    return this.#d.sync.pages.find((p) => p.page === this.#d.sync.pageId && p.canRecord) ?? null;
+  }
+
+  /** The recording page `gone` left or died: the rule picks who continues. */
+  #succeed(recordingId: string, gone: string): void {
+    const rec = this.#d.recording();
+    if (!rec || rec.recordingId !== recordingId || rec.recordsHere || this.#claim) return;
+    const candidates = this.#d.sync.pages.filter((p) => p.page !== gone);
+    const chosen = chooseSuccessor(candidates, this.#d.policy);
+    if (!chosen) {
+      this.#d.orphaned(recordingId);
+      return;
+    }
+    if (chosen.page !== this.#d.sync.pageId) return;
+    void this.#claimAndContinue(recordingId);
+  }
+
+  async #claimAndContinue(recordingId: string): Promise<void> {
+    const claim = { recordingId, better: false };
+    this.#claim = claim;
+    this.#d.channel.publish({
+      v: 1,
+      kind: 'takeover',
+      recordingId,
+      page: this.#d.sync.pageId,
+      name: this.#d.name(),
+    });
+    await new Promise<void>((resolve) => this.#d.clock.setTimeout(resolve, CLAIM_WINDOW_MS));
+    try {
+      if (claim.better || this.#disposed) return;
+      await this.#d.takeOver(recordingId);
+    } catch (e) {
+      console.error('[room-recorder] could not continue the recording here', e);
+    } finally {
+      if (this.#claim === claim) this.#claim = null;
+    }
+  }
+}

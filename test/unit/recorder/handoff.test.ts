@@ -1,0 +1,262 @@
+/**
+ * X9 in the room, with real controllers and rules on an in-memory room: who continues a
+ * recording when its page leaves or dies, and what every page sees. The engines record
+ * nothing (the browser tests and the headless run cover the media and storage side).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecorderController } from '../../../src/recorder/controller.js';
+import type {
+  EngineEvents,
+  RecordingEngine,
+  RecordingMeta,
+  StoredRecording,
+} from '../../../src/recorder/engine.js';
+import { SILENCE_MS, CLAIM_WINDOW_MS } from '../../../src/recorder/succession-watch.js';
+import { CallbackRoom, type SenderInfo } from '../../../src/room/index.js';
+import { Emitter } from '../../../src/shared/emitter.js';
+import type { Notice, Role, StopCause } from '../../../src/session/types.js';
+import { ManualClock } from '../../support/manual-clock.js';
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+/** An engine that records nothing but can be handed a recording over. */
+class HandoffEngine implements RecordingEngine {
+  readonly events = new Emitter<EngineEvents>();
+  started: RecordingMeta | null = null;
+  continued: Array<{ recordingId: string; elapsedMs: number }> = [];
+  left = 0;
+  stops: StopCause[] = [];
+  async preflight() {
+    return { ok: true, problems: [] };
+  }
+  async start(meta: RecordingMeta) {
+    this.started = meta;
+    return { elapsedMs: 0 };
+  }
+  async continueRecording(recordingId: string, elapsedMs: number) {
+    this.continued.push({ recordingId, elapsedMs });
+    this.started = { ...(this.started as RecordingMeta), recordingId };
+    return { meta: this.started };
+  }
+  async leave() {
+    this.left++;
+  }
+  updateSources() {}
+  async stop(cause: StopCause) {
+    this.stops.push(cause);
+  }
+  async whenStored(): Promise<StoredRecording> {
+    return {
+      recordingId: 'x',
+      objectKey: 'k',
+      fileName: 'f.mp4',
+      bytes: 1,
+      durationSec: 1,
+      url: 'https://x/f.mp4',
+    };
+  }
+  async recover() {
+    return [];
+  }
+  on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]) {
+    return this.events.on(event, listener);
+  }
+  async dispose() {}
+}
+
+interface Page {
+  c: RecorderController;
+  engine: HandoffEngine | null;
+  notices: Notice[];
+  /** Cuts this page off the room without a word, as a killed browser. */
+  kill(): void;
+}
+
+function room(clock: ManualClock) {
+  const members: Array<{ room: CallbackRoom; alive: boolean }> = [];
+  const pages: Page[] = [];
+  const join = (userId: string, role: Role, canRecord = role !== 'participant'): Page => {
+    const self: SenderInfo = { userId, role };
+    const member = { room: null as unknown as CallbackRoom, alive: true };
+    member.room = new CallbackRoom({
+      self,
+      send: (data) => {
+        if (!member.alive) return;
+        for (const m of members) if (m !== member && m.alive) m.room.receive(data, self);
+      },
+    });
+    members.push(member);
+    const engine = canRecord ? new HandoffEngine() : null;
+    const c = new RecorderController({
+      roomId: 'r',
+      roomType: 'single',
+      userId,
+      userName: userId.toUpperCase(),
+      role,
+      mobile: false,
+      meetingTitle: 'Class',
+      owners: {},
+      channel: member.room,
+      engine,
+      library: null,
+      sources: () => ({ stage: null, webcams: [], audio: [] }),
+      clock,
+    });
+    const notices: Notice[] = [];
+    c.onNotice((n) => notices.push(n));
+    const page: Page = {
+      c,
+      engine,
+      notices,
+      kill: () => {
+        member.alive = false;
+        c.dispose();
+      },
+    };
+    pages.push(page);
+    return page;
+  };
+  return { join, pages };
+}
+
+const created: RecorderController[] = [];
+afterEach(() => {
+  for (const c of created.splice(0)) c.dispose();
+});
+
+async function recording(clock: ManualClock) {
+  const r = room(clock);
+  const host = r.join('host-1', 'host');
+  const mod = r.join('mod-1', 'moderator');
+  const guest = r.join('guest-1', 'participant');
+  for (const p of r.pages) created.push(p.c);
+  await settle();
+  host.c.requestStart();
+  await host.c.confirmStart();
+  await settle();
+  clock.advance(60_000);
+  return { ...r, host, mod, guest };
+}
+
+const ids = (notices: Notice[]) => notices.map((n) => n.id);
+
+describe('handoff in the room (X9)', () => {
+  it('a clean leave: the moderator continues at once, everyone still sees it recorded', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const { host, mod, guest } = await recording(clock);
+    expect(mod.c.view.phase).toBe('recording');
+    expect(await host.c.leaveRoom()).toBe(true);
+    expect(host.engine!.left).toBe(1);
+    clock.advance(CLAIM_WINDOW_MS);
+    await settle();
+    // The successor's clock is the room's: the claim window is a gap in the file, not in the counter.
+    expect(mod.engine!.continued).toEqual([
+      { recordingId: expect.any(String), elapsedMs: 60_000 + CLAIM_WINDOW_MS },
+    ]);
+    expect(mod.c.view.phase).toBe('recording');
+    expect(mod.c.view.indicator).toMatchObject({ shown: true, elapsed: true, stop: true });
+    // The counter goes on from the original start.
+    expect(mod.c.monotonicNow() - mod.c.view.startedAtMonotonic!).toBe(60_000 + CLAIM_WINDOW_MS);
+    expect(guest.c.view.indicator.shown).toBe(true);
+    expect(ids(guest.notices)).toEqual(['recording-starting', 'recording-started']);
+    // Hosts and moderators are told where it runs now; participants are not bothered.
+    expect(ids(mod.notices).at(-1)).toBe('recording-continues-here');
+    expect(ids(host.notices)).not.toContain('recording-continues-here');
+
+    // The moderator stops it: one recording, finished from the moderator's page.
+    mod.c.requestStop();
+    await mod.c.confirmStop();
+    await settle();
+    expect(mod.engine!.stops).toEqual(['user']);
+    expect(mod.c.view.phase).toBe('available');
+    expect(ids(guest.notices).at(-1)).toBe('recording-completed');
+  });
+
+  it('a killed recording page: the moderator continues after the heartbeats stop', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const { host, mod } = await recording(clock);
+    host.kill();
+    clock.advance(SILENCE_MS - 1_000);
+    await settle();
+    expect(mod.engine!.continued).toEqual([]);
+    clock.advance(1_000 + CLAIM_WINDOW_MS + 1_000);
+    await settle();
+    expect(mod.engine!.continued).toHaveLength(1);
+    expect(mod.c.view.phase).toBe('recording');
+  });
+
+  it('two moderators: exactly one continues (the same rule on both pages)', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = await recording(clock);
+    const mod2 = r.join('mod-0', 'moderator');
+    created.push(mod2.c);
+    await settle();
+    r.host.kill();
+    clock.advance(SILENCE_MS + CLAIM_WINDOW_MS + 2_000);
+    await settle();
+    const continued = [r.mod, mod2].filter((p) => p.engine!.continued.length > 0);
+    expect(continued).toEqual([mod2]);
+    expect(r.mod.c.view.phase).toBe('recording');
+    expect(ids(r.mod.notices).at(-1)).toBe('recording-continues');
+  });
+
+  it('a second handoff: the successor leaves too, the next one continues', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = await recording(clock);
+    const mod2 = r.join('mod-2', 'moderator');
+    created.push(mod2.c);
+    await settle();
+    await r.host.c.leaveRoom();
+    clock.advance(CLAIM_WINDOW_MS);
+    await settle();
+    expect(r.mod.engine!.continued).toHaveLength(1);
+    clock.advance(30_000);
+    await r.mod.c.leaveRoom();
+    clock.advance(CLAIM_WINDOW_MS);
+    await settle();
+    expect(mod2.engine!.continued).toEqual([
+      {
+        recordingId: expect.any(String),
+        elapsedMs: 60_000 + CLAIM_WINDOW_MS + 30_000 + CLAIM_WINDOW_MS,
+      },
+    ]);
+    expect(r.guest.c.view.indicator.shown).toBe(true);
+  });
+
+  it('the original host coming back sees it continue elsewhere and records no duplicate', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = await recording(clock);
+    r.host.kill();
+    clock.advance(SILENCE_MS + CLAIM_WINDOW_MS + 2_000);
+    await settle();
+    const back = r.join('host-1', 'host');
+    created.push(back.c);
+    await settle();
+    expect(back.c.view.phase).toBe('recording');
+    expect(back.c.view.record).toEqual({ state: 'hidden' });
+    expect(back.c.requestStart()).toEqual({ ok: false, reason: 'already-recording' });
+    clock.advance(10_000);
+    await settle();
+    expect(back.engine!.continued).toEqual([]);
+  });
+
+  it('no page can continue: the recording ends where it was kept, and everyone is told', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = room(clock);
+    const host = r.join('host-1', 'host');
+    const guest = r.join('guest-1', 'participant');
+    for (const p of r.pages) created.push(p.c);
+    await settle();
+    host.c.requestStart();
+    await host.c.confirmStart();
+    await settle();
+    host.kill();
+    clock.advance(SILENCE_MS + 1_000);
+    await settle();
+    expect(guest.c.view.phase).toBe('idle');
+    expect(guest.c.view.indicator.shown).toBe(false);
+    expect(ids(guest.notices).at(-1)).toBe('recording-orphaned');
+  });
+});
