@@ -31,5 +31,6 @@ export interface WasmAacModule {
   openWasmAac(
     config: AudioEncoderConfig,
     callbacks: AudioEncoderCallbacks,
+    startUs?: number,
   ): Promise<RecordingAudioEncoder>;
 }

@@ -58,8 +58,11 @@ async function open(
   choice: AudioChoice,
   callbacks: AudioEncoderCallbacks,
   load: () => Promise<WasmAacModule>,
+  startUs: number,
 ): Promise<RecordingAudioEncoder> {
-  if (choice.kind === 'wasm-aac') return (await load()).openWasmAac(choice.config, callbacks);
+  if (choice.kind === 'wasm-aac') {
+    return (await load()).openWasmAac(choice.config, callbacks, startUs);
+  }
   return new BrowserAudioEncoder(choice.kind, choice.codec, choice.config, callbacks);
 }
 
@@ -78,17 +81,19 @@ const NAMES: Record<AudioEncoderKind, string> = {
 
 /**
  * Opens the first of `choices` (best first, from `audioChoices`) that works: the browser's
- * AAC, else the WASM AAC, else Opus. `encoder` is null when none did.
+ * AAC, else the WASM AAC, else Opus. `encoder` is null when none did. `startUs`: where in the
+ * file the first audio given to it begins (0, or a continuation's start).
  */
 export async function openAudioEncoder(
   choices: readonly AudioChoice[],
   callbacks: AudioEncoderCallbacks,
   load: () => Promise<WasmAacModule> = loadWasmAac,
+  startUs = 0,
 ): Promise<OpenedAudioEncoder> {
   const failures: string[] = [];
   for (const choice of choices) {
     try {
-      return { encoder: await open(choice, callbacks, load), failures };
+      return { encoder: await open(choice, callbacks, load, startUs), failures };
     } catch (e) {
       failures.push(`${NAMES[choice.kind]} failed: ${(e as Error)?.message ?? String(e)}`);
     }

@@ -15,7 +15,12 @@ export type PipelineErrorCode =
   /** The worker itself failed (script error, crash). */
   | 'worker-error'
   /** The call does not fit the pipeline's state (start twice, stop before start). */
-  | 'invalid-state';
+  | 'invalid-state'
+  /**
+   * A continuation cannot go on with the file it was given: its video is not `avc3`, or the
+   * tracks this recording makes differ from the file's (frame rate, audio format).
+   */
+  | 'cannot-continue';
 
 /** An error of the recording pipeline, with a code a controller can branch on. */
 export class PipelineError extends Error {

@@ -93,6 +93,12 @@ export class I420Compositor {
     }
   }
 
+  /** Whether every source has given a picture (true without sources). */
+  get allPictured(): boolean {
+    for (const s of this.sources.values()) if (!s.tile.hasPicture) return false;
+    return true;
+  }
+
   /** A source ended or left: it is taken out of the layout. */
   remove(id: string): void {
     const s = this.sources.get(id);

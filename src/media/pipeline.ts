@@ -10,6 +10,7 @@
 import type { RecordingSources, VisualSource } from './sources.js';
 import { AudioMixer } from './audio-mixer.js';
 import { assertValidVideo, DEFAULT_AUDIO, DEFAULT_VIDEO } from './encoder-config.js';
+import { continuationOriginUs } from './continuation.js';
 import { PipelineError } from './errors.js';
 import { hasEnded } from './frame-source.js';
 import type {
@@ -25,7 +26,7 @@ import type {
 import { serveSinkRequest } from './sink-port.js';
 import { SourceRegistry } from './source-registry.js';
 import { audioData, hasTrackProcessor } from './track-processor.js';
-import type { FragmentSink, PipelineHealth } from './types.js';
+import type { Continuation, FragmentSink, PipelineHealth } from './types.js';
 
 export type {
   AudioEncoderKind,
@@ -35,6 +36,8 @@ export type {
   ClockSettings,
 } from './protocol.js';
 export { DEFAULT_VIDEO } from './encoder-config.js';
+export type { Continuation } from './types.js';
+export { continuationOf, type ContinuedFile } from './continuation.js';
 
 /** A deterministic clock for tests, with a hook run on the page before each frame. */
 export interface DeterministicClock {
@@ -70,6 +73,15 @@ export interface PipelineOptions {
   workerUrl?: string | URL;
   /** Test-only fault injection. */
   faults?: FaultSettings;
+  /**
+   * Continue a file another recording began (handoff, X9) instead of starting one: no header
+   * goes to the sink, the fragments follow the file's (index, byte offset, mfhd sequence)
+   * and its timeline (from `timelineStartUs`, the gap since its media ended filled with this
+   * recording's first picture and silence). The video settings' frame rate and the audio
+   * must be the file's; stop() then returns the file's header and this recording's fragments
+   * only, with `bytesWritten` counting the whole stream.
+   */
+  continuation?: Continuation;
 }
 
 type State = 'idle' | 'starting' | 'recording' | 'stopping' | 'stopped';
@@ -118,9 +130,9 @@ export class MediaPipeline {
   }
 
   /**
-   * Milliseconds since the file's time zero (the worker's clock started), once started; the
-   * elapsed counter derives from it, so it matches the file's timeline. Monotonic: a change
-   * of the wall clock does not move it.
+   * Milliseconds since the file's time zero (the worker's clock started, less a
+   * continuation's `timelineStartUs`), once started; the elapsed counter derives from it, so
+   * it matches the file's timeline. Monotonic: a change of the wall clock does not move it.
    */
   get elapsedMs(): number | null {
     return this.zeroAt === null ? null : performance.now() - this.zeroAt;
@@ -199,6 +211,7 @@ export class MediaPipeline {
       streams,
       audioStream,
       ...(this.options.faults ? { faults: this.options.faults } : {}),
+      ...(this.options.continuation ? { continuation: this.options.continuation } : {}),
     };
     const worker =
       this.options.workerUrl !== undefined
@@ -273,6 +286,12 @@ export class MediaPipeline {
     return this.stopped;
   }
 
+  /** Where the worker's clock starts in the file, in ms (see Recording's originUs). */
+  private originMs(): number {
+    const c = this.options.continuation;
+    return c ? continuationOriginUs(c) / 1000 : 0;
+  }
+
   private send(msg: ToWorker, transfer: Transferable[] = []): void {
     this.worker?.postMessage(msg, transfer);
   }
@@ -283,8 +302,8 @@ export class MediaPipeline {
         this.audioChosen =
           m.audioCodec && m.audioEncoder ? { codec: m.audioCodec, encoder: m.audioEncoder } : null;
         // Posted the moment the worker's clock started: its arrival is time zero, give or take
-        // a message's delivery (well under a frame).
-        this.zeroAt = performance.now();
+        // a message's delivery (well under a frame); a continuation's clock starts later.
+        this.zeroAt = performance.now() - this.originMs();
         this.started?.resolve();
         break;
       case 'tick':

@@ -4,7 +4,7 @@
  */
 import type { PipelineErrorCode } from './errors.js';
 import type { SinkAck, SinkRequest } from './sink-port.js';
-import type { FragmentInfo, PipelineHealth } from './types.js';
+import type { Continuation, FragmentInfo, PipelineHealth } from './types.js';
 
 /** Video encoding settings. */
 export interface VideoSettings {
@@ -80,6 +80,8 @@ export interface StartMessage {
   streams: Array<{ id: string; readable: ReadableStream<VideoFrame> }>;
   /** The mixed audio, as a track processor's readable. */
   audioStream: ReadableStream<AudioData> | null;
+  /** Continue this file instead of starting one (handoff, X9): no header is written. */
+  continuation?: Continuation;
 }
 
 export type ToWorker =
@@ -144,6 +146,8 @@ export interface PipelineResult {
   durationUs: number;
   /** Bytes of the stream as written (header plus fragments), for the header rewrite. */
   bytesWritten: number;
+  /** mfhd sequence number the file's next moof would take (what a continuation goes on from). */
+  nextSequence: number;
   stats: PipelineStats;
 }
 
@@ -152,7 +156,10 @@ export type FromWorker =
       type: 'started';
       audioCodec: 'aac' | 'opus' | null;
       audioEncoder: AudioEncoderKind | null;
-      /** Epoch ms of the media clock's zero (the first frame's time). */
+      /**
+       * Epoch ms of the file's time zero as this page's clock sees it: the first frame's time,
+       * or for a continuation, `timelineStartUs` before this recording's clock started.
+       */
       startedAtMs: number;
     }
   | { type: 'tick'; seq: number; ids: string[] }

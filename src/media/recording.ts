@@ -10,9 +10,11 @@ import {
   type WasmAacModule,
 } from './audio-encoder.js';
 import { AudioTimeline } from './audio-timing.js';
-import { audioChoices, checkVideoSupport } from './encoder-config.js';
+import { type AudioChoice, audioChoices, checkVideoSupport } from './encoder-config.js';
+import { continuationOriginUs } from './continuation.js';
 import { PipelineError, type PipelineErrorCode } from './errors.js';
 import { I420Compositor } from './i420-compositor.js';
+import { readTracks } from './mp4/tracks.js';
 import type { EncodedChunkLike } from './mp4/writer.js';
 import { frameTimestampUs, Pacer, type TickPlan } from './pacer.js';
 import type {
@@ -26,7 +28,7 @@ import type {
 } from './protocol.js';
 import { SinkPort } from './sink-port.js';
 import { FrameCounts, heapMB, percentile } from './stats.js';
-import type { FragmentInfo, FragmentSink, PipelineHealth } from './types.js';
+import type { Continuation, FragmentInfo, FragmentSink, PipelineHealth } from './types.js';
 import { RecordingVideoEncoder } from './video-encoder.js';
 
 /** The writer as the recording uses it (Mp4FragmentWriter in the worker). */
@@ -38,6 +40,7 @@ export interface PacketWriter {
     fragments: FragmentInfo[];
     durationUs: number;
     bytesWritten: number;
+    nextSequence: number;
   }>;
   readonly bytesWritten: number;
   /** Packets left out (video before the first keyframe, audio going back in time). */
@@ -49,6 +52,10 @@ export interface WriterSetup {
   video: { width: number; height: number; framerate: number };
   audio: { codec: 'aac' | 'opus'; sampleRate: number; numberOfChannels: number } | null;
   sink: FragmentSink;
+  continuation?: Pick<
+    Continuation,
+    'header' | 'nextFragmentIndex' | 'nextSequence' | 'startOffsetBytes'
+  >;
 }
 
 type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
@@ -73,6 +80,14 @@ const MAX_ENCODER_BACKLOG = 30;
 const MAX_PENDING_WRITES = 400;
 /** Audio chunks waiting in the audio encoder before new ones are dropped. */
 const MAX_AUDIO_QUEUE = 50;
+/**
+ * How long a continuation waits for every source's first picture before its first frame,
+ * which it holds through the switch's gap: a picture, not the empty layout, where it can.
+ */
+const MAX_FIRST_PICTURE_WAIT_US = 1_000_000;
+
+/** The audio codec of a sample entry type, as the encoders name it. */
+const CODEC_OF_ENTRY: Record<string, 'aac' | 'opus'> = { mp4a: 'aac', Opus: 'opus' };
 
 /** Test-only: the WASM AAC encoder's chunk failing to load, as a 404 would. */
 const unavailableWasmAac = (): Promise<WasmAacModule> =>
@@ -87,6 +102,15 @@ export class Recording {
   private compositor!: I420Compositor;
   private readonly pacer: Pacer;
   private readonly timeline: AudioTimeline;
+  /**
+   * File time of the clock's zero (0; a continuation's `timelineStartUs`), and where this
+   * recording's video and audio begin (0; where the continued file's end).
+   */
+  private readonly originUs: number;
+  private readonly fillFromUs: number;
+  private readonly audioFromUs: number;
+  /** Whether a frame was encoded (a continuation fills the gap before its first). */
+  private begun = false;
   private readonly sink: SinkPort;
   private readonly counts = new FrameCounts();
   private video: RecordingVideoEncoder | null = null;
@@ -130,7 +154,14 @@ export class Recording {
       fresh: MAX_ENCODER_QUEUE,
       total: MAX_ENCODER_BACKLOG,
     });
-    this.timeline = new AudioTimeline(msg.clock, msg.video.framerate);
+    const c = msg.continuation;
+    this.fillFromUs = c ? c.resumeAtUs : 0;
+    this.audioFromUs = c ? (c.audioResumeAtUs ?? c.resumeAtUs) : 0;
+    this.originUs = c ? continuationOriginUs(c) : 0;
+    this.timeline = new AudioTimeline(msg.clock, msg.video.framerate, {
+      originUs: this.originUs,
+      fillFromUs: this.audioFromUs,
+    });
     this.sink = new SinkPort((request) => this.post(request));
   }
 
@@ -145,9 +176,11 @@ export class Recording {
       throw new PipelineError('no-webcodecs', 'This browser has no OffscreenCanvas in workers');
     }
     await checkVideoSupport(v);
+    const c = this.msg.continuation;
+    const fileAudio = c ? continuedAudio(c, v.framerate) : undefined;
     this.compositor = new I420Compositor(v.width, v.height);
-    const a = this.msg.audio;
-    if (a) await this.openAudio(a);
+    const a = this.continuedAudioSettings(fileAudio);
+    if (a) await this.openAudio(a, fileAudio?.codec);
     this.writer = this.createWriter({
       video: { width: v.width, height: v.height, framerate: v.framerate },
       audio:
@@ -159,6 +192,7 @@ export class Recording {
             }
           : null,
       sink: this.sink,
+      ...(c ? { continuation: c } : {}),
     });
     this.video = new RecordingVideoEncoder(
       v,
@@ -178,16 +212,52 @@ export class Recording {
       type: 'started',
       audioCodec: this.audioTrack?.codec ?? null,
       audioEncoder: this.audioTrack?.encoder ?? null,
-      startedAtMs: performance.timeOrigin + this.t0,
+      startedAtMs: performance.timeOrigin + this.t0 - this.originUs / 1000,
     });
     this.healthTimer = setInterval(() => this.postHealth(), 1000);
     if (this.msg.clock.mode === 'realtime') this.scheduleRealtime();
     else void this.runDeterministic(this.msg.clock.frames);
   }
 
-  /** The best audio encoder that opens; a fault says which were passed over, and why. */
-  private async openAudio(settings: NonNullable<StartMessage['audio']>): Promise<void> {
-    const choices = await audioChoices(settings);
+  /**
+   * The audio to encode: the page's, unless a continued file has no audio track (its moov has
+   * no room for one) or its audio is in another format (a fault says so).
+   */
+  private continuedAudioSettings(
+    file: ReturnType<typeof continuedAudio> | undefined,
+  ): StartMessage['audio'] {
+    const a = this.msg.audio;
+    if (!a || file === undefined) return a;
+    if (file === null) return null;
+    if (file.sampleRate === a.sampleRate && file.channels === a.numberOfChannels) return a;
+    this.post({
+      type: 'fault',
+      code: 'audio-encoder-error',
+      message: `The file's audio is ${file.sampleRate} Hz, ${file.channels} channels; the room's ${a.sampleRate} Hz, ${a.numberOfChannels}: continuing without audio`,
+      fatal: false,
+    });
+    return null;
+  }
+
+  /**
+   * The best audio encoder that opens (of `codec` only, to continue a file whose audio is
+   * in it); a fault says which were passed over, and why.
+   */
+  private async openAudio(
+    settings: NonNullable<StartMessage['audio']>,
+    codec?: 'aac' | 'opus',
+  ): Promise<void> {
+    const all = await audioChoices(settings);
+    const choices = codec ? all.filter((x: AudioChoice) => x.codec === codec) : all;
+    if (codec && choices.length === 0) {
+      this.post({
+        type: 'fault',
+        code: 'audio-encoder-error',
+        message: `The file's audio is ${codec === 'aac' ? 'AAC' : 'Opus'}, which cannot be encoded here: continuing without audio`,
+        fatal: false,
+      });
+      return;
+    }
     const { encoder, failures } = await openAudioEncoder(
       choices,
       {
@@ -195,6 +265,7 @@ export class Recording {
         error: (e) => this.audioFailed(`The audio encoder failed: ${e.message}`),
       },
       this.msg.faults?.wasmAacUnavailable ? unavailableWasmAac : undefined,
+      this.audioFromUs,
     );
     this.audio = encoder;
     this.audioTrack = encoder ? { codec: encoder.codec, encoder: encoder.kind } : null;
@@ -452,8 +523,9 @@ export class Recording {
       );
       return;
     }
+    if (!this.begun && !this.mayBegin(plan)) return;
     const init = {
-      timestamp: plan.timestampUs,
+      timestamp: this.originUs + plan.timestampUs,
       duration: Math.round(1e6 / this.msg.video.framerate),
     };
     let frame: VideoFrame;
@@ -476,6 +548,10 @@ export class Recording {
     }
     if (repeat) this.counts.repeat(plan.cause);
     try {
+      if (!this.begun) {
+        this.begun = true;
+        this.fillGap(enc, frame);
+      }
       enc.encode(frame, plan.index);
     } catch (e) {
       this.fail(
@@ -484,6 +560,41 @@ export class Recording {
       );
     } finally {
       frame.close();
+    }
+  }
+
+  /**
+   * Whether the first frame may be made at `plan`: at once, except in a continuation, which
+   * holds its first frame through the switch's gap and so waits (up to
+   * {@link MAX_FIRST_PICTURE_WAIT_US}) for every source's first picture. The ticks it waits
+   * become part of the held gap.
+   */
+  private mayBegin(plan: TickPlan): boolean {
+    return (
+      !this.msg.continuation ||
+      plan.timestampUs >= MAX_FIRST_PICTURE_WAIT_US ||
+      this.compositor.allPictured
+    );
+  }
+
+  /**
+   * A continuation's gap, from where the file's media ended to `first` (this recording's first
+   * frame): `first`'s picture again at the file's frame rate, so the video has no hole (some
+   * demuxers ignore a fragment's start time, or only a large jump of it) and keeps its rate.
+   */
+  private fillGap(enc: RecordingVideoEncoder, first: VideoFrame): void {
+    const fps = this.msg.video.framerate;
+    const duration = Math.round(1e6 / fps);
+    for (let k = 0; ; k++) {
+      const timestamp = this.fillFromUs + frameTimestampUs(k, fps);
+      // A last frame shorter than half a frame is left to the one before.
+      if (timestamp > first.timestamp - duration / 2) break;
+      const copy = new VideoFrame(first, { timestamp, duration });
+      try {
+        enc.encode(copy, -1);
+      } finally {
+        copy.close();
+      }
     }
   }
 
@@ -606,4 +717,48 @@ export class Recording {
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
     });
   }
+}
+
+/**
+ * The audio a continuation of `c`'s file must make (null: the file has none), after checking
+ * the file can be continued at all.
+ *
+ * @throws PipelineError `cannot-continue` when the file's video is not `avc3` (its samples do
+ * not carry their parameter sets, so another encoder's could not follow) or the header cannot
+ * be read.
+ */
+function continuedAudio(
+  c: Continuation,
+  framerate: number,
+): { codec: 'aac' | 'opus'; sampleRate: number; channels: number } | null {
+  let tracks;
+  try {
+    tracks = readTracks(c.header);
+  } catch (e) {
+    throw new PipelineError(
+      'cannot-continue',
+      `The file's header cannot be read: ${(e as Error).message}`,
+    );
+  }
+  const video = tracks.find((t) => t.handler === 'vide');
+  if (video?.sampleEntry !== 'avc3') {
+    throw new PipelineError(
+      'cannot-continue',
+      `The file's video is ${video?.sampleEntry ?? 'missing'}, not avc3: another encoder cannot continue it`,
+    );
+  }
+  // An integer rate is its own timescale; the writer checks the others against the file.
+  if (Number.isInteger(framerate) && video.timescale !== framerate) {
+    throw new PipelineError(
+      'cannot-continue',
+      `The file's video is ${video.timescale} fps, not ${framerate}`,
+    );
+  }
+  const audio = tracks.find((t) => t.handler === 'soun');
+  if (!audio) return null;
+  const codec = CODEC_OF_ENTRY[audio.sampleEntry];
+  if (!codec) {
+    throw new PipelineError('cannot-continue', `The file's audio is ${audio.sampleEntry}`);
+  }
+  return { codec, sampleRate: audio.sampleRate, channels: audio.channels };
 }

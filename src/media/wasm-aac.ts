@@ -27,7 +27,11 @@ import type { AudioEncoderCallbacks, RecordingAudioEncoder } from './audio-encod
  * FFmpeg's AAC encoder delays its signal by one frame (`initial_padding`, 1024 samples): the
  * first packet decodes to silence and each packet to the samples of the frame before it. The
  * packets are stamped that much earlier, so sound and picture line up (21 ms at 48 kHz), and
- * packets that fall before 0 are left out.
+ * packets that fall before the recording's media starts are left out.
+ *
+ * The encoder stamps its packets by counting samples from the first one it was given (gaps
+ * are filled with silence by mediabunny), so that first one must sit where this recording's
+ * audio begins: 0, or, for a continuation, where the file's media ended.
  */
 const AAC_ENCODER_DELAY = 1024;
 
@@ -45,6 +49,8 @@ class WasmAacEncoder implements RecordingAudioEncoder {
     private readonly output: Output,
     private readonly source: AudioSampleSource,
     private readonly callbacks: AudioEncoderCallbacks,
+    /** The first sample kept, in samples from the file's start. */
+    private readonly firstSample: number,
   ) {}
 
   get queueSize(): number {
@@ -59,7 +65,7 @@ class WasmAacEncoder implements RecordingAudioEncoder {
   ): void {
     if (meta?.decoderConfig) this.config = meta;
     const start = Math.round(packet.timestamp * sampleRate) - AAC_ENCODER_DELAY;
-    if (start < 0 || this.closed) return;
+    if (start < this.firstSample || this.closed) return;
     const chunk = new EncodedAudioChunk({
       type: 'key',
       timestamp: Math.round((start / sampleRate) * 1e6),
@@ -112,16 +118,18 @@ class WasmAacEncoder implements RecordingAudioEncoder {
 }
 
 /**
- * Starts the WASM AAC-LC encoder with `config` (sample rate, channels, bitrate). Resolves once
- * it has loaded and encoded a first frame, so a failure to load shows here, at start, while
- * another encoder can still be chosen.
+ * Starts the WASM AAC-LC encoder with `config` (sample rate, channels, bitrate), for audio
+ * that begins at `startUs` in the file. Resolves once it has loaded and encoded a first
+ * frame, so a failure to load shows here, at start, while another encoder can still be chosen.
  */
 export async function openWasmAac(
   config: AudioEncoderConfig,
   callbacks: AudioEncoderCallbacks,
+  startUs = 0,
 ): Promise<RecordingAudioEncoder> {
   registerAacEncoder();
   const { sampleRate, numberOfChannels } = config;
+  const firstSample = Math.round((startUs / 1e6) * sampleRate);
   let encoder: WasmAacEncoder | null = null;
   const source = new AudioSampleSource({
     codec: 'aac',
@@ -131,15 +139,16 @@ export async function openWasmAac(
   const output = new Output({ format: new AdtsOutputFormat(), target: new NullTarget() });
   output.addAudioTrack(source);
   await output.start();
-  encoder = new WasmAacEncoder(output, source, callbacks);
-  // One frame of silence just before 0 loads the WASM now, not at the first sound, and is
-  // what the encoder's delay pushes out first; its packets fall before 0 and are left out.
+  encoder = new WasmAacEncoder(output, source, callbacks, firstSample);
+  // One frame of silence just before the start loads the WASM now, not at the first sound, and
+  // is what the encoder's delay pushes out first; its packets fall before the start and are
+  // left out.
   const warmUp = new AudioSample({
     format: 'f32-planar',
     sampleRate,
     numberOfChannels,
     numberOfFrames: AAC_ENCODER_DELAY,
-    timestamp: -AAC_ENCODER_DELAY / sampleRate,
+    timestamp: (firstSample - AAC_ENCODER_DELAY) / sampleRate,
     data: new Float32Array(AAC_ENCODER_DELAY * numberOfChannels),
   });
   try {

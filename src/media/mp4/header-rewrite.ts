@@ -203,6 +203,11 @@ export function rewriteHeader(
     if (i > 0 && f.offset <= fragments[i - 1]!.offset) {
       throw new RangeError(`fragment ${f.index} offset does not move forward`);
     }
+    // A continued file (another recording's fragments after these) must go on in time; a
+    // gap is fine (the reference before it spans it), going back is not.
+    if (i > 0 && f.startUs < fragments[i - 1]!.startUs) {
+      throw new RangeError(`fragment ${f.index} starts before the one before it`);
+    }
   });
   const last = fragments.at(-1);
   if (last && opts.streamBytes <= last.offset) {

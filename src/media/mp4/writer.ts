@@ -2,9 +2,10 @@
  * The MP4 writer: WebCodecs packets in, a fragmented MP4 out, append-only, fragment by
  * fragment, to a {@link FragmentSink}.
  */
-import type { Fragment, FragmentInfo, FragmentSink } from '../types.js';
+import type { Continuation, Fragment, FragmentInfo, FragmentSink } from '../types.js';
 import { type AvcParameterSets, inBandCodecString, parseAvcC, withParameterSets } from './avc.js';
 import { type FragmentTracks, type HeldPacket, muxFragment } from './fragment-muxer.js';
+import { readTracks, trackMismatch } from './tracks.js';
 
 /** What the writer needs of an encoded chunk (an `EncodedVideoChunk` or `EncodedAudioChunk`). */
 export type EncodedChunkLike = Pick<
@@ -26,6 +27,15 @@ export interface Mp4FragmentWriterOptions {
    * keyframes do not make tiny fragments, and a 2-s keyframe interval gives 2-s fragments.
    */
   fragmentSeconds?: number;
+  /**
+   * Continue a file another writer began: no header is written (the file's is kept), and
+   * fragments are indexed, numbered and placed after the file's. Timestamps are the
+   * caller's: they must go on from where the file's media ends.
+   */
+  continuation?: Pick<
+    Continuation,
+    'header' | 'nextFragmentIndex' | 'nextSequence' | 'startOffsetBytes'
+  >;
 }
 
 /** What {@link Mp4FragmentWriter.finish} returns: all the header rewrite needs. */
@@ -38,6 +48,8 @@ export interface Mp4WriterResult {
   durationUs: number;
   /** Bytes of the stream as written: header plus every fragment. */
   bytesWritten: number;
+  /** mfhd sequence number the next moof of the file would take (for a continuation). */
+  nextSequence: number;
 }
 
 interface ClosedFragment {
@@ -71,7 +83,8 @@ function aacLcConfig(sampleRate: number, channels: number): Uint8Array {
  * microseconds from the recording's start, from one clock for audio and video.
  *
  * The video track is `avc3` and every keyframe carries its SPS and PPS (see avc.ts), so
- * fragments of another encoder, with other parameter sets, can follow in the same file.
+ * fragments of another encoder, with other parameter sets, can follow in the same file. Another writer can go on with the
+ * same file (see {@link Mp4FragmentWriterOptions.continuation}).
  *
  * Memory stays flat: every fragment is muxed by its own short-lived mediabunny Output (see
  * fragment-muxer.ts), so nothing is kept per packet once a fragment is out; the writer holds
@@ -118,6 +131,7 @@ export class Mp4FragmentWriter {
   private written = 0;
   /** mfhd sequence number of the next moof: one file, one increasing sequence. */
   private nextSequence = 1;
+  private nextIndex = 0;
   private skipped = 0;
 
   constructor(opts: Mp4FragmentWriterOptions) {
@@ -127,6 +141,19 @@ export class Mp4FragmentWriter {
     }
     this.opts = opts;
     this.minFragmentUs = Math.round((opts.fragmentSeconds ?? 1) * 1e6);
+    const c = opts.continuation;
+    if (c) {
+      if (!(Number.isInteger(c.nextFragmentIndex) && c.nextFragmentIndex >= 0)) {
+        throw new RangeError(`Mp4FragmentWriter: bad nextFragmentIndex ${c.nextFragmentIndex}`);
+      }
+      if (!(c.startOffsetBytes >= c.header.length)) {
+        throw new RangeError('Mp4FragmentWriter: startOffsetBytes is inside the header');
+      }
+      this.header = c.header;
+      this.written = c.startOffsetBytes;
+      this.nextIndex = c.nextFragmentIndex;
+      this.nextSequence = c.nextSequence ?? c.nextFragmentIndex + 1;
+    }
   }
 
   /** Bytes handed to the sink and acknowledged: header plus fragments. */
@@ -188,6 +215,7 @@ export class Mp4FragmentWriter {
       fragments: this.infos.slice(),
       durationUs: lastInfo ? lastInfo.startUs + lastInfo.durationUs : 0,
       bytesWritten: this.written,
+      nextSequence: this.nextSequence,
     };
   }
 
@@ -306,9 +334,16 @@ export class Mp4FragmentWriter {
   }
 
   private async write(f: ClosedFragment, audio: HeldPacket[]): Promise<void> {
-    const index = this.infos.length;
+    const index = this.nextIndex;
     const muxed = await muxFragment(this.trackSetup(), f.video, audio, this.nextSequence);
+    const c = this.opts.continuation;
+    if (c && index === c.nextFragmentIndex) {
+      // Checked once: every Output of this writer makes the same moov.
+      const why = trackMismatch(readTracks(muxed.header), readTracks(c.header));
+      if (why) throw new Error(`Mp4FragmentWriter: cannot continue the file: ${why}`);
+    }
     this.nextSequence += muxed.moofCount;
+    this.nextIndex++;
     if (!this.header) {
       this.header = muxed.header;
       await this.opts.sink.writeHeader(muxed.header);
@@ -322,6 +357,8 @@ export class Mp4FragmentWriter {
       durationUs: f.endUs - f.startUs,
       startsWithKeyframe: true,
     };
+    const lastAudio = audio.at(-1);
+    if (lastAudio) fragment.audioEndUs = lastAudio.timestampUs + lastAudio.durationUs;
     await this.opts.sink.writeFragment(fragment);
     this.written += muxed.bytes.length;
     const { bytes: _bytes, ...info } = fragment;

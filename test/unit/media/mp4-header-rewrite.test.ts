@@ -228,6 +228,19 @@ describe('rewriteHeader', () => {
     expect(readU32(payload(out, ['moov', 'mvhd']), 16)).toBe(Math.round(6.04 * MOVIE_TS));
   });
 
+  it('spans a gap in time (a continued file) with the reference before it, and refuses time going back', () => {
+    const { fragments, streamBytes } = table(header.length, 4);
+    // The last two fragments are a continuation's, 2.5 s after the first two end.
+    for (const f of fragments.slice(2)) f.startUs += 2_500_000;
+    const out = rewriteHeader(header, fragments, { streamBytes });
+    const s = parseSidx(out);
+    expect(s.refs.map((r) => r.duration)).toEqual([60, 135, 60, 60]);
+    expect(s.refs.reduce((n, r) => n + r.duration, 0)).toBe((8 + 2.5) * 30);
+    expect(readU32(payload(out, ['moov', 'mvex', 'mehd']), 4)).toBe(10.5 * MOVIE_TS);
+    fragments[3]!.startUs = fragments[2]!.startUs - 1;
+    expect(() => rewriteHeader(header, fragments, { streamBytes })).toThrow(/before the one/);
+  });
+
   it('replaces an existing mehd and is idempotent', () => {
     const h = syntheticHeader(true);
     const { fragments, streamBytes } = table(h.length, 4);
