@@ -49,6 +49,17 @@ export function ensureSystemPackages({ chromium = true, firefox = true, ffmpeg =
   if (chromium && !existsSync(chromiumPath)) missing.push('chromium', 'fonts-dejavu-core');
   if (firefox && !existsSync(firefoxPath)) missing.push('firefox-esr', 'fonts-dejavu-core');
   if (ffmpeg && !(hasCommand('ffprobe') && hasCommand('ffmpeg'))) missing.push('ffmpeg');
+  // GStreamer judges files too (a continued recording, test/e2e/media-handoff.test.ts);
+  // h264parse is in its "bad" set.
+  if (ffmpeg && !hasCommand('gst-launch-1.0')) {
+    missing.push(
+      'gstreamer1.0-tools',
+      'gstreamer1.0-plugins-base',
+      'gstreamer1.0-plugins-good',
+      'gstreamer1.0-plugins-bad',
+      'gstreamer1.0-libav',
+    );
+  }
   if (missing.length) aptInstall([...new Set(missing)]);
 }
 

@@ -56,11 +56,14 @@ export function webcamTile(canvas: HTMLCanvasElement, name: string): HTMLElement
   return tile;
 }
 
-/** A 440 Hz tone as an audio track. */
-export function toneTrack(): { track: MediaStreamTrack; close: () => Promise<void> } {
+/** A tone (440 Hz by default) as an audio track. */
+export function toneTrack(frequency = 440): {
+  track: MediaStreamTrack;
+  close: () => Promise<void>;
+} {
   const ctx = new AudioContext({ sampleRate: 48_000 });
   const osc = ctx.createOscillator();
-  osc.frequency.value = 440;
+  osc.frequency.value = frequency;
   const gain = ctx.createGain();
   gain.gain.value = 0.5;
   const dest = ctx.createMediaStreamDestination();
