@@ -145,10 +145,19 @@ export async function runHeadless(opts) {
       url.search = new URLSearchParams({ ...query, title, room }).toString();
       return url.href;
     };
+    // Waits poll every 250 ms, not on every animation frame, which would make the busy host
+    // page render 60 times a second for the driver's sake; a wait that times out says which.
+    const waitOn = (what, fn, arg, timeout) =>
+      page.waitForFunction(fn, arg, { timeout, polling: 250 }).catch((e) => {
+        fail(`${what}: ${e instanceof Error ? e.message : e}`);
+      });
     await page.goto(link({ role: 'host', user: 'host-1' }));
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, {
-      timeout: 60_000,
-    });
+    await waitOn(
+      'the host page did not start',
+      () => document.body.dataset.ready === 'true',
+      null,
+      60_000,
+    );
 
     if (participants > 0) {
       guests = await startParticipants({
@@ -160,7 +169,7 @@ export async function runHeadless(opts) {
         .waitForFunction(
           (n) => window.__rr.room.recorded().webcams.filter((w) => w.kind === 'remote').length >= n,
           participants,
-          { timeout: 120_000 },
+          { timeout: 120_000, polling: 250 },
         )
         .catch(async () => {
           const peers = await page.evaluate(() => window.__rr.room.peers());
@@ -184,12 +193,18 @@ export async function runHeadless(opts) {
     let last = null;
     if (opts.recover) {
       // Recovery runs on load without a question (X1); wait for its announcement.
-      await page.waitForFunction(() => window.__rr.controller.view.lastRecording !== null, null, {
-        timeout: 180_000,
-      });
+      await waitOn(
+        'no recording was recovered',
+        () => window.__rr.controller.view.lastRecording !== null,
+        null,
+        180_000,
+      );
     } else {
       await page
-        .waitForFunction(() => window.__rr.controller.view.canStart.ok, null, { timeout: 60_000 })
+        .waitForFunction(() => window.__rr.controller.view.canStart.ok, null, {
+          timeout: 60_000,
+          polling: 250,
+        })
         .catch(async () => {
           const view = await page.evaluate(() => window.__rr.controller.view);
           fail(
@@ -199,9 +214,12 @@ export async function runHeadless(opts) {
       await page.getByRole('button', { name: 'More options' }).click();
       await page.getByRole('menuitem', { name: 'Record' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Start Recording' }).click();
-      await page.waitForFunction(() => window.__rr.controller.view.phase === 'recording', null, {
-        timeout: 60_000,
-      });
+      await waitOn(
+        'the recording did not start',
+        () => window.__rr.controller.view.phase === 'recording',
+        null,
+        60_000,
+      );
       // Open the stop confirm a little early, then confirm when N seconds have been recorded
       // (by the page's own start time, on its monotonic clock), so the file lasts what was asked.
       const startedAt = await page.evaluate(() => window.__rr.controller.view.startedAtMonotonic);
@@ -235,10 +253,11 @@ export async function runHeadless(opts) {
       stopClickedAt = Date.now();
       if (process.env.RR_DEBUG)
         console.error(`[headless] confirm at ${(await pageNow()) - startedAt} ms`);
-      await page.waitForFunction(
+      await waitOn(
+        'the recording was not stored',
         () => ['available', 'failed'].includes(window.__rr.controller.view.phase),
         null,
-        { timeout: 180_000 },
+        180_000,
       );
     }
     const availableAt = Date.now();

@@ -103,9 +103,14 @@ export async function startParticipants({ count, url }) {
       const page = await browser.newPage();
       page.on('pageerror', (e) => console.error(`[participant ${i}] ${e.message}`));
       await page.goto(url(i));
-      await page.waitForFunction(() => document.body.dataset.ready === 'true', null, {
-        timeout: 60_000,
-      });
+      await page
+        .waitForFunction(() => document.body.dataset.ready === 'true', null, {
+          timeout: 60_000,
+          polling: 250,
+        })
+        .catch((e) => {
+          throw new Error(`participant ${i + 1}'s page did not start: ${e.message}`);
+        });
       pages.push(page);
     }
   } catch (err) {
