@@ -7,7 +7,9 @@
  * and about half a new frame to encode (measured here: 9 ms against 20-38 ms for a busy 1080p
  * frame), so sending repeats while the encoder is behind lets it catch up without a gap in the
  * file; the queue stays bounded because new composites wait for it to drain below
- * {@link PacerLimits.fresh} and repeats stop at {@link PacerLimits.total}.
+ * {@link PacerLimits.fresh} and repeats stop at {@link PacerLimits.total}. An encoder slower
+ * than real time still gets a new composite every {@link PacerLimits.stale} ticks: the file's
+ * picture stays current at a lower rate of change rather than freezing.
  */
 
 /** What a tick does. */
@@ -38,6 +40,13 @@ export interface PacerLimits {
   fresh: number;
   /** Frames in the encoder's queue beyond which nothing more is queued (a real drop). */
   total: number;
+  /**
+   * Ticks after which a new composite goes in even though the encoder is busy (default half a
+   * second). An encoder slower than real time never drains below {@link fresh} while repeats
+   * keep it fed, so without this bound the file would show one picture (the first, black, when
+   * it fell behind at once) for as long as the machine stays overloaded.
+   */
+  stale?: number;
 }
 
 /** The encoder's (and the sink's) state at a tick. */
@@ -54,11 +63,16 @@ export function frameTimestampUs(index: number, framerate: number): number {
 
 export class Pacer {
   private next = 0;
+  /** The index of the newest tick planned as a new composite (-Infinity before the first). */
+  private lastCompose = -Infinity;
+  private readonly stale: number;
 
   constructor(
     readonly framerate: number,
     readonly limits: PacerLimits = { fresh: 3, total: 30 },
-  ) {}
+  ) {
+    this.stale = limits.stale ?? Math.max(1, Math.round(framerate / 2));
+  }
 
   /** The index of the next tick to plan. */
   get nextIndex(): number {
@@ -89,8 +103,10 @@ export class Pacer {
       else if (index < last) {
         action = 'repeat';
         cause = 'late';
-      } else if (queue < this.limits.fresh) action = 'compose';
-      else {
+      } else if (queue < this.limits.fresh || index - this.lastCompose >= this.stale) {
+        action = 'compose';
+        this.lastCompose = index;
+      } else {
         action = 'repeat';
         cause = 'busy';
       }

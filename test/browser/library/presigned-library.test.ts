@@ -4,7 +4,7 @@ import { writeOwnerIndex } from '../../../src/library/owner-index.js';
 import { recordingMetadata } from '../../../src/library/recording-metadata.js';
 import { PresignedLibrary } from '../../../src/library/presigned-library.js';
 import type { LibraryEntry } from '../../../src/library/types.js';
-import { objectKey, recordingFileName } from '../../../src/session/naming.js';
+import { downloadFileName, objectKey, recordingFileName } from '../../../src/session/naming.js';
 import { PresignedTarget } from '../../../src/upload/presigned-target.js';
 import { integratorHandlers, linkRequests } from '../upload/integrator.js';
 import { localS3 } from '../upload/fixtures.js';
@@ -77,21 +77,24 @@ describe('PresignedLibrary in Chromium', () => {
     const url = await library.link(e, 'play');
     await library.link(e, 'download');
     await library.link(e, 'share', 900);
+    // Downloads are named portably: the time of day's colons as dots, ASCII in `filename`.
+    const saved = downloadFileName(e.fileName);
+    expect(saved).to.equal('Rec - 2026-01-01 00.00.00 - Play me é.mp4');
     expect(linkRequests.slice(-3)).to.deep.equal([
       {
         key: e.key,
         expiresInSec: 3600,
-        contentDisposition: `inline; filename="${e.fileName.replace('é', 'e')}"; filename*=UTF-8''${encodeURIComponent(e.fileName)}`,
+        contentDisposition: `inline; filename="${saved.replace('é', 'e')}"; filename*=UTF-8''${encodeURIComponent(saved)}`,
       },
       {
         key: e.key,
         expiresInSec: 3600,
-        contentDisposition: `attachment; filename="${e.fileName.replace('é', 'e')}"; filename*=UTF-8''${encodeURIComponent(e.fileName)}`,
+        contentDisposition: `attachment; filename="${saved.replace('é', 'e')}"; filename*=UTF-8''${encodeURIComponent(saved)}`,
       },
       {
         key: e.key,
         expiresInSec: 900,
-        contentDisposition: `inline; filename="${e.fileName.replace('é', 'e')}"; filename*=UTF-8''${encodeURIComponent(e.fileName)}`,
+        contentDisposition: `inline; filename="${saved.replace('é', 'e')}"; filename*=UTF-8''${encodeURIComponent(saved)}`,
       },
     ]);
     const res = await fetch(url);

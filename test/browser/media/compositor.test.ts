@@ -66,6 +66,37 @@ describe('I420Compositor', () => {
     comp.close();
   });
 
+  it('draws every tile for one to six webcams of mixed sizes (tiles at odd rows included)', async () => {
+    const colours = [
+      bt601(220, 40, 40),
+      bt601(40, 200, 60),
+      bt601(40, 60, 220),
+      bt601(220, 200, 40),
+      bt601(200, 40, 200),
+      bt601(40, 200, 200),
+    ];
+    for (let n = 1; n <= 6; n++) {
+      const comp = new I420Compositor(1920, 1080);
+      const ids = colours.slice(0, n).map((_, i) => `c${i}`);
+      // The host's camera at 720p, remote ones as WebRTC sends them (360p).
+      comp.setSources([stage, ...ids.map((id, i) => (i ? cam(id) : cam(id, 1280, 720)))]);
+      await comp.offer('stage', solidRgbFrame('rgb(30,60,200)', 1920, 1080));
+      for (const [i, id] of ids.entries()) {
+        const [w, h] = i ? [640, 360] : [1280, 720];
+        await comp.offer(id, solidYuvFrame(colours[i]!, w, h, 'I420'));
+      }
+      expect(comp.compose().draws, `${n} webcams`).to.equal(n + 1);
+      const layout = comp.currentLayout();
+      const got = meanOf(comp.image, inner(layout.stage!.draw));
+      expect(closeYuv(got, bt601(30, 60, 200)), `stage with ${n}: ${fmt(got)}`).to.equal(true);
+      for (const [i, tile] of layout.webcams.entries()) {
+        const mean = meanOf(comp.image, inner(tile.draw));
+        expect(closeYuv(mean, colours[i]!), `${tile.id} of ${n}: ${fmt(mean)}`).to.equal(true);
+      }
+      comp.close();
+    }
+  });
+
   it('letterboxes a picture whose aspect differs from its slot, with black bars', async () => {
     const comp = new I420Compositor(1920, 1080);
     comp.setSources([cam('a', 640, 480)]);

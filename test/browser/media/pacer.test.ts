@@ -58,6 +58,23 @@ describe('Pacer (constant frame rate)', () => {
     expect(plans[1]!.cause).to.equal('busy');
   });
 
+  it('an encoder slower than real time still gets a new composite every half second', () => {
+    // Measured on an overloaded 2-core machine (three browsers in a WebRTC room): the encoder
+    // took 2 frames a second, so its queue never fell below `fresh` again.
+    const pacer = new Pacer(30, { fresh: 3, total: 30 });
+    const wakes = Array.from({ length: 60 }, (_, n) => n);
+    const plans = drive(pacer, wakes, (n) => ({ queue: n === 0 ? 0 : 10, sinkBusy: false }));
+    const composed = plans.filter((p) => p.action === 'compose').map((p) => p.index);
+    expect(composed).to.deep.equal([0, 15, 30, 45]);
+    expect(plans.filter((p) => p.action === 'drop')).to.deep.equal([]);
+    // A full backlog still drops, stale or not.
+    const full = drive(new Pacer(30, { fresh: 3, total: 30, stale: 2 }), [0, 1, 2, 3], () => ({
+      queue: 30,
+      sinkBusy: false,
+    }));
+    expect(full.map((p) => p.action)).to.deep.equal(['drop', 'drop', 'drop', 'drop']);
+  });
+
   it('counts queued repeats against the backlog when many ticks are due at once', () => {
     const pacer = new Pacer(30, { fresh: 3, total: 5 });
     pacer.plan(0, idle);

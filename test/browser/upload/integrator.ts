@@ -137,8 +137,11 @@ export function integratorHandlers(s3: LocalS3, base = '/api/s3') {
   ];
 }
 
+/** XML text: the five named entities and numeric references (s3rver writes `'` as `&#x27;`). */
 function unescapeXml(s: string): string {
   return s
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#([0-9]+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&lt;/g, '<')
