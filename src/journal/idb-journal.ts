@@ -102,9 +102,13 @@ export class IndexedDbJournal implements Journal {
   ): Promise<void> {
     const id = record.id;
     const plan = partPlanOf(record);
-    const chunks = pieces.flatMap((p) =>
-      splitIntoChunks(p.offset, p.bytes, plan).filter((c) => c.offset >= header.byteLength),
-    );
+    // The header's bytes live in the header row (rewritten at Stop); a piece is kept from
+    // where the header ends.
+    const chunks = pieces.flatMap((p) => {
+      const skip = Math.max(0, header.byteLength - p.offset);
+      if (skip >= p.bytes.byteLength) return [];
+      return splitIntoChunks(p.offset + skip, p.bytes.subarray(skip), plan);
+    });
     const bytes = header.slice();
     await this.write(id, ['recordings', 'headers', 'chunks', 'fragments'], async (tx) => {
       if (await tx.objectStore('recordings').get(id)) {
@@ -436,5 +440,16 @@ function markHandled<T>(promise: Promise<T>): Promise<T> {
 
 function toFragment(row: FragmentRecord): JournalFragment {
   const { index, offset, startUs, durationUs, startsWithKeyframe, size } = row;
-  return { index, offset, startUs, durationUs, startsWithKeyframe, size };
+  const { audioEndUs, nextSequence } = row;
+  // A continuation goes on where the file's audio ends and its moof numbering (handoff, X9).
+  return {
+    index,
+    offset,
+    startUs,
+    durationUs,
+    startsWithKeyframe,
+    size,
+    ...(audioEndUs !== undefined ? { audioEndUs } : {}),
+    ...(nextSequence !== undefined ? { nextSequence } : {}),
+  };
 }

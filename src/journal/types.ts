@@ -49,6 +49,12 @@ export interface RecordingRecord {
   stopCause?: StopCause;
   /** Why it failed, when state is 'failed'. */
   error: string | null;
+  /**
+   * X9: how many pages had recorded it before this one (0: this page started it). A page
+   * that finds a later page has continued it (see recorder/handoff-context.ts) leaves the
+   * file to that page instead of finishing it itself.
+   */
+  handoffGeneration?: number;
 }
 
 export type NewRecording = Pick<

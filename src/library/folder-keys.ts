@@ -4,7 +4,7 @@
  * was written). Per-owner index: `<prefix>/_owners/<ownerId>/<recordingId>.json`, one small
  * object per recording, so two recordings finishing at once never race on a shared file.
  */
-import { objectKey } from '../session/naming.js';
+import { RECORDINGS_FOLDER, objectKey } from '../session/naming.js';
 
 const PROBE_ROOM = 'r';
 const PROBE_FILE = 'f.mp4';
@@ -34,6 +34,17 @@ export function ownerIndexFolder(prefix: string, ownerId: string): string {
 /** The index object of one recording of an owner. */
 export function ownerIndexKey(prefix: string, ownerId: string, recordingId: string): string {
   return `${ownerIndexFolder(prefix, ownerId)}${idSegment(recordingId)}.json`;
+}
+
+/**
+ * Where a recording's handoff objects live (X9): beside the room's Recordings folder, not in
+ * it, so the library never lists them. Any page of the room finds them from the same prefix,
+ * room id and recording id; the id is one segment whatever another page sent.
+ */
+export function handoffFolder(prefix: string, roomId: string, recordingId: string): string {
+  const recordings = roomFolder(prefix, roomId);
+  const room = recordings.slice(0, recordings.length - `${RECORDINGS_FOLDER}/`.length);
+  return `${room}.recorder/${idSegment(recordingId)}/`;
 }
 
 /** The file name of a key: its last segment. */

@@ -24,6 +24,11 @@ export interface Fragment {
    * where the file's ends (see {@link Continuation.audioResumeAtUs}).
    */
   audioEndUs?: number;
+  /**
+   * The mfhd sequence number of the moof after this fragment's (a fragment may hold more than
+   * one): where a continuation's numbering goes on (see {@link Continuation.nextSequence}).
+   */
+  nextSequence?: number;
 }
 
 /** What the index of a file needs to know of one fragment (kept in the journal). */

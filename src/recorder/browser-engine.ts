@@ -33,7 +33,9 @@ import type {
   SaveState,
   StoredRecording,
 } from './engine.js';
-import { HandoffPublisher } from './handoff-publisher.js';
+import { adoptHandoff, type Adopted } from './handoff-adopt.js';
+import { HandoffKeys, tailsOf } from './handoff-context.js';
+import { HandoffPublisher, type HandoffPublisherDeps } from './handoff-publisher.js';
 import { runPreflight } from './preflight.js';
 import { SaveGuard } from './save-guard.js';
 import { StorageBudget, type StorageBudgetOptions } from './storage-budget.js';
@@ -41,9 +43,6 @@ import { recoverUnfinished } from './recovery.js';
 import { storeRecording } from './store-recording.js';
 import { createStorage, type Storage } from './remote-storage.js';
 import type { StorageConfig } from './storage-config.js';
-
-/** The mix's format, as the worker encodes it (media/encoder-config.ts DEFAULT_AUDIO). */
-const AUDIO_FORMAT = { sampleRate: 48_000, numberOfChannels: 2 };
 
 /** More than this many parts waiting to upload means the link cannot keep up (X5). */
 const UPLOAD_LAG_PARTS = 3;
@@ -78,6 +77,8 @@ interface LiveRecording {
   pipeline: MediaPipeline;
   /** Keeps the handoff context in storage (X9). */
   publisher: HandoffPublisher;
+  /** What it was taken over from, when another page began it (X9). */
+  adopted: Adopted | null;
   stored: Promise<StoredRecording> | null;
 }
 
@@ -129,12 +130,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
 
   async start(meta: RecordingMeta, sources: RecordingSources): Promise<{ elapsedMs: number }> {
     if (this.#active) throw new Error('This page is already recording.');
-    const lock = await acquireRoomLock(meta.roomId);
-    if (!lock) {
-      throw new Error(
-        'Another tab of this browser is already recording this room; stop it there or close it.',
-      );
-    }
+    const lock = await this.#roomLock(meta.roomId);
     try {
       void requestPersistence();
       this.#faulted = false;
@@ -152,36 +148,153 @@ export class BrowserRecordingEngine implements RecordingEngine {
       });
       const upload = this.#uploader(meta.recordingId);
       await upload.start(recordingMetadata(meta));
-      const publisher = this.#publisher(meta, upload, () => pipeline);
-      upload.on('part', () => {
-        this.#reportSave(upload, this.#save.state?.where ?? 'in-memory');
-        publisher.changed();
-      });
-      const pipeline: MediaPipeline = new MediaPipeline({
-        ...this.#pipelineOptions,
-        sources,
-        sink: this.#sink(meta.recordingId, upload, publisher),
-        onHealth: (h) => void this.#emitHealth(h, upload, meta.recordingId),
-        onFault: (error, fatal) => {
-          if (fatal) this.#fault('error', error.message);
-          else console.warn(`[room-recorder] ${error.message}`);
-        },
-      });
-      this.#active = { meta, lock, upload, pipeline, publisher, stored: null };
-      await pipeline.start();
-      this.#reportSave(upload, 'in-memory');
-      return { elapsedMs: pipeline.elapsedMs ?? 0 };
+      const publisher = this.#publisher(meta, upload, 0);
+      return await this.#record({ meta, lock, upload, publisher, sources, adopted: null });
     } catch (e) {
-      this.#active = null;
       await this.#journal
         .update(meta.recordingId, { state: 'failed', error: String(e) })
         .catch(() => {});
-      // Released before the caller looks again (a pre-flight right after a failed start
-      // must not find this page's own lock and blame another tab).
-      lock.release();
-      await lock.released;
+      await this.#release(lock);
       throw e;
     }
+  }
+
+  /**
+   * X9: continues the recording another page was making, from what it kept in storage (see
+   * handoff-adopt.ts), into the same multipart upload. When this page cannot record after
+   * all, what storage holds is stored as the file, so nothing kept is lost.
+   */
+  async continueRecording(
+    recordingId: string,
+    elapsedMs: number,
+    sources: RecordingSources,
+  ): Promise<{ meta: RecordingMeta }> {
+    if (this.#active) throw new Error('This page is already recording.');
+    const calledAt = performance.now();
+    const lock = await this.#roomLock(this.#roomId);
+    let adopted: Adopted | null = null;
+    try {
+      this.#faulted = false;
+      adopted = await adoptHandoff(
+        {
+          journal: this.#journal,
+          target: this.#storage.target,
+          keyPrefix: this.#storage.keyPrefix,
+          roomId: this.#roomId,
+        },
+        recordingId,
+        elapsedMs,
+      );
+      const { meta, context } = adopted;
+      const upload = this.#uploader(recordingId);
+      await upload.start(recordingMetadata(meta));
+      const publisher = this.#publisher(meta, upload, context.generation + 1, {
+        oldTails: tailsOf(context),
+        part1: context.part1,
+      });
+      // Before recording: a predecessor that comes back must find it taken.
+      await publisher.claim();
+      // The room's clock ran on while storage was read: this page's media starts now.
+      adopted.continuation.timelineStartUs += Math.round((performance.now() - calledAt) * 1000);
+      await this.#record({ meta, lock, upload, publisher, sources, adopted });
+      return { meta };
+    } catch (e) {
+      if (adopted && !this.#active) {
+        // Recording here failed: store what storage and the journal hold (X1 for the room).
+        void this.#storeAdopted(adopted).catch((err: unknown) =>
+          console.error('[room-recorder] could not store the recording taken over', err),
+        );
+      }
+      await this.#release(lock);
+      throw e;
+    }
+  }
+
+  /** Starts the pipeline of a recording begun or taken over here. */
+  async #record(r: {
+    meta: RecordingMeta;
+    lock: RoomLock;
+    upload: MultipartUpload;
+    publisher: HandoffPublisher;
+    sources: RecordingSources;
+    adopted: Adopted | null;
+  }): Promise<{ elapsedMs: number }> {
+    const { meta, upload, publisher } = r;
+    upload.on('part', () => {
+      this.#reportSave(upload, this.#save.state?.where ?? 'in-memory');
+      publisher.changed();
+    });
+    const pipeline: MediaPipeline = new MediaPipeline({
+      ...this.#pipelineOptions,
+      sources: r.sources,
+      sink: this.#sink(meta.recordingId, upload, publisher),
+      onHealth: (h) => void this.#emitHealth(h, upload, meta.recordingId),
+      onFault: (error, fatal) => {
+        if (fatal) this.#fault('error', error.message);
+        else console.warn(`[room-recorder] ${error.message}`);
+      },
+      ...(r.adopted ? { continuation: r.adopted.continuation } : {}),
+    });
+    const active: LiveRecording = {
+      meta,
+      lock: r.lock,
+      upload,
+      pipeline,
+      publisher,
+      adopted: r.adopted,
+      stored: null,
+    };
+    this.#active = active;
+    try {
+      await pipeline.start();
+    } catch (e) {
+      this.#active = null;
+      throw e;
+    }
+    this.#reportSave(upload, 'in-memory');
+    return { elapsedMs: pipeline.elapsedMs ?? 0 };
+  }
+
+  /** This browser's lock on the room (one recording tab per room, X7). */
+  async #roomLock(roomId: string): Promise<RoomLock> {
+    const lock = await acquireRoomLock(roomId);
+    if (!lock) {
+      throw new Error(
+        'Another tab of this browser is already recording this room; stop it there or close it.',
+      );
+    }
+    return lock;
+  }
+
+  /**
+   * Released before the caller looks again (a pre-flight right after a failed start must not
+   * find this page's own lock and blame another tab).
+   */
+  async #release(lock: RoomLock): Promise<void> {
+    lock.release();
+    await lock.released;
+  }
+
+  /** A recording taken over but not continued: stored as storage and the journal hold it. */
+  async #storeAdopted(adopted: Adopted): Promise<void> {
+    const id = adopted.meta.recordingId;
+    const fragments = await this.#journal.fragments(id);
+    const last = fragments.at(-1);
+    if (!last) return;
+    const streamBytes = last.offset + last.size;
+    const durationUs = last.startUs + last.durationUs;
+    await this.#journal.update(id, { state: 'uploading', durationUs });
+    const upload = this.#uploader(id);
+    await upload.start(recordingMetadata(adopted.meta));
+    const header = rewriteHeader(await this.#journal.header(id), fragments, {
+      streamBytes,
+      durationUs,
+    });
+    await storeRecording(this.#journal, this.#storage, adopted.meta, upload, {
+      header,
+      streamBytes,
+      durationUs,
+    });
   }
 
   updateSources(sources: RecordingSources): void {
@@ -201,7 +314,9 @@ export class BrowserRecordingEngine implements RecordingEngine {
     });
     // Everything is journaled now: closing loses nothing; the upload resumes on the next visit.
     this.#reportSave(active.upload, 'on-device');
-    const header = rewriteHeader(result.header, result.fragments, {
+    // A continuation's result holds its own fragments only: the index is the whole file's.
+    const fragments = active.adopted ? await this.#journal.fragments(id) : result.fragments;
+    const header = rewriteHeader(result.header, fragments, {
       streamBytes: result.bytesWritten,
       durationUs: result.durationUs,
     });
@@ -209,7 +324,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
       header,
       streamBytes: result.bytesWritten,
       durationUs: result.durationUs,
-    }).then((stored) => {
+    }).then(async (stored) => {
+      await active.publisher.cleanUp();
       this.#save.set({ where: 'saved', unsavedBytes: 0 });
       return {
         ...stored,
@@ -266,25 +382,24 @@ export class BrowserRecordingEngine implements RecordingEngine {
       this.#save.set({ where: 'saved', unsavedBytes: 0 });
     } finally {
       active.publisher.close();
-      active.lock.release();
-      await active.lock.released;
+      await this.#release(active.lock);
     }
   }
 
   #publisher(
     meta: RecordingMeta,
     upload: MultipartUpload,
-    pipeline: () => MediaPipeline | undefined,
+    generation: number,
+    inherited?: HandoffPublisherDeps['inherited'],
   ): HandoffPublisher {
     return new HandoffPublisher({
       journal: this.#journal,
       target: this.#storage.target,
       upload,
       meta,
-      audio: () => {
-        const codec = pipeline()?.audio?.codec ?? null;
-        return codec ? { codec, ...AUDIO_FORMAT } : null;
-      },
+      keys: new HandoffKeys(this.#storage.keyPrefix, meta),
+      generation,
+      ...(inherited ? { inherited } : {}),
     });
   }
 
@@ -309,7 +424,12 @@ export class BrowserRecordingEngine implements RecordingEngine {
       }
     };
     return {
-      writeHeader: (header) => guard(() => sink.writeHeader(header)),
+      writeHeader: (header) =>
+        guard(async () => {
+          await sink.writeHeader(header);
+          // From the first moment, another page could continue it (X9).
+          publisher.changed();
+        }),
       writeFragment: (fragment: Fragment) =>
         guard(async () => {
           await sink.writeFragment(fragment);

@@ -64,6 +64,8 @@ export class RecorderController implements RecorderControllerApi {
   readonly #watch: SuccessionWatch;
   /** Whether this page said it could continue a recording, as last announced. */
   #announcedCapability = false;
+  /** A takeover failed here (X9): this page no longer offers to continue recordings. */
+  #continueFailed = false;
 
   constructor(options: RecorderOptions) {
     this.#options = options;
@@ -231,14 +233,15 @@ export class RecorderController implements RecorderControllerApi {
    * X9: this page leaves the room. A recording made here is handed over to another page (its
    * unsent tail put in storage first) and goes on there, and this page stops listening
    * (`dispose()`). Resolves false, doing nothing, when a recording made here cannot be handed
-   * over (an engine without handoff): it then goes on on this page, which must stay open (B9).
+   * over (an engine without handoff, or no page in the room that could continue it): it then
+   * goes on on this page, which must stay open (B9), or be stopped first.
    */
   async leaveRoom(): Promise<boolean> {
     const state = this.#machine.state;
     const engine = this.#options.engine;
     const recordsHere = state.recordsHere && RECORDING_PHASES.has(state.phase);
     if (recordsHere && state.recordingId) {
-      if (!engine?.leave) return false;
+      if (!engine?.leave || !this.#watch.hasSuccessor()) return false;
       await engine.leave();
       this.#machine.release();
       this.#owning = false;
@@ -278,7 +281,12 @@ export class RecorderController implements RecorderControllerApi {
     const allowed =
       mayControl({ role: o.role, mobile: o.mobile }).ok ||
       (o.succession?.allowParticipants === true && !o.mobile);
-    return allowed && !!o.engine?.continueRecording && this.#preflight?.ok === true;
+    return (
+      allowed &&
+      !!o.engine?.continueRecording &&
+      this.#preflight?.ok === true &&
+      !this.#continueFailed
+    );
   }
 
   #name(): string {
@@ -290,7 +298,18 @@ export class RecorderController implements RecorderControllerApi {
     const engine = this.#options.engine;
     if (!engine?.continueRecording) throw new Error('This page cannot continue a recording.');
     const elapsed = this.#machine.snapshot().elapsedMs ?? 0;
-    await engine.continueRecording(recordingId, elapsed, this.#options.sources());
+    try {
+      await engine.continueRecording(recordingId, elapsed, this.#options.sources());
+    } catch (e) {
+      // This page cannot after all: the room's rule must pick another next time, and this
+      // page stops showing a recording no one makes (the engine stored what was kept).
+      this.#continueFailed = true;
+      this.#sync.reannounce();
+      if (this.#machine.forget(recordingId).ok) {
+        this.#emitNotice({ id: 'recording-orphaned', audience: 'everyone' });
+      }
+      throw e;
+    }
     const decision = this.#machine.takeOver(recordingId);
     if (!decision.ok) throw new Error(`The rules refused the takeover: ${decision.reason}`);
     this.#owning = true;

@@ -10,6 +10,7 @@
  * same credentials (or signing endpoint) it records with.
  */
 import type { PartPlanSpec } from '../journal/part-plan.js';
+import { handoffFolder } from '../library/folder-keys.js';
 import type { CompletedPart, JournalFragment } from '../journal/types.js';
 import type { RecordingMeta } from './engine.js';
 
@@ -37,23 +38,53 @@ export interface HandoffContext {
   header: string;
   /** Where the raw bytes of part 1 are, once it was complete; null before. */
   part1: { key: string; end: number } | null;
-  /** Every fragment in the bytes storage holds (and in the tail): offset, size, start, duration, starts with a keyframe. */
-  fragments: Array<[number, number, number, number, 0 | 1]>;
-  /** The audio the file's header declares: a successor must encode the same. */
-  audio: { codec: 'aac' | 'opus'; sampleRate: number; numberOfChannels: number } | null;
+  /**
+   * Every fragment in the bytes storage holds (and in the tail): offset, size, start,
+   * duration, starts with a keyframe, where its audio ends (-1: it has none) and the next
+   * moof's sequence number (-1: unknown).
+   */
+  fragments: Array<[number, number, number, number, 0 | 1, number?, number?]>;
   /** The tail a cleanly leaving page handed over, if it did. */
   tail: HandedTail | null;
+  /**
+   * How many pages recorded it before the one that wrote this (0: the page that started it).
+   * A successor writes its own at once: a page that recorded it earlier and comes back after a
+   * crash then leaves the file to the successor (its journal's generation is lower).
+   */
+  generation: number;
+  /** Tails earlier handoffs left in storage: deleted with the rest once the file is stored. */
+  oldTails: string[];
 }
 
-/** Where a recording's handoff objects live: out of the Recordings folder, beside it. */
-export function handoffFolder(objectKey: string, recordingId: string): string {
-  const room = objectKey.slice(0, objectKey.lastIndexOf('/Recordings/'));
-  return `${room}/.recorder/${recordingId}`;
+/** The handoff objects of a recording, from its meta and the storage's key prefix. */
+export class HandoffKeys {
+  readonly folder: string;
+
+  constructor(keyPrefix: string, meta: Pick<RecordingMeta, 'roomId' | 'recordingId'>) {
+    this.folder = handoffFolder(keyPrefix, meta.roomId, meta.recordingId);
+  }
+
+  get context(): string {
+    return `${this.folder}context.json`;
+  }
+
+  get part1(): string {
+    return `${this.folder}part1.bin`;
+  }
+
+  tail(start: number): string {
+    return `${this.folder}tail-${start}.bin`;
+  }
 }
 
-/** The document's key. */
-export function contextKey(objectKey: string, recordingId: string): string {
-  return `${handoffFolder(objectKey, recordingId)}/context.json`;
+/** The tails a context names: earlier handoffs' and its own. */
+export function tailsOf(context: HandoffContext): string[] {
+  return [...context.oldTails, ...(context.tail ? [context.tail.key] : [])];
+}
+
+/** Every handoff object of a recording once its file is stored, to delete. */
+export function handoffObjects(keys: HandoffKeys, tails: readonly string[]): string[] {
+  return [keys.context, keys.part1, ...tails];
 }
 
 /** Fragments in the document's compact form. */
@@ -64,18 +95,22 @@ export function packFragments(fragments: readonly JournalFragment[]): HandoffCon
     f.startUs,
     f.durationUs,
     f.startsWithKeyframe ? 1 : 0,
+    f.audioEndUs ?? -1,
+    f.nextSequence ?? -1,
   ]);
 }
 
 /** The document's fragments as the journal keeps them, numbered from 0. */
 export function unpackFragments(packed: HandoffContext['fragments']): JournalFragment[] {
-  return packed.map(([offset, size, startUs, durationUs, key], index) => ({
+  return packed.map(([offset, size, startUs, durationUs, key, audioEnd, sequence], index) => ({
     index,
     offset,
     size,
     startUs,
     durationUs,
     startsWithKeyframe: key === 1,
+    ...(audioEnd !== undefined && audioEnd >= 0 ? { audioEndUs: audioEnd } : {}),
+    ...(sequence !== undefined && sequence >= 0 ? { nextSequence: sequence } : {}),
   }));
 }
 
@@ -112,7 +147,7 @@ export function decodeContext(bytes: Uint8Array): HandoffContext {
   ) {
     throw new Error('The handoff context lacks the recording, its upload or its index.');
   }
-  return c as HandoffContext;
+  return { ...c, generation: c.generation ?? 0, oldTails: c.oldTails ?? [] } as HandoffContext;
 }
 
 /** Base64 of bytes (the original header: a few kB). */

@@ -14,13 +14,13 @@ import type { UploadTarget } from '../upload/types.js';
 import type { RecordingMeta } from './engine.js';
 import {
   HANDOFF_VERSION,
-  contextKey,
   encodeContext,
-  handoffFolder,
+  handoffObjects,
   packFragments,
   toBase64,
   type HandoffContext,
   type HandedTail,
+  type HandoffKeys,
 } from './handoff-context.js';
 
 export interface HandoffPublisherDeps {
@@ -28,8 +28,11 @@ export interface HandoffPublisherDeps {
   target: UploadTarget;
   upload: MultipartUpload;
   meta: RecordingMeta;
-  /** The audio the file declares, once the pipeline chose it. */
-  audio: () => HandoffContext['audio'];
+  keys: HandoffKeys;
+  /** Pages that recorded it before this one (0: this page started it). */
+  generation: number;
+  /** Tails earlier handoffs left (see tailsOf), and part 1's object when one was stored. */
+  inherited?: { oldTails: string[]; part1: { key: string; end: number } | null };
 }
 
 export class HandoffPublisher {
@@ -41,6 +44,30 @@ export class HandoffPublisher {
 
   constructor(deps: HandoffPublisherDeps) {
     this.#d = deps;
+    this.#part1 = deps.inherited?.part1 ?? null;
+  }
+
+  /**
+   * A successor's first write, before it records: the context now names this page's
+   * generation, so a predecessor coming back leaves the file alone.
+   */
+  async claim(): Promise<void> {
+    await this.#write(null);
+  }
+
+  /** The file is stored: the handoff objects go (best effort; they are small). */
+  async cleanUp(): Promise<void> {
+    this.#closed = true;
+    await this.#writing;
+    const { keys, target, inherited } = this.#d;
+    const doomed = handoffObjects(keys, inherited?.oldTails ?? []);
+    await Promise.all(
+      doomed.map((key) =>
+        target.deleteObject(key).catch((e: unknown) => {
+          console.warn(`[room-recorder] could not delete ${key}`, e);
+        }),
+      ),
+    );
   }
 
   /** Storage confirmed a part (or part 1 became complete): the context is written again soon. */
@@ -66,7 +93,7 @@ export class HandoffPublisher {
   async handOver(): Promise<void> {
     this.#closed = true;
     await this.#writing;
-    const { journal, meta } = this.#d;
+    const { journal, meta, keys } = this.#d;
     const record = await journal.get(meta.recordingId);
     if (!record) throw new Error(`Recording ${meta.recordingId} is not in the journal.`);
     await this.#ensurePart1();
@@ -74,11 +101,7 @@ export class HandoffPublisher {
     const end = record.bytes;
     let tail: HandedTail | null = null;
     if (end > start) {
-      tail = {
-        key: `${handoffFolder(meta.objectKey, meta.recordingId)}/tail-${start}.bin`,
-        start,
-        end,
-      };
+      tail = { key: keys.tail(start), start, end };
       const bytes = await journal.read(meta.recordingId, start, end);
       await this.#d.target.putObject(tail.key, bytes, 'application/octet-stream');
     }
@@ -112,8 +135,8 @@ export class HandoffPublisher {
     if (this.#part1) return;
     const range = this.#d.upload.firstPart;
     if (!range) return;
-    const { journal, target, meta } = this.#d;
-    const key = `${handoffFolder(meta.objectKey, meta.recordingId)}/part1.bin`;
+    const { journal, target, meta, keys } = this.#d;
+    const key = keys.part1;
     await target.putObject(
       key,
       await journal.read(meta.recordingId, range.start, range.end),
@@ -124,7 +147,7 @@ export class HandoffPublisher {
 
   async #write(tail: HandedTail | null): Promise<void> {
     await this.#ensurePart1();
-    const { journal, target, upload, meta, audio } = this.#d;
+    const { journal, target, upload, meta, keys, generation, inherited } = this.#d;
     const uploadId = upload.id;
     const record = await journal.get(meta.recordingId);
     if (!uploadId || !record?.partPlan) return;
@@ -142,13 +165,10 @@ export class HandoffPublisher {
       header: toBase64(await journal.header(meta.recordingId)),
       part1: this.#part1,
       fragments: packFragments(fragments),
-      audio: audio(),
       tail,
+      generation,
+      oldTails: inherited?.oldTails ?? [],
     };
-    await target.putObject(
-      contextKey(meta.objectKey, meta.recordingId),
-      encodeContext(context),
-      'application/json',
-    );
+    await target.putObject(keys.context, encodeContext(context), 'application/json');
   }
 }

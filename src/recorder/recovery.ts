@@ -9,6 +9,13 @@ import { recordingMetadata } from '../library/recording-metadata.js';
 import { rewriteHeader } from '../media/mp4/header-rewrite.js';
 import type { MultipartUpload } from '../upload/multipart-upload.js';
 import type { RecordingMeta, StoredRecording } from './engine.js';
+import {
+  HandoffKeys,
+  decodeContext,
+  handoffObjects,
+  tailsOf,
+  type HandoffContext,
+} from './handoff-context.js';
 import type { Storage } from './remote-storage.js';
 import { storeRecording } from './store-recording.js';
 
@@ -50,6 +57,24 @@ async function recoverOne(
   record: RecordingRecord,
   deps: RecoveryDeps,
 ): Promise<StoredRecording | null> {
+  const keys = new HandoffKeys(deps.storage.keyPrefix, {
+    roomId: record.roomId,
+    recordingId: record.id,
+  });
+  const context = await readContext(deps, keys);
+  if (context && context.generation > (record.handoffGeneration ?? 0)) {
+    // X9: another page continued it after this one went: the file is that page's to finish;
+    // what this page held past what storage had is the handoff's gap.
+    console.info(`[room-recorder] recording ${record.id} was continued on another device`);
+    await deps.journal.remove(record.id);
+    return null;
+  }
+  if (await deps.storage.target.headObject(record.objectKey).catch(() => null)) {
+    // Already stored: by a page that continued it (X9), or by this one just before it closed.
+    await deps.journal.remove(record.id);
+    if (context) await removeHandoff(deps, keys, context);
+    return null;
+  }
   const plan = await planRecovery(deps.journal, record.id);
   if (plan.fragments.length === 0) {
     // Nothing playable was written before the crash.
@@ -78,9 +103,28 @@ async function recoverOne(
   };
   const upload = deps.uploader(record.id);
   await upload.start(recordingMetadata(meta));
-  return storeRecording(deps.journal, deps.storage, meta, upload, {
+  const stored = await storeRecording(deps.journal, deps.storage, meta, upload, {
     header,
     streamBytes: plan.bytes,
     durationUs: plan.durationUs,
   });
+  if (context) await removeHandoff(deps, keys, context);
+  return stored;
+}
+
+/** The recording's handoff context, or null when there is none or it cannot be read. */
+async function readContext(deps: RecoveryDeps, keys: HandoffKeys): Promise<HandoffContext | null> {
+  try {
+    const bytes = await deps.storage.target.getObject(keys.context);
+    return bytes ? decodeContext(bytes) : null;
+  } catch (e) {
+    console.warn(`[room-recorder] could not read ${keys.context}`, e);
+    return null;
+  }
+}
+
+/** The file is stored: its handoff objects go (best effort). */
+async function removeHandoff(deps: RecoveryDeps, keys: HandoffKeys, c: HandoffContext) {
+  const doomed = handoffObjects(keys, tailsOf(c));
+  await Promise.all(doomed.map((k) => deps.storage.target.deleteObject(k).catch(() => {})));
 }

@@ -59,6 +59,8 @@ export class SuccessionWatch {
     switch (message.kind) {
       case 'heartbeat':
         this.#lastBeat.set(message.recordingId, { at: now, page: message.page });
+        // The recording page is alive after all (only its beats were lost): no second writer.
+        if (this.#claim?.recordingId === message.recordingId) this.#claim.better = true;
         return;
       case 'state':
         // A state from the recording page is as good as a beat (it also starts the watch).
@@ -71,6 +73,12 @@ export class SuccessionWatch {
         this.#succeed(message.recordingId, message.page);
         return;
       case 'takeover': {
+        const rec = this.#d.recording();
+        if (rec?.recordsHere && rec.recordingId === message.recordingId) {
+          // Someone thinks this page is gone: a beat at once ends their claim.
+          this.#beat(rec.recordingId);
+          return;
+        }
         this.#lastBeat.set(message.recordingId, { at: now, page: message.page });
         const claim = this.#claim;
         if (claim?.recordingId === message.recordingId && message.page !== this.#d.sync.pageId) {
@@ -94,6 +102,12 @@ export class SuccessionWatch {
     }
   }
 
+  /** Whether another page of the room could continue a recording made here (X9). */
+  hasSuccessor(): boolean {
+    const others = this.#d.sync.pages.filter((p) => p.page !== this.#d.sync.pageId);
+    return chooseSuccessor(others, this.#d.policy) !== null;
+  }
+
   /** Stops the beats and the watch. */
   dispose(): void {
     this.#disposed = true;
@@ -108,12 +122,7 @@ export class SuccessionWatch {
     const rec = this.#d.recording();
     if (!rec) return;
     if (rec.recordsHere) {
-      this.#d.channel.publish({
-        v: 1,
-        kind: 'heartbeat',
-        recordingId: rec.recordingId,
-        page: this.#d.sync.pageId,
-      });
+      this.#beat(rec.recordingId);
       return;
     }
     const beat = this.#lastBeat.get(rec.recordingId);
@@ -127,6 +136,10 @@ export class SuccessionWatch {
       this.#lastBeat.delete(rec.recordingId);
       this.#succeed(rec.recordingId, beat.page);
     }
+  }
+
+  #beat(recordingId: string): void {
+    this.#d.channel.publish({ v: 1, kind: 'heartbeat', recordingId, page: this.#d.sync.pageId });
   }
 
   /** This page as a candidate, when it could continue a recording. */

@@ -356,6 +356,7 @@ export class Mp4FragmentWriter {
       startUs: f.startUs,
       durationUs: f.endUs - f.startUs,
       startsWithKeyframe: true,
+      nextSequence: this.nextSequence,
     };
     const lastAudio = audio.at(-1);
     if (lastAudio) fragment.audioEndUs = lastAudio.timestampUs + lastAudio.durationUs;

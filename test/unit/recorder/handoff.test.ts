@@ -72,18 +72,27 @@ interface Page {
   notices: Notice[];
   /** Cuts this page off the room without a word, as a killed browser. */
   kill(): void;
+  /** Loses this page's messages for which `drop` says so, as a flaky link would. */
+  lose(drop: (data: string) => boolean): void;
 }
 
 function room(clock: ManualClock) {
   const members: Array<{ room: CallbackRoom; alive: boolean }> = [];
   const pages: Page[] = [];
+  /** Every message that reached the room, in order. */
+  const sent: string[] = [];
   const join = (userId: string, role: Role, canRecord = role !== 'participant'): Page => {
     const self: SenderInfo = { userId, role };
-    const member = { room: null as unknown as CallbackRoom, alive: true };
+    const member = {
+      room: null as unknown as CallbackRoom,
+      alive: true,
+      lost: null as ((data: string) => boolean) | null,
+    };
     member.room = new CallbackRoom({
       self,
       send: (data) => {
-        if (!member.alive) return;
+        if (!member.alive || member.lost?.(data)) return;
+        sent.push(data);
         for (const m of members) if (m !== member && m.alive) m.room.receive(data, self);
       },
     });
@@ -114,11 +123,14 @@ function room(clock: ManualClock) {
         member.alive = false;
         c.dispose();
       },
+      lose: (drop) => {
+        member.lost = drop;
+      },
     };
     pages.push(page);
     return page;
   };
-  return { join, pages };
+  return { join, pages, sent };
 }
 
 const created: RecorderController[] = [];
@@ -258,5 +270,38 @@ describe('handoff in the room (X9)', () => {
     expect(guest.c.view.phase).toBe('idle');
     expect(guest.c.view.indicator.shown).toBe(false);
     expect(ids(guest.notices).at(-1)).toBe('recording-orphaned');
+  });
+
+  it('a page that leaves when no one could continue is told so, and goes on recording', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = room(clock);
+    const host = r.join('host-1', 'host');
+    const guest = r.join('guest-1', 'participant');
+    for (const p of r.pages) created.push(p.c);
+    await settle();
+    host.c.requestStart();
+    await host.c.confirmStart();
+    await settle();
+    expect(await host.c.leaveRoom()).toBe(false);
+    expect(host.engine!.left).toBe(0);
+    expect(host.c.view.phase).toBe('recording');
+    expect(guest.c.view.indicator.shown).toBe(true);
+  });
+
+  it('a recording page whose heartbeats are lost answers a claim, and no second page records', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const { host, mod, sent } = await recording(clock);
+    // Its beats are lost until someone claims: the link is back by then.
+    host.lose(
+      (data) => data.includes('"heartbeat"') && !sent.some((m) => m.includes('"takeover"')),
+    );
+    clock.advance(SILENCE_MS + 1_000);
+    await settle();
+    expect(sent.some((m) => m.includes('"takeover"'))).toBe(true);
+    clock.advance(CLAIM_WINDOW_MS);
+    await settle();
+    expect(mod.engine!.continued).toEqual([]);
+    expect(host.c.view.phase).toBe('recording');
+    expect(mod.c.view.phase).toBe('recording');
   });
 });

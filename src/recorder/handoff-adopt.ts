@@ -1,0 +1,124 @@
+/**
+ * X9, on the page that continues: turns what the recording page kept in storage (its handoff
+ * context, part 1's bytes, a tail it handed over) into a recording in this page's journal,
+ * and says where the file goes on from, so the pipeline continues it into the same object.
+ */
+import type { Journal, RecordingRecord } from '../journal/types.js';
+import { continuationOf, type Continuation } from '../media/pipeline.js';
+import type { UploadTarget } from '../upload/types.js';
+import type { RecordingMeta } from './engine.js';
+import {
+  HandoffKeys,
+  decodeContext,
+  fromBase64,
+  unpackFragments,
+  type HandoffContext,
+} from './handoff-context.js';
+
+export interface AdoptDeps {
+  journal: Journal;
+  target: UploadTarget;
+  keyPrefix: string;
+  /** The room this page is in: a context for another room is refused. */
+  roomId: string;
+}
+
+/** A recording taken over: journaled here, ready to continue. */
+export interface Adopted {
+  meta: RecordingMeta;
+  context: HandoffContext;
+  keys: HandoffKeys;
+  continuation: Continuation;
+}
+
+/**
+ * Reads the recording's handoff objects, journals the recording here and returns where its
+ * file continues, `elapsedMs` after its start (the room's time now).
+ *
+ * @throws Error saying what is missing or wrong (no context: the recording page had not
+ *   confirmed anything yet, or the storage cannot be read).
+ */
+export async function adoptHandoff(
+  deps: AdoptDeps,
+  recordingId: string,
+  elapsedMs: number,
+): Promise<Adopted> {
+  const keys = new HandoffKeys(deps.keyPrefix, { roomId: deps.roomId, recordingId });
+  const stored = await deps.target.getObject(keys.context);
+  if (!stored) {
+    throw new Error(
+      `Nothing of recording ${recordingId} is in storage yet (no ${keys.context}): it cannot be continued here.`,
+    );
+  }
+  const context = decodeContext(stored);
+  const { meta } = context;
+  if (meta.recordingId !== recordingId || meta.roomId !== deps.roomId) {
+    throw new Error(`The handoff context at ${keys.context} is for another recording or room.`);
+  }
+  const header = fromBase64(context.header);
+  if (header.byteLength !== context.headerBytes) {
+    throw new Error(
+      `The handoff context's header is not the ${context.headerBytes} bytes it says.`,
+    );
+  }
+  const fragments = unpackFragments(context.fragments);
+  const pieces: Array<{ offset: number; bytes: Uint8Array }> = [];
+  if (context.part1) pieces.push({ offset: 0, bytes: await need(deps.target, context.part1.key) });
+  if (context.tail) {
+    const bytes = await need(deps.target, context.tail.key);
+    if (bytes.byteLength !== context.tail.end - context.tail.start) {
+      throw new Error(`The handed-over tail ${context.tail.key} is not the size the context says.`);
+    }
+    pieces.push({ offset: context.tail.start, bytes });
+  }
+  const last = fragments.at(-1);
+  const streamBytes = last ? last.offset + last.size : context.headerBytes;
+  const record: RecordingRecord = {
+    id: meta.recordingId,
+    roomId: meta.roomId,
+    roomType: meta.roomType,
+    title: meta.title,
+    fileName: meta.fileName,
+    objectKey: meta.objectKey,
+    ownerId: meta.ownerId,
+    initiatorId: meta.initiatorId,
+    state: 'recording',
+    startedAt: meta.startedAt,
+    endedAt: null,
+    bytes: streamBytes,
+    headerBytes: context.headerBytes,
+    uploadId: context.uploadId,
+    partPlan: context.partPlan,
+    parts: context.parts,
+    durationUs: null,
+    error: null,
+    handoffGeneration: context.generation + 1,
+  };
+  await deps.journal.adopt(record, header, fragments, pieces);
+  const timelineStartUs = Math.round(elapsedMs * 1000);
+  const continuation: Continuation = last
+    ? continuationOf(
+        {
+          header,
+          fragments,
+          streamBytes,
+          ...(last.nextSequence !== undefined ? { nextSequence: last.nextSequence } : {}),
+        },
+        timelineStartUs,
+      )
+    : // Nothing after the header reached storage: the file's media starts with this page's.
+      {
+        header,
+        nextFragmentIndex: 0,
+        startOffsetBytes: streamBytes,
+        resumeAtUs: 0,
+        timelineStartUs,
+      };
+  return { meta, context, keys, continuation };
+}
+
+async function need(target: UploadTarget, key: string): Promise<Uint8Array> {
+  const bytes = await target.getObject(key);
+  if (!bytes) throw new Error(`The handoff object ${key} is missing from storage.`);
+  return bytes;
+}

@@ -1,0 +1,239 @@
+/**
+ * X9 end to end in one browser: a recording page (in an iframe, with its own journal, as
+ * another device) records into the local S3, then leaves cleanly or is killed; this page
+ * continues the same recording into the same object, stops, and the stored file is judged
+ * with ffprobe and ffmpeg: one file, the whole span, both pages' pictures, nothing left over.
+ */
+import { expect } from '@esm-bundle/chai';
+import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
+import { BrowserRecordingEngine } from '../../../src/recorder/browser-engine.js';
+import type { RecordingMeta, StoredRecording } from '../../../src/recorder/engine.js';
+import { objectKey, recordingFileName } from '../../../src/session/naming.js';
+import { ffmpegDecodeErrors, ffmpegFrame, ffprobe, saveFile } from '../helpers.js';
+import { COLOURS, countNear, h264Supported, pixels, stopSynthetic } from '../media/fixtures.js';
+import { getObject, listKeys, localS3, type LocalS3 } from '../upload/fixtures.js';
+import type { FrameCommand } from './handoff-frame.js';
+import { engineOptions, roomSources, type FrameSetup } from './handoff-setup.js';
+
+/** A recording page in an iframe. */
+class FramePage {
+  readonly #frame = document.createElement('iframe');
+  readonly #setup: FrameSetup;
+  #next = 0;
+
+  private constructor(setup: FrameSetup) {
+    this.#setup = setup;
+  }
+
+  static async open(setup: FrameSetup): Promise<FramePage> {
+    const page = new FramePage(setup);
+    const ready = new Promise<void>((resolve) => {
+      const on = (e: MessageEvent) => {
+        if (e.source === page.#frame.contentWindow && (e.data as { ready?: boolean }).ready) {
+          window.removeEventListener('message', on);
+          resolve();
+        }
+      };
+      window.addEventListener('message', on);
+    });
+    page.#frame.srcdoc = `<script type="module" src="${new URL('./handoff-frame.ts', import.meta.url).pathname}"></script>`;
+    document.body.append(page.#frame);
+    await ready;
+    return page;
+  }
+
+  send<T>(command: FrameCommand): Promise<T> {
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      const on = (e: MessageEvent) => {
+        const data = e.data as { id?: number; ok: boolean; value: T; error: string };
+        if (e.source !== this.#frame.contentWindow || data.id !== id) return;
+        window.removeEventListener('message', on);
+        if (data.ok) resolve(data.value);
+        else reject(new Error(data.error));
+      };
+      window.addEventListener('message', on);
+      this.#frame.contentWindow!.postMessage({ id, setup: this.#setup, command }, '*');
+    });
+  }
+
+  /** Gone without a word: the browser was closed or crashed. */
+  kill(): void {
+    this.#frame.remove();
+  }
+}
+
+const title = 'Handoff class';
+
+/** Starts recording on `page`; returns when its recording began, on this page's clock. */
+async function startOn(page: FramePage, meta: RecordingMeta): Promise<number> {
+  const { elapsedMs } = await page.send<{ elapsedMs: number }>({ cmd: 'start', meta });
+  return performance.now() - elapsedMs;
+}
+
+function newMeta(roomId: string): RecordingMeta {
+  const startedAt = Date.now();
+  const { fileName } = recordingFileName(startedAt, title);
+  return {
+    recordingId: crypto.randomUUID(),
+    roomId,
+    roomType: 'single',
+    title,
+    ownerId: 'host-1',
+    initiatorId: 'host-1',
+    startedAt,
+    objectKey: objectKey('rooms', roomId, fileName),
+    fileName,
+  };
+}
+
+function setupFor(s3: LocalS3, roomId: string, colour = COLOURS.stage, frequency = 440) {
+  return {
+    endpoint: s3.endpoint,
+    bucket: s3.bucket,
+    roomId,
+    journalName: `rr-handoff-${crypto.randomUUID()}`,
+    colour,
+    frequency,
+  } satisfies FrameSetup;
+}
+
+/**
+ * Resolves once storage holds a handoff context naming at least `fragments` fragments (and at
+ * least `generation`).
+ */
+async function contextWith(
+  s3: LocalS3,
+  roomId: string,
+  id: string,
+  fragments: number,
+  generation = 0,
+) {
+  const key = `rooms/${roomId}/.recorder/${id}/context.json`;
+  for (;;) {
+    const bytes = await getObject(s3, key);
+    if (bytes) {
+      const c = JSON.parse(new TextDecoder().decode(bytes)) as {
+        fragments: unknown[];
+        generation: number;
+      };
+      if (c.fragments.length >= fragments && c.generation >= generation) return c;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Successors of the running test, stopped after it whatever happened. */
+const successors: BrowserRecordingEngine[] = [];
+
+/** This page, continuing: its own journal, its own picture (cam1's colour). */
+async function successor(s3: LocalS3, roomId: string) {
+  const engine = new BrowserRecordingEngine({
+    ...engineOptions(setupFor(s3, roomId)),
+    journal: await IndexedDbJournal.open({ name: `rr-handoff-${crypto.randomUUID()}` }),
+  });
+  successors.push(engine);
+  return engine;
+}
+
+/** The stored file, judged: its span, its frame rate, a clean decode, each page's picture. */
+async function judge(stored: StoredRecording, s3: LocalS3, spanSec: number) {
+  const bytes = await getObject(s3, stored.objectKey);
+  expect(bytes, 'the object is stored').to.not.equal(null);
+  const saved = await saveFile(`handoff-${stored.recordingId}.mp4`, bytes!);
+  const probe = await ffprobe(saved.path, ['-count_frames']);
+  const video = probe.streams.find((s) => s.codec_type === 'video')!;
+  const audio = probe.streams.find((s) => s.codec_type === 'audio')!;
+  const duration = Number(probe.format.duration);
+  console.log(`[handoff] file ${duration.toFixed(2)} s for a span of ${spanSec.toFixed(2)} s`);
+  // The file lasts the room's span (both pages and the gap between them), within a second.
+  expect(duration).to.be.within(spanSec - 1, spanSec + 1);
+  expect(Math.abs(Number(video.nb_read_frames) / duration - 30)).to.be.below(1);
+  expect(audio.codec_name).to.equal('aac');
+  expect(Math.abs(Number(audio.duration) - duration)).to.be.below(0.5);
+  expect(await ffmpegDecodeErrors(saved.path)).to.equal('');
+  const first = await pixels(await ffmpegFrame(saved.path, 1));
+  const last = await pixels(await ffmpegFrame(saved.path, duration - 0.5));
+  expect(countNear(first, COLOURS.stage), 'the first page is in the file').to.be.above(1000);
+  expect(countNear(last, COLOURS.cam1), 'the second page is in the file').to.be.above(1000);
+  return { duration };
+}
+
+describe('handoff between pages, through storage (X9)', function () {
+  this.timeout(180_000);
+  let s3: LocalS3;
+
+  before(async () => {
+    s3 = await localS3();
+    expect(await h264Supported(), 'Chromium encodes H.264 here').to.equal(true);
+  });
+  afterEach(async () => {
+    // A failed test leaves nothing recording behind it: frames go, successors stop.
+    for (const frame of document.querySelectorAll('iframe')) frame.remove();
+    for (const engine of successors.splice(0)) await engine.stop('user').catch(() => undefined);
+    stopSynthetic();
+  });
+
+  for (const how of ['leaves cleanly', 'is killed'] as const) {
+    it(`the recording page ${how}: another continues into the same object, nothing is left over`, async () => {
+      const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
+      const setup = setupFor(s3, roomId);
+      const first = await FramePage.open(setup);
+      const meta = newMeta(roomId);
+      const t0 = await startOn(first, meta);
+      // Three fragments confirmed by storage (a killed page leaves what storage holds).
+      await contextWith(s3, roomId, meta.recordingId, 3);
+      if (how === 'leaves cleanly') await first.send({ cmd: 'leave' });
+      else first.kill();
+
+      const engine = await successor(s3, roomId);
+      const cam1 = roomSources(COLOURS.cam1, 660);
+      await engine.continueRecording(meta.recordingId, performance.now() - t0, cam1);
+      // Storage names this page's generation (a write the killed page had in flight may land
+      // after the claim; this page's next write names it again).
+      await contextWith(s3, roomId, meta.recordingId, 0, 1);
+      // Three more of its own, then Stop.
+      await contextWith(s3, roomId, meta.recordingId, 6);
+      await engine.stop('user');
+      const span = (performance.now() - t0) / 1000;
+      const stored = await engine.whenStored();
+      expect(stored.objectKey).to.equal(meta.objectKey);
+      await judge(stored, s3, span);
+      // One file in the Recordings folder; the handoff objects are gone.
+      expect(await listKeys(s3, `rooms/${roomId}/Recordings/`)).to.deep.equal([meta.objectKey]);
+      expect(await listKeys(s3, `rooms/${roomId}/.recorder/`)).to.deep.equal([]);
+      first.kill();
+    });
+  }
+
+  it('a killed page that comes back leaves the file to the page that continued it', async () => {
+    const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
+    const setup = setupFor(s3, roomId);
+    const first = await FramePage.open(setup);
+    const meta = newMeta(roomId);
+    const t0 = await startOn(first, meta);
+    await contextWith(s3, roomId, meta.recordingId, 2);
+    first.kill();
+
+    const engine = await successor(s3, roomId);
+    await engine.continueRecording(
+      meta.recordingId,
+      performance.now() - t0,
+      roomSources(COLOURS.cam1, 660),
+    );
+    // The same device opens the room again (same journal) while the room still records: its
+    // recovery leaves the recording alone.
+    const back = await FramePage.open(setup);
+    expect(await back.send<StoredRecording[]>({ cmd: 'recover' })).to.deep.equal([]);
+    expect(await back.send<number>({ cmd: 'unfinished' })).to.equal(1);
+    await contextWith(s3, roomId, meta.recordingId, 4);
+    await engine.stop('user');
+    const span = (performance.now() - t0) / 1000;
+    await judge(await engine.whenStored(), s3, span);
+    // Once it is stored, the device's copy is dropped, not stored a second time.
+    expect(await back.send<StoredRecording[]>({ cmd: 'recover' })).to.deep.equal([]);
+    expect(await back.send<number>({ cmd: 'unfinished' })).to.equal(0);
+    expect(await listKeys(s3, `rooms/${roomId}/Recordings/`)).to.deep.equal([meta.objectKey]);
+    back.kill();
+  });
+});
