@@ -129,6 +129,31 @@ async function main(): Promise<void> {
     }
   });
 
+  // Leave (X9): a recording made on this page goes on on another host's or moderator's page.
+  const leave = document.getElementById('leave') as HTMLButtonElement;
+  leave.addEventListener('click', async () => {
+    leave.disabled = true;
+    try {
+      if (!(await recorder.leaveRoom())) {
+        alert(
+          'No one else in the room can continue this recording. Stop it first, or stay: it is recorded on this page.',
+        );
+        return;
+      }
+      room.leave();
+      const back = document.createElement('a');
+      back.href = location.href;
+      back.textContent = 'Join again';
+      const note = document.createElement('p');
+      note.append('You left the room. ', back);
+      document.body.replaceChildren(note);
+    } catch (e) {
+      alert(`Leaving failed: ${(e as Error).message}. The recording goes on on this page.`);
+    } finally {
+      leave.disabled = false;
+    }
+  });
+
   // For the headless run and the e2e tests.
   const timeline = room.probe.timeline;
   const mark = (event: string) => (timeline[event] ??= Math.round(performance.now()));

@@ -56,6 +56,8 @@ export interface DemoRoom {
   onChange(listener: () => void): void;
   /** Puts a screen share on the stage (the presenter's page); null: the slides again. */
   showOnStage(video: HTMLVideoElement | null): void;
+  /** This page leaves: its media and its room connection close, the others see it go. */
+  leave(): void;
   readonly probe: RoomProbe;
 }
 

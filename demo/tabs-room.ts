@@ -50,11 +50,13 @@ export function createTabsRoom(
     s instanceof HTMLVideoElement
       ? { width: s.videoWidth, height: s.videoHeight }
       : { width: s.width, height: s.height };
+  const channel = new BroadcastChannelRoom({
+    roomId: p.roomId,
+    self: { userId: p.userId, role: p.role },
+  });
   return {
-    channel: new BroadcastChannelRoom({
-      roomId: p.roomId,
-      self: { userId: p.userId, role: p.role },
-    }),
+    channel,
+    leave: () => channel.close(),
     sources: () => ({ stage, webcams: webcams.map(({ id, source }) => ({ id, source })), audio }),
     onChange: (listener) => void listeners.add(listener),
     showOnStage(video) {

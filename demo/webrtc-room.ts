@@ -277,10 +277,16 @@ export function createWebRtcRoom(
   fillSeats();
   renderStatus();
   const timer = setInterval(renderStatus, 1000);
-  window.addEventListener('pagehide', () => {
+  const closeMedia = () => {
     clearInterval(timer);
     mesh.close();
-  });
+  };
+  // The recorder's channel stays open through pagehide: the recorder tells the room there.
+  window.addEventListener('pagehide', closeMedia);
+  const leave = () => {
+    closeMedia();
+    channel.close();
+  };
 
   return {
     channel,
@@ -294,6 +300,7 @@ export function createWebRtcRoom(
       ],
     }),
     onChange: (listener) => void listeners.add(listener),
+    leave,
     showOnStage(video) {
       if (!deck) return;
       shared = video;

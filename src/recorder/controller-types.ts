@@ -90,6 +90,13 @@ export interface RecorderControllerApi {
   sourcesChanged?(): void;
   /** A time-limited link to a recording. */
   linkTo(entry: LibraryEntry, purpose: 'play' | 'download' | 'share'): Promise<string>;
+  /**
+   * X9: this page leaves the room; a recording made here is handed over and goes on on another
+   * page. Resolves false, doing nothing, when no page can continue it.
+   */
+  leaveRoom?(): Promise<boolean>;
+  /** X9: the page is being unloaded: the room is told at once, so a successor takes over. */
+  pageHidden?(): void;
 }
 
 /**

@@ -17,7 +17,8 @@ declare global {
           startedAtMonotonic: number | null;
           lastRecording: { url: string; objectKey: string } | null;
           canStart: { ok: boolean };
-          health: { framesEncoded: number } | null;
+          health: { framesEncoded: number; bytesWritten: number } | null;
+          indicator: { shown: boolean; stop: boolean };
         };
         monotonicNow(): number;
       };

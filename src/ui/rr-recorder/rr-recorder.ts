@@ -188,7 +188,27 @@ export class RrRecorder extends RrElement implements RecorderElementConfig {
     super.connectedCallback();
     // A given controller is subscribed now, not at the first render, so no notice is missed.
     if (this.controller) this.binding.bind(this.controller);
+    window.addEventListener('pagehide', this.onPageHide);
   }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('pagehide', this.onPageHide);
+    super.disconnectedCallback();
+  }
+
+  /**
+   * Leave the room (X9): a recording made on this page is handed over to another page of the
+   * room and goes on there. Resolves false, doing nothing, when no page can continue it: the
+   * recording then goes on here, and the page must stay open or stop it first.
+   */
+  async leaveRoom(): Promise<boolean> {
+    return (await this.binding.controller?.leaveRoom?.()) ?? true;
+  }
+
+  // A page kept in the back-forward cache (`persisted`) may come back: it is not leaving.
+  private onPageHide = (e: PageTransitionEvent): void => {
+    if (!e.persisted) this.binding.controller?.pageHidden?.();
+  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.controller) {
