@@ -73,20 +73,23 @@ const VERBOSE = args.verbose === 'true';
 const ONLY = new Set((args.only ?? 'compare,upload,demo,soak').split(','));
 const PLAN = {
   quick: QUICK,
-  compareSeconds: Number(args['compare-seconds'] ?? (QUICK ? 6 : 30)),
+  compareSeconds: Number(args['compare-seconds'] ?? (QUICK ? 5 : 30)),
   rounds: Number(args.rounds ?? (QUICK ? 1 : 2)),
   rooms: (args.rooms ?? 'demo,camera,canvas').split(','),
   uploadSeconds: (args['upload-seconds'] ?? (QUICK ? '10' : '60,600')).split(',').map(Number),
-  uploadLinks: (args['upload-links'] ?? 'localhost,20mbps').split(','),
+  uploadLinks: (args['upload-links'] ?? (QUICK ? '20mbps' : 'localhost,20mbps')).split(','),
+  /** The A/V source through MediaRecorder too (a check of the source itself). */
+  avReference: args['av-reference'] ? args['av-reference'] === 'true' : !QUICK,
   demoSeconds: Number(args['demo-seconds'] ?? (QUICK ? 0 : 20)),
-  soakHours: Number(args['soak-hours'] ?? (QUICK ? 1 : 24)),
+  soakHours: Number(args['soak-hours'] ?? (QUICK ? 0.25 : 24)),
   soakScale: Number(args['soak-scale'] ?? 16),
   /** Every n-th frame is compared with its reference. */
   ssimStep: Number(args['ssim-step'] ?? (QUICK ? 15 : 10)),
+  /** Seconds of the sources alone before each recording (the recorder's own CPU share). */
+  idleSeconds: Number(args['idle-seconds'] ?? (QUICK ? 1 : 3)),
   /** The emulated link for loadedmetadata and the throttled uploads. */
   linkBitsPerSecond: 20_000_000,
 };
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MiB = 2 ** 20;
 const t0All = performance.now();
@@ -260,11 +263,11 @@ async function recordOnce({ room, kind, seconds, link = 'localhost', name, camer
     const page = await openPage(browser);
     const setup = await page.evaluate((r) => window.bench.setup(r), room);
     if (link === '20mbps') await emulateLink(page);
-    await sleep(1000);
+    await sleep(QUICK ? 500 : 1000);
     // The sources alone, for the recorder's own share of the CPU.
     const idle0 = chromiumProcesses();
     const idleT0 = performance.now();
-    await sleep(QUICK ? 1000 : 3000);
+    await sleep(PLAN.idleSeconds * 1000);
     const idleCpuPerSec =
       cpuBetween(idle0, chromiumProcesses()) / ((performance.now() - idleT0) / 1000);
     heap = await heapProbe(browser);
@@ -685,6 +688,8 @@ async function demoRun(seconds) {
     stopToAvailableMs: r.stopToAvailableMs,
     cpuPerRecordedSec: cpuStart && cpuEnd ? round(cpuBetween(cpuStart, cpuEnd) / seconds, 3) : null,
     startedAfterSec: startedWall ? round((startedWall - t0All) / 1000, 0) : null,
+    // Everything else the headless run printed (its own figures), as it printed them.
+    headless: Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'notices')),
     loadBefore,
     loadAfter,
   };
@@ -743,13 +748,10 @@ async function soakRun({ hours, scale, keyBytes, deltaBytes, audioCodec }) {
     await page.exposeFunction('soakHour', async (report) => {
       const h = await heap.measure(origin);
       hourly.push({ ...report, pageHeapMB: round(h.page, 2) });
-      if (
-        Math.abs(
-          report.hour - Math.round(report.hour / (hours >= 6 ? 3 : 1)) * (hours >= 6 ? 3 : 1),
-        ) < 1e-9
-      ) {
+      // Every report in a short soak, every third hour in a long one.
+      if (hours < 6 || Math.round(report.hour) % 3 === 0) {
         log(
-          `  soak hour ${report.hour}: ${round(report.elapsedSec, 0)} s in, heap ${round(h.page, 1)} MiB, ` +
+          `  soak hour ${round(report.hour, 2)}: ${round(report.elapsedSec, 0)} s in, heap ${round(h.page, 1)} MiB, ` +
             `held ${round(report.heldBytes / MiB, 2)} MiB, ${report.parts} parts`,
         );
       }
@@ -771,7 +773,7 @@ async function soakRun({ hours, scale, keyBytes, deltaBytes, audioCodec }) {
       // The product's part plan (src/journal/part-plan.ts): with packets at 1/scale, a day
       // takes 1/scale as many parts as a real one.
       partPlan: { baseBytes: 5 * MiB, growEvery: 2000 },
-      reportEverySec: hours >= 6 ? 3600 : 600,
+      reportEverySec: hours >= 6 ? 3600 : hours >= 1 ? 600 : 300,
       audio,
       maxBacklogParts: 2,
     };
@@ -908,7 +910,7 @@ try {
 
   // The same A/V source through MediaRecorder: how well the source itself is in sync.
   let avCheck = null;
-  if (ONLY.has('upload')) {
+  if (ONLY.has('upload') && PLAN.avReference) {
     const seconds = Math.min(60, PLAN.uploadSeconds[0]);
     log(
       `upload: av-${seconds}s-mediarecorder (the A/V source through MediaRecorder, for reference)`,
