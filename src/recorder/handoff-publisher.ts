@@ -60,14 +60,18 @@ export class HandoffPublisher {
     this.#closed = true;
     await this.#writing;
     const { keys, target, inherited } = this.#d;
-    const doomed = handoffObjects(keys, inherited?.oldTails ?? []);
-    await Promise.all(
-      doomed.map((key) =>
-        target.deleteObject(key).catch((e: unknown) => {
-          console.warn(`[room-recorder] could not delete ${key}`, e);
-        }),
-      ),
-    );
+    // One at a time, each tried twice: deletes in one folder at once make some stores (s3rver
+    // among them) answer 500 while they tidy the folder.
+    for (const key of handoffObjects(keys, inherited?.oldTails ?? [])) {
+      try {
+        await target.deleteObject(key).catch(() => target.deleteObject(key));
+      } catch (e) {
+        console.warn(
+          `[room-recorder] ${key} could not be deleted and stays in storage (a lifecycle rule on .recorder/ folders removes such leftovers)`,
+          e,
+        );
+      }
+    }
   }
 
   /** Storage confirmed a part (or part 1 became complete): the context is written again soon. */

@@ -46,6 +46,24 @@ describe('AudioClock', () => {
     expect(dropped / chunks).toBeCloseTo(0.001, 3);
   });
 
+  it('a backlog read at the start does not make every later sound late', () => {
+    // 120 ms of audio queued while the encoders were set up, read at once at 200 ms; then
+    // chunks on time. The laid time settles within 20 ms of when sound was captured.
+    const c = new AudioClock();
+    const laid: Array<{ t: number | null; capture: number }> = [];
+    for (let i = 0; i < 12; i++)
+      laid.push({ t: c.stamp(200_000, CHUNK, RATE), capture: 200_000 - 120_000 + i * 10_000 });
+    for (let i = 1; i <= 100; i++) {
+      const arrival = 200_000 + i * 10_000;
+      laid.push({ t: c.stamp(arrival, CHUNK, RATE), capture: arrival - 10_000 });
+    }
+    const late = laid.slice(-50).map(({ t, capture }) => t! - capture);
+    expect(Math.max(...late)).toBeLessThanOrEqual(20_000);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(0);
+    const times = laid.flatMap(({ t }) => (t === null ? [] : [t]));
+    expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
+  });
+
   it('moves forward over lost audio (a gap), never back', () => {
     const c = new AudioClock(150_000);
     expect(c.stamp(10_000, CHUNK, RATE)).toBe(0);
