@@ -24,6 +24,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     profile: { type: 'string' },
     recover: { type: 'boolean', default: false },
+    'handoff-at': { type: 'string' },
+    kill: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -76,8 +78,10 @@ process.on('SIGTERM', () => stop(143));
 
 if (values.headless) {
   const { runHeadless } = await import('./lib/headless-run.mjs');
+  const { runHeadlessHandoff } = await import('./lib/headless-handoff.mjs');
+  const run = values['handoff-at'] !== undefined ? runHeadlessHandoff : runHeadless;
   try {
-    const result = await runHeadless({ ...values, demoUrl: demo.url, s3Endpoint: s3.endpoint });
+    const result = await run({ ...values, demoUrl: demo.url, s3Endpoint: s3.endpoint });
     console.log(JSON.stringify(result));
     await stop(0);
   } catch (err) {

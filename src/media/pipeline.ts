@@ -10,7 +10,6 @@
 import type { RecordingSources, VisualSource } from './sources.js';
 import { AudioMixer } from './audio-mixer.js';
 import { assertValidVideo, DEFAULT_AUDIO, DEFAULT_VIDEO } from './encoder-config.js';
-import { continuationOriginUs } from './continuation.js';
 import { PipelineError } from './errors.js';
 import { hasEnded } from './frame-source.js';
 import type {
@@ -286,12 +285,6 @@ export class MediaPipeline {
     return this.stopped;
   }
 
-  /** Where the worker's clock starts in the file, in ms (see Recording's originUs). */
-  private originMs(): number {
-    const c = this.options.continuation;
-    return c ? continuationOriginUs(c) / 1000 : 0;
-  }
-
   private send(msg: ToWorker, transfer: Transferable[] = []): void {
     this.worker?.postMessage(msg, transfer);
   }
@@ -301,9 +294,9 @@ export class MediaPipeline {
       case 'started':
         this.audioChosen =
           m.audioCodec && m.audioEncoder ? { codec: m.audioCodec, encoder: m.audioEncoder } : null;
-        // Posted the moment the worker's clock started: its arrival is time zero, give or take
-        // a message's delivery (well under a frame); a continuation's clock starts later.
-        this.zeroAt = performance.now() - this.originMs();
+        // Posted the moment the worker's clock started: its arrival is that file time, give or
+        // take a message's delivery (well under a frame).
+        this.zeroAt = performance.now() - m.originMs;
         this.started?.resolve();
         break;
       case 'tick':

@@ -161,6 +161,8 @@ export type FromWorker =
        * or for a continuation, `timelineStartUs` before this recording's clock started.
        */
       startedAtMs: number;
+      /** File time, in ms, of the moment the worker's clock started (0, or a continuation's). */
+      originMs: number;
     }
   | { type: 'tick'; seq: number; ids: string[] }
   | SinkRequest

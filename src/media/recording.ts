@@ -101,12 +101,12 @@ export class Recording {
   /** Made once the settings are known to be encodable: its frame buffer is their size. */
   private compositor!: I420Compositor;
   private readonly pacer: Pacer;
-  private readonly timeline: AudioTimeline;
+  private timeline: AudioTimeline;
   /**
    * File time of the clock's zero (0; a continuation's `timelineStartUs`), and where this
    * recording's video and audio begin (0; where the continued file's end).
    */
-  private readonly originUs: number;
+  private originUs: number;
   private readonly fillFromUs: number;
   private readonly audioFromUs: number;
   /** Whether a frame was encoded (a continuation fills the gap before its first). */
@@ -141,6 +141,9 @@ export class Recording {
   private lastVideoUs = 0;
   private lastAudioUs = 0;
   private heapStartMB: number | null = null;
+  /** Frames of a continuation's gap fill not yet out of the encoder, and where the fill ends. */
+  private fillPending = 0;
+  private fillUntilUs = 0;
   /** The newest composite, re-sent while nothing changes. */
   private lastComposite: VideoFrame | null = null;
   private lastFps = 0;
@@ -206,6 +209,18 @@ export class Recording {
     this.setSources(sources, streams);
     if (audio) this.setAudio(audio);
     this.t0 = performance.now();
+    if (c?.timelineAtMs !== undefined) {
+      // The room's clock ran on while this was set up: this recording's media starts now.
+      const setupUs = Math.max(0, (performance.timeOrigin + this.t0 - c.timelineAtMs) * 1000);
+      this.originUs = continuationOriginUs({
+        ...c,
+        timelineStartUs: c.timelineStartUs + Math.round(setupUs),
+      });
+      this.timeline = new AudioTimeline(this.msg.clock, v.framerate, {
+        originUs: this.originUs,
+        fillFromUs: this.audioFromUs,
+      });
+    }
     this.heapStartMB = heapMB();
     this.running = true;
     this.post({
@@ -213,6 +228,7 @@ export class Recording {
       audioCodec: this.audioTrack?.codec ?? null,
       audioEncoder: this.audioTrack?.encoder ?? null,
       startedAtMs: performance.timeOrigin + this.t0 - this.originUs / 1000,
+      originMs: this.originUs / 1000,
     });
     this.healthTimer = setInterval(() => this.postHealth(), 1000);
     if (this.msg.clock.mode === 'realtime') this.scheduleRealtime();
@@ -415,6 +431,7 @@ export class Recording {
   }
 
   private onVideoChunk(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void {
+    if (this.fillPending > 0 && chunk.timestamp < this.fillUntilUs) this.fillPending--;
     this.counts.encoded++;
     this.lastVideoUs = chunk.timestamp;
     this.write((w) => w.addVideoChunk(chunk, meta));
@@ -471,7 +488,10 @@ export class Recording {
   private tickRealtime(): void {
     if (this.stopping) return;
     const plans = this.pacer.plan((performance.now() - this.t0) * 1000, {
-      queue: this.video?.queueSize ?? 0,
+      // A continuation's gap fill is queued at once and takes the encoder a second or two;
+      // meanwhile ticks get repeats (cheap: no copy) and a new composite every half second,
+      // never drops, so the file stays constant-rate across the switch.
+      queue: this.fillPending > 0 ? MAX_ENCODER_QUEUE : (this.video?.queueSize ?? 0),
       sinkBusy: this.pendingWrites >= MAX_PENDING_WRITES,
     });
     // Push sources answer after this tick; their pictures are shown from the next one.
@@ -592,6 +612,8 @@ export class Recording {
       const copy = new VideoFrame(first, { timestamp, duration });
       try {
         enc.encode(copy, -1);
+        this.fillPending++;
+        this.fillUntilUs = first.timestamp;
       } finally {
         copy.close();
       }

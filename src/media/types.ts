@@ -103,4 +103,11 @@ export interface Continuation {
    * taken as that end.
    */
   timelineStartUs: number;
+  /**
+   * When `timelineStartUs` was the room's time (`performance.timeOrigin + performance.now()`
+   * then, in ms). The recording's clock adds the time from there to its start, so setting up
+   * the pipeline does not shorten the file. Without it, `timelineStartUs` is taken as the
+   * room's time when the clock starts.
+   */
+  timelineAtMs?: number;
 }

@@ -34,7 +34,7 @@ import type {
   StoredRecording,
 } from './engine.js';
 import { adoptHandoff, type Adopted } from './handoff-adopt.js';
-import { HandoffKeys, tailsOf } from './handoff-context.js';
+import { HandoffKeys } from './handoff-context.js';
 import { HandoffPublisher, type HandoffPublisherDeps } from './handoff-publisher.js';
 import { runPreflight } from './preflight.js';
 import { SaveGuard } from './save-guard.js';
@@ -93,6 +93,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
   readonly #clock: Clock;
   readonly #events = new Emitter<EngineEvents>();
   #active: LiveRecording | null = null;
+  /** Another page could continue a recording made here (X9): checkpoints on. */
+  #handoffPossible = false;
   readonly #save = new SaveGuard((state) => this.#events.emit('save', state));
   readonly #budget: StorageBudget;
   #heldBytes = 0;
@@ -189,13 +191,14 @@ export class BrowserRecordingEngine implements RecordingEngine {
       const upload = this.#uploader(recordingId);
       await upload.start(recordingMetadata(meta));
       const publisher = this.#publisher(meta, upload, context.generation + 1, {
-        oldTails: tailsOf(context),
+        oldTails: context.oldTails,
+        tails: context.tails,
         part1: context.part1,
       });
       // Before recording: a predecessor that comes back must find it taken.
       await publisher.claim();
-      // The room's clock ran on while storage was read: this page's media starts now.
-      adopted.continuation.timelineStartUs += Math.round((performance.now() - calledAt) * 1000);
+      // elapsedMs was the room's time when this was called; the pipeline adds what followed.
+      adopted.continuation.timelineAtMs = performance.timeOrigin + calledAt;
       await this.#record({ meta, lock, upload, publisher, sources, adopted });
       return { meta };
     } catch (e) {
@@ -245,6 +248,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
       stored: null,
     };
     this.#active = active;
+    publisher.setCheckpoints(this.#handoffPossible);
     try {
       await pipeline.start();
     } catch (e) {
@@ -365,6 +369,11 @@ export class BrowserRecordingEngine implements RecordingEngine {
     this.#events.clear();
   }
 
+  handoffPossible(possible: boolean): void {
+    this.#handoffPossible = possible;
+    this.#active?.publisher.setCheckpoints(possible);
+  }
+
   /**
    * X9, a clean leave: stops recording here, hands the bytes storage does not hold yet over
    * (see HandoffPublisher), and lets the recording go on elsewhere: the multipart upload stays
@@ -436,6 +445,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
           const hadPart1 = upload.firstPart !== null;
           upload.notifyBytes(fragment.offset + fragment.bytes.byteLength);
           if (!hadPart1 && upload.firstPart !== null) publisher.changed();
+          publisher.journaled();
         }),
     };
   }

@@ -98,6 +98,7 @@ export class RecorderController implements RecorderControllerApi {
           : null;
       },
       takeOver: (id) => this.#takeOver(id),
+      successorPresent: (present) => options.engine?.handoffPossible?.(present),
       continuedBy: (_id, name) => {
         // X9: hosts and moderators are told where the recording now runs.
         if (isHostRole(options.role)) {

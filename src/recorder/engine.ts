@@ -141,4 +141,10 @@ export interface RecordingEngine {
    * another page continues. Engines that cannot, omit it (the recording then stops on leave).
    */
   leave?(): Promise<void>;
+  /**
+   * X9: whether another page in the room could continue this page's recording now. While one
+   * could, the engine keeps what storage does not hold yet in storage every few seconds, so a
+   * page closed or killed without a word loses at most that.
+   */
+  handoffPossible?(possible: boolean): void;
 }

@@ -1,6 +1,6 @@
 /**
  * X9, on the page that continues: turns what the recording page kept in storage (its handoff
- * context, part 1's bytes, a tail it handed over) into a recording in this page's journal,
+ * context, part 1's bytes, the tails it put there) into a recording in this page's journal,
  * and says where the file goes on from, so the pipeline continues it into the same object.
  */
 import type { Journal, RecordingRecord } from '../journal/types.js';
@@ -64,12 +64,25 @@ export async function adoptHandoff(
   const fragments = unpackFragments(context.fragments);
   const pieces: Array<{ offset: number; bytes: Uint8Array }> = [];
   if (context.part1) pieces.push({ offset: 0, bytes: await need(deps.target, context.part1.key) });
-  if (context.tail) {
-    const bytes = await need(deps.target, context.tail.key);
-    if (bytes.byteLength !== context.tail.end - context.tail.start) {
-      throw new Error(`The handed-over tail ${context.tail.key} is not the size the context says.`);
+  // What storage holds from the start: the header, part 1's object, the confirmed parts; then
+  // the tails in order, each from where the bytes before it end (a tail put before part 1's
+  // object existed may reach back into part 1).
+  let covered = context.part1 ? context.part1.end : context.headerBytes;
+  for (const part of [...context.parts].sort((a, b) => a.partNumber - b.partNumber)) {
+    if (context.part1 && part.start === covered && part.end !== undefined) covered = part.end;
+  }
+  for (const tail of [...context.tails].sort((a, b) => a.start - b.start)) {
+    const bytes = await need(deps.target, tail.key);
+    if (bytes.byteLength !== tail.end - tail.start) {
+      throw new Error(`The handed-over tail ${tail.key} is not the size the context says.`);
     }
-    pieces.push({ offset: context.tail.start, bytes });
+    if (tail.start > covered) {
+      throw new Error(`The handoff context's tails leave bytes [${covered}, ${tail.start}) out.`);
+    }
+    if (tail.end <= covered) continue;
+    const skip = covered - tail.start;
+    pieces.push({ offset: covered, bytes: bytes.subarray(skip) });
+    covered = tail.end;
   }
   const last = fragments.at(-1);
   const streamBytes = last ? last.offset + last.size : context.headerBytes;

@@ -17,7 +17,7 @@ import type { RecordingMeta } from './engine.js';
 /** The format of the document; a successor refuses another. */
 export const HANDOFF_VERSION = 1;
 
-/** Bytes a leaving page handed over: the stream [start, end), whole fragments. */
+/** Bytes of the stream [start, end), whole fragments, put in storage as an object of their own. */
 export interface HandedTail {
   key: string;
   start: number;
@@ -44,8 +44,12 @@ export interface HandoffContext {
    * moof's sequence number (-1: unknown).
    */
   fragments: Array<[number, number, number, number, 0 | 1, number?, number?]>;
-  /** The tail a cleanly leaving page handed over, if it did. */
-  tail: HandedTail | null;
+  /**
+   * The bytes after the confirmed parts, as objects of their own, in order and contiguous:
+   * put every few seconds while another page could continue (a closed or killed page then
+   * loses at most that), and the last of them by a cleanly leaving page.
+   */
+  tails: HandedTail[];
   /**
    * How many pages recorded it before the one that wrote this (0: the page that started it).
    * A successor writes its own at once: a page that recorded it earlier and comes back after a
@@ -72,14 +76,14 @@ export class HandoffKeys {
     return `${this.folder}part1.bin`;
   }
 
-  tail(start: number): string {
-    return `${this.folder}tail-${start}.bin`;
+  tail(start: number, end: number): string {
+    return `${this.folder}tail-${start}-${end}.bin`;
   }
 }
 
 /** The tails a context names: earlier handoffs' and its own. */
 export function tailsOf(context: HandoffContext): string[] {
-  return [...context.oldTails, ...(context.tail ? [context.tail.key] : [])];
+  return [...context.oldTails, ...context.tails.map((t) => t.key)];
 }
 
 /** Every handoff object of a recording once its file is stored, to delete. */
@@ -147,7 +151,16 @@ export function decodeContext(bytes: Uint8Array): HandoffContext {
   ) {
     throw new Error('The handoff context lacks the recording, its upload or its index.');
   }
-  return { ...c, generation: c.generation ?? 0, oldTails: c.oldTails ?? [] } as HandoffContext;
+  const tails = Array.isArray(c.tails) ? c.tails : [];
+  if (!tails.every((t) => typeof t?.key === 'string' && t.end > t.start)) {
+    throw new Error('The handoff context names a tail without its byte range.');
+  }
+  return {
+    ...c,
+    tails,
+    generation: c.generation ?? 0,
+    oldTails: c.oldTails ?? [],
+  } as HandoffContext;
 }
 
 /** Base64 of bytes (the original header: a few kB). */

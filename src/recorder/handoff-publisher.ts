@@ -31,9 +31,20 @@ export interface HandoffPublisherDeps {
   keys: HandoffKeys;
   /** Pages that recorded it before this one (0: this page started it). */
   generation: number;
-  /** Tails earlier handoffs left (see tailsOf), and part 1's object when one was stored. */
-  inherited?: { oldTails: string[]; part1: { key: string; end: number } | null };
+  /**
+   * From the page this one continues: the tails of earlier handoffs (to delete at the end),
+   * part 1's object when one was stored, and the tails its context named (still the only copy
+   * in storage of the bytes after its confirmed parts).
+   */
+  inherited?: {
+    oldTails: string[];
+    part1: { key: string; end: number } | null;
+    tails?: HandedTail[];
+  };
 }
+
+/** While another page could continue, the bytes storage lacks go up this often. */
+export const CHECKPOINT_MS = 1_000;
 
 export class HandoffPublisher {
   readonly #d: HandoffPublisherDeps;
@@ -41,10 +52,42 @@ export class HandoffPublisher {
   #writing: Promise<void> = Promise.resolve();
   #dirty = false;
   #closed = false;
+  /** The tails storage holds after the confirmed parts, contiguous. */
+  #tails: HandedTail[];
+  /** Tails no longer needed (their bytes are in confirmed parts): deleted at the end. */
+  readonly #retired: string[] = [];
+  #checkpoints = false;
+  #lastCheckpoint = -Infinity;
 
   constructor(deps: HandoffPublisherDeps) {
     this.#d = deps;
     this.#part1 = deps.inherited?.part1 ?? null;
+    this.#tails = [...(deps.inherited?.tails ?? [])];
+  }
+
+  /**
+   * Whether another page in the room could continue now: while one could, the bytes storage
+   * does not hold yet go up every {@link CHECKPOINT_MS} as small objects (each byte is then
+   * sent twice: once so, once in its part), so a closed or killed page loses at most that.
+   */
+  setCheckpoints(on: boolean): void {
+    this.#checkpoints = on;
+  }
+
+  /** A fragment was journaled: a checkpoint when one is due. */
+  journaled(): void {
+    if (!this.#checkpoints || this.#closed) return;
+    const now = performance.now();
+    if (now - this.#lastCheckpoint < CHECKPOINT_MS) return;
+    this.#lastCheckpoint = now;
+    this.#writing = this.#writing.then(async () => {
+      try {
+        await this.#extendTails();
+        await this.#write();
+      } catch (e) {
+        console.warn('[room-recorder] a handoff checkpoint could not be stored', e);
+      }
+    });
   }
 
   /**
@@ -52,7 +95,7 @@ export class HandoffPublisher {
    * generation, so a predecessor coming back leaves the file alone.
    */
   async claim(): Promise<void> {
-    await this.#write(null);
+    await this.#write();
   }
 
   /** The file is stored: the handoff objects go (best effort; they are small). */
@@ -62,7 +105,12 @@ export class HandoffPublisher {
     const { keys, target, inherited } = this.#d;
     // One at a time, each tried twice: deletes in one folder at once make some stores (s3rver
     // among them) answer 500 while they tidy the folder.
-    for (const key of handoffObjects(keys, inherited?.oldTails ?? [])) {
+    const tails = [
+      ...(inherited?.oldTails ?? []),
+      ...this.#retired,
+      ...this.#tails.map((t) => t.key),
+    ];
+    for (const key of handoffObjects(keys, tails)) {
       try {
         await target.deleteObject(key).catch(() => target.deleteObject(key));
       } catch (e) {
@@ -82,7 +130,7 @@ export class HandoffPublisher {
     this.#writing = this.#writing.then(async () => {
       this.#dirty = false;
       try {
-        await this.#write(null);
+        await this.#write();
       } catch (e) {
         console.warn('[room-recorder] the handoff context could not be written', e);
       }
@@ -97,19 +145,8 @@ export class HandoffPublisher {
   async handOver(): Promise<void> {
     this.#closed = true;
     await this.#writing;
-    const { journal, meta, keys } = this.#d;
-    const record = await journal.get(meta.recordingId);
-    if (!record) throw new Error(`Recording ${meta.recordingId} is not in the journal.`);
-    await this.#ensurePart1();
-    const start = await this.#confirmedEnd();
-    const end = record.bytes;
-    let tail: HandedTail | null = null;
-    if (end > start) {
-      tail = { key: keys.tail(start), start, end };
-      const bytes = await journal.read(meta.recordingId, start, end);
-      await this.#d.target.putObject(tail.key, bytes, 'application/octet-stream');
-    }
-    await this.#write(tail);
+    await this.#extendTails();
+    await this.#write();
   }
 
   /** Stops writing (the recording ended here, or was handed over). */
@@ -149,13 +186,38 @@ export class HandoffPublisher {
     this.#part1 = { key, end: range.end };
   }
 
-  async #write(tail: HandedTail | null): Promise<void> {
+  /**
+   * Puts the journaled bytes after the confirmed parts and the tails already stored as one
+   * more tail. Tails whose bytes all went into confirmed parts are retired.
+   */
+  async #extendTails(): Promise<void> {
+    const { journal, target, meta, keys } = this.#d;
+    await this.#ensurePart1();
+    const record = await journal.get(meta.recordingId);
+    if (!record) return;
+    const confirmed = await this.#confirmedEnd();
+    while (this.#tails.length > 0 && this.#tails[0]!.end <= confirmed) {
+      this.#retired.push(this.#tails.shift()!.key);
+    }
+    const start = Math.max(this.#tails.at(-1)?.end ?? confirmed, confirmed);
+    const end = record.bytes;
+    if (end <= start) return;
+    const key = keys.tail(start, end);
+    const bytes = await journal.read(meta.recordingId, start, end);
+    await target.putObject(key, bytes, 'application/octet-stream');
+    this.#tails.push({ key, start, end });
+  }
+
+  async #write(): Promise<void> {
     await this.#ensurePart1();
     const { journal, target, upload, meta, keys, generation, inherited } = this.#d;
     const uploadId = upload.id;
     const record = await journal.get(meta.recordingId);
     if (!uploadId || !record?.partPlan) return;
-    const end = tail ? tail.end : await this.#confirmedEnd();
+    const confirmed = await this.#confirmedEnd();
+    const tails = this.#tails.filter((t) => t.end > confirmed);
+    // The tails continue the confirmed bytes when the first starts at or before their end.
+    const end = tails.length > 0 && tails[0]!.start <= confirmed ? tails.at(-1)!.end : confirmed;
     const fragments = (await journal.fragments(meta.recordingId)).filter(
       (f) => f.offset + f.size <= end,
     );
@@ -169,9 +231,9 @@ export class HandoffPublisher {
       header: toBase64(await journal.header(meta.recordingId)),
       part1: this.#part1,
       fragments: packFragments(fragments),
-      tail,
+      tails: end > confirmed ? tails : [],
       generation,
-      oldTails: inherited?.oldTails ?? [],
+      oldTails: [...(inherited?.oldTails ?? []), ...this.#retired],
     };
     await target.putObject(keys.context, encodeContext(context), 'application/json');
   }

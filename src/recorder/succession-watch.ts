@@ -36,6 +36,8 @@ export interface SuccessionWatchDeps {
   takeOver: (recordingId: string) => Promise<void>;
   /** Another page continues the recording (for the notice). */
   continuedBy: (recordingId: string, name: string) => void;
+  /** On the recording page, once a second: whether another page could continue it now. */
+  successorPresent?: (present: boolean) => void;
   /** The recording page is gone and no page can continue: it ends where it was kept (X1). */
   orphaned: (recordingId: string) => void;
 }
@@ -123,6 +125,7 @@ export class SuccessionWatch {
     if (!rec) return;
     if (rec.recordsHere) {
       this.#beat(rec.recordingId);
+      this.#d.successorPresent?.(this.hasSuccessor());
       return;
     }
     const beat = this.#lastBeat.get(rec.recordingId);

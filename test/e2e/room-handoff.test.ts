@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
-import { durationOf } from './recording-checks.js';
+import { durationOf, frameFromEnd, regionStats } from './recording-checks.js';
 import './demo-window.js';
 
 const POLL = 250;
@@ -134,6 +134,16 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
           encoding: 'utf8',
         });
         expect(decode.stderr).toBe('');
+        // What the host's page recorded before it went is in the file: at 3 s its slides fill
+        // the stage (dark blue; the moderator's page has no slides, only its green camera).
+        const early = regionStats(frameFromEnd(file, duration - 3), {
+          x: 200,
+          y: 300,
+          width: 1000,
+          height: 500,
+        });
+        console.log(`[e2e] handoff (${how}): the stage at 3 s ${JSON.stringify(early.mean)}`);
+        expect(early.mean[2], 'the host’s slides at 3 s').toBeGreaterThan(early.mean[1]);
         // The file the host started: its name, in the room's Recordings folder.
         expect(stored.objectKey).toMatch(
           new RegExp(`/${room}/Recordings/Rec - .* - Handoff class\\.mp4$`),

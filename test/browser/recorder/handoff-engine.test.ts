@@ -127,9 +127,9 @@ async function contextWith(
 const successors: BrowserRecordingEngine[] = [];
 
 /** This page, continuing: its own journal, its own picture (cam1's colour). */
-async function successor(s3: LocalS3, roomId: string) {
+async function successor(s3: LocalS3, roomId: string, realParts = false) {
   const engine = new BrowserRecordingEngine({
-    ...engineOptions(setupFor(s3, roomId)),
+    ...engineOptions({ ...setupFor(s3, roomId), realParts }),
     journal: await IndexedDbJournal.open({ name: `rr-handoff-${crypto.randomUUID()}` }),
   });
   successors.push(engine);
@@ -205,6 +205,42 @@ describe('handoff between pages, through storage (X9)', function () {
       first.kill();
     });
   }
+
+  it('a page killed before any part was complete: its checkpoints carry what it recorded', async () => {
+    const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
+    const setup = { ...setupFor(s3, roomId), realParts: true };
+    const first = await FramePage.open(setup);
+    const meta = newMeta(roomId);
+    const t0 = await startOn(first, meta);
+    // Another page is in the room: the recording page keeps its bytes in storage as tails.
+    await first.send({ cmd: 'handoff-possible' });
+    const held = await contextWith(s3, roomId, meta.recordingId, 3);
+    first.kill();
+    const killedAt = performance.now();
+    const last = held.fragments.at(-1) as number[];
+    const stored = (last[2]! + last[3]!) / 1e6;
+
+    const engine = await successor(s3, roomId, true);
+    engine.handoffPossible(true);
+    await engine.continueRecording(
+      meta.recordingId,
+      performance.now() - t0,
+      roomSources(COLOURS.cam1, 660),
+    );
+    // The continuing page keeps its own bytes in storage the same way, after the inherited.
+    await contextWith(s3, roomId, meta.recordingId, held.fragments.length + 3, 1);
+    await engine.stop('user');
+    const span = (performance.now() - t0) / 1000;
+    const { duration } = await judge(await engine.whenStored(), s3, span);
+    // What the killed page had recorded and not yet put in storage: at most a checkpoint's
+    // worth (1 s) and the fragment being written.
+    const lostSec = (killedAt - t0) / 1000 - stored;
+    console.log(
+      `[handoff] killed at ${((killedAt - t0) / 1000).toFixed(2)} s with ${stored.toFixed(2)} s in storage (lost ${lostSec.toFixed(2)} s); file ${duration.toFixed(2)} s`,
+    );
+    expect(stored, 'seconds the killed page had put in storage').to.be.at.least(2.5);
+    expect(await listKeys(s3, `rooms/${roomId}/.recorder/`)).to.deep.equal([]);
+  });
 
   it('a killed page that comes back leaves the file to the page that continued it', async () => {
     const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;

@@ -11,6 +11,7 @@ import { engineOptions, roomSources, type FrameSetup } from './handoff-setup.js'
 export type FrameCommand =
   | { cmd: 'start'; meta: RecordingMeta }
   | { cmd: 'leave' }
+  | { cmd: 'handoff-possible' }
   | { cmd: 'recover' }
   | { cmd: 'unfinished' };
 
@@ -25,6 +26,8 @@ async function handle(setup: FrameSetup, command: FrameCommand): Promise<unknown
       return engine.start(command.meta, roomSources(setup.colour, setup.frequency));
     case 'leave':
       return engine.leave();
+    case 'handoff-possible':
+      return engine.handoffPossible(true);
     case 'recover':
       return engine.recover();
     case 'unfinished':
