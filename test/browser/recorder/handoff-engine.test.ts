@@ -10,7 +10,14 @@ import { BrowserRecordingEngine } from '../../../src/recorder/browser-engine.js'
 import type { RecordingMeta, StoredRecording } from '../../../src/recorder/engine.js';
 import { objectKey, recordingFileName } from '../../../src/session/naming.js';
 import { ffmpegDecodeErrors, ffmpegFrame, ffprobe, saveFile } from '../helpers.js';
-import { COLOURS, countNear, h264Supported, pixels, stopSynthetic } from '../media/fixtures.js';
+import {
+  COLOURS,
+  countNear,
+  h264Supported,
+  pixels,
+  stopSynthetic,
+  type Rgb,
+} from '../media/fixtures.js';
 import { getObject, listKeys, localS3, type LocalS3 } from '../upload/fixtures.js';
 import type { FrameCommand } from './handoff-frame.js';
 import { engineOptions, roomSources, type FrameSetup } from './handoff-setup.js';
@@ -87,7 +94,7 @@ function newMeta(roomId: string): RecordingMeta {
   };
 }
 
-function setupFor(s3: LocalS3, roomId: string, colour = COLOURS.stage, frequency = 440) {
+function setupFor(s3: LocalS3, roomId: string, colour: Rgb = COLOURS.stage, frequency = 440) {
   return {
     endpoint: s3.endpoint,
     bucket: s3.bucket,
@@ -239,6 +246,54 @@ describe('handoff between pages, through storage (X9)', function () {
       `[handoff] killed at ${((killedAt - t0) / 1000).toFixed(2)} s with ${stored.toFixed(2)} s in storage (lost ${lostSec.toFixed(2)} s); file ${duration.toFixed(2)} s`,
     );
     expect(stored, 'seconds the killed page had put in storage').to.be.at.least(2.5);
+    expect(await listKeys(s3, `rooms/${roomId}/.recorder/`)).to.deep.equal([]);
+  });
+
+  it('a second handoff: the page that continued is killed too, a third page finishes the file', async () => {
+    const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
+    const first = await FramePage.open(setupFor(s3, roomId));
+    const meta = newMeta(roomId);
+    const t0 = await startOn(first, meta);
+    await first.send({ cmd: 'handoff-possible' });
+    await contextWith(s3, roomId, meta.recordingId, 2);
+    first.kill();
+
+    // The second page: its own device (journal) and picture (cam2's colour).
+    const second = await FramePage.open(setupFor(s3, roomId, COLOURS.cam2, 550));
+    await second.send({ cmd: 'handoff-possible' });
+    await second.send({
+      cmd: 'continue',
+      recordingId: meta.recordingId,
+      elapsedMs: performance.now() - t0,
+    });
+    const before = (await contextWith(s3, roomId, meta.recordingId, 0, 1)).fragments.length;
+    await contextWith(s3, roomId, meta.recordingId, before + 2, 1);
+    second.kill();
+
+    const engine = await successor(s3, roomId);
+    await engine.continueRecording(
+      meta.recordingId,
+      performance.now() - t0,
+      roomSources(COLOURS.cam1, 660),
+    );
+    const third = await contextWith(s3, roomId, meta.recordingId, 0, 2);
+    await contextWith(s3, roomId, meta.recordingId, third.fragments.length + 2, 2);
+    await engine.stop('user');
+    const span = (performance.now() - t0) / 1000;
+    const stored = await engine.whenStored();
+    expect(stored.objectKey).to.equal(meta.objectKey);
+    const { duration } = await judge(stored, s3, span);
+    // The second page's picture is in the middle of the file.
+    const saved = await saveFile(
+      `handoff-2-${stored.recordingId}.mp4`,
+      (await getObject(s3, stored.objectKey))!,
+    );
+    let seen = false;
+    for (let t = 1; t < duration - 1 && !seen; t += 0.5) {
+      seen = countNear(await pixels(await ffmpegFrame(saved.path, t)), COLOURS.cam2) > 1000;
+    }
+    expect(seen, 'the second page is in the file').to.equal(true);
+    expect(await listKeys(s3, `rooms/${roomId}/Recordings/`)).to.deep.equal([meta.objectKey]);
     expect(await listKeys(s3, `rooms/${roomId}/.recorder/`)).to.deep.equal([]);
   });
 

@@ -12,6 +12,7 @@ export type FrameCommand =
   | { cmd: 'start'; meta: RecordingMeta }
   | { cmd: 'leave' }
   | { cmd: 'handoff-possible' }
+  | { cmd: 'continue'; recordingId: string; elapsedMs: number }
   | { cmd: 'recover' }
   | { cmd: 'unfinished' };
 
@@ -28,6 +29,12 @@ async function handle(setup: FrameSetup, command: FrameCommand): Promise<unknown
       return engine.leave();
     case 'handoff-possible':
       return engine.handoffPossible(true);
+    case 'continue':
+      return engine.continueRecording(
+        command.recordingId,
+        command.elapsedMs,
+        roomSources(setup.colour, setup.frequency),
+      );
     case 'recover':
       return engine.recover();
     case 'unfinished':
