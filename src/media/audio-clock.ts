@@ -2,28 +2,32 @@
  * Timestamps for the mixed audio, on the pipeline's one clock (the worker's, from the
  * recording's start), so audio and video stay in sync over hours.
  *
- * Audio is laid sample by sample from its first chunk, which has no jitter. The sound card's
- * clock and the system's drift apart (0.1 % is 3.6 s a day), and chunks get lost, so the laid
- * time is held within `toleranceUs` behind and `aheadUs` ahead of the arrival time: audio that
- * falls behind moves forward (a short gap), and a chunk that runs ahead is left out.
- * Timestamps only ever go forward.
+ * Audio is laid sample by sample from its first chunk, which has no jitter. A chunk's arrival
+ * is never early, only late (a busy worker reads a burst of chunks at once), so the laid time
+ * follows the lower edge of the arrivals: it may run at most `aheadUs` ahead of one (else the
+ * chunk is left out: the clock started from audio that had waited in a queue, or the sound
+ * card runs fast), and it moves forward (a gap) only when every chunk over `windowUs` arrived
+ * more than `toleranceUs` after it (audio was lost, or the card runs slow). Timestamps only
+ * ever go forward.
  */
 export class AudioClock {
   private baseUs: number | null = null;
   private samples = 0;
+  /** The smallest lag (arrival minus laid time) since `windowFromUs`. */
+  private minLagUs = Infinity;
+  private windowFromUs = 0;
 
   /**
-   * @param toleranceUs how far the laid time may fall behind arrival (late chunks: jitter, a
-   *   busy worker) before it jumps forward.
-   * @param aheadUs how far it may run ahead of a chunk's arrival before chunks are left out.
-   *   Kept small: an arrival is never early, so laid time ahead of it means the clock's base
-   *   came from chunks that waited in a queue (the backlog read at the start, while the
-   *   encoders were set up), and every sound after would be that late against the picture
-   *   (124 ms measured by the A/V bench before this bound).
+   * @param toleranceUs how far the laid time may stay behind arrival before it jumps forward.
+   * @param aheadUs how far it may run ahead of a chunk's arrival. Kept small: laid time ahead
+   *   of an arrival means every sound is that late against the picture (124 ms measured by the
+   *   A/V bench when the clock started from the backlog read at the start).
+   * @param windowUs how long a lag must last to be lost audio rather than a late burst.
    */
   constructor(
     readonly toleranceUs = 150_000,
     readonly aheadUs = 20_000,
+    readonly windowUs = 500_000,
   ) {}
 
   /**
@@ -33,13 +37,22 @@ export class AudioClock {
   stamp(arrivalUs: number, frames: number, sampleRate: number): number | null {
     const captureUs = arrivalUs - (frames / sampleRate) * 1e6;
     if (captureUs < 0) return null;
-    if (this.baseUs === null) this.reset(captureUs);
-    let ts = this.baseUs! + (this.samples / sampleRate) * 1e6;
-    if (captureUs - ts > this.toleranceUs) {
+    if (this.baseUs === null) {
       this.reset(captureUs);
-      ts = captureUs;
-    } else if (ts - captureUs > this.aheadUs) {
-      return null;
+      this.windowFromUs = arrivalUs;
+    }
+    let ts = this.baseUs! + (this.samples / sampleRate) * 1e6;
+    const lag = captureUs - ts;
+    if (lag < -this.aheadUs) return null;
+    this.minLagUs = Math.min(this.minLagUs, lag);
+    if (arrivalUs - this.windowFromUs >= this.windowUs) {
+      if (this.minLagUs > this.toleranceUs) {
+        // Behind for a whole window: what is missing was lost; the rest lands where captured.
+        this.baseUs! += this.minLagUs;
+        ts += this.minLagUs;
+      }
+      this.minLagUs = Infinity;
+      this.windowFromUs = arrivalUs;
     }
     this.samples += frames;
     return Math.round(ts);

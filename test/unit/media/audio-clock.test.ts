@@ -64,13 +64,30 @@ describe('AudioClock', () => {
     expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
   });
 
-  it('moves forward over lost audio (a gap), never back', () => {
-    const c = new AudioClock(150_000);
+  it('moves forward over lost audio (a gap) once the lag lasts, never back', () => {
+    const c = new AudioClock(150_000, 20_000, 500_000);
     expect(c.stamp(10_000, CHUNK, RATE)).toBe(0);
     expect(c.stamp(20_000, CHUNK, RATE)).toBe(10_000);
-    // 1 s of audio lost: the next chunk lands where it was captured.
-    expect(c.stamp(1_030_000, CHUNK, RATE)).toBe(1_020_000);
-    expect(c.stamp(1_040_000, CHUNK, RATE)).toBe(1_030_000);
+    // 1 s of audio lost, then chunks on time again: within half a second of steady lag the
+    // audio lands where it was captured, and stays there.
+    const laid: Array<[number, number]> = [];
+    for (let i = 0; i < 100; i++) {
+      const arrival = 1_030_000 + i * 10_000;
+      laid.push([c.stamp(arrival, CHUNK, RATE)!, arrival - 10_000]);
+    }
+    const times = laid.map(([t]) => t);
+    expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
+    for (const [t, capture] of laid.slice(-40)) expect(t).toBe(capture);
+  });
+
+  it('a burst read late after a stall keeps every chunk, in place', () => {
+    // On time for 0.5 s, then the worker stalls 600 ms and reads 60 chunks at once.
+    const c = new AudioClock();
+    const laid: Array<number | null> = [];
+    for (let i = 0; i < 50; i++) laid.push(c.stamp(10_000 + i * 10_000, CHUNK, RATE));
+    for (let i = 50; i < 110; i++) laid.push(c.stamp(1_100_000, CHUNK, RATE));
+    for (let i = 110; i < 200; i++) laid.push(c.stamp(10_000 + i * 10_000, CHUNK, RATE));
+    expect(laid.every((t, i) => t === i * 10_000)).toBe(true);
   });
 });
 
