@@ -28,8 +28,8 @@ export {
   storageEstimate,
 } from './device-storage.js';
 export type { StorageEstimate } from './device-storage.js';
-export { cutAtLastCompleteFragment, planRecovery } from './recovery.js';
-export type { RecoveredFragment, RecoveryPlan } from './recovery.js';
+export { cutAtLastCompleteFragment, planRecovery } from './recovery-plan.js';
+export type { RecoveredFragment, RecoveryPlan } from './recovery-plan.js';
 export {
   RoomLockedError,
   acquireRoomLock,

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { deleteDB } from 'idb';
 import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
-import { planRecovery } from '../../../src/journal/recovery.js';
+import { planRecovery } from '../../../src/journal/recovery-plan.js';
 import { isRoomLocked } from '../../../src/journal/room-lock.js';
 
 const MiB = 1024 * 1024;

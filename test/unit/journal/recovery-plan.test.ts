@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutAtLastCompleteFragment, planRecovery } from '../../../src/journal/recovery.js';
+import { cutAtLastCompleteFragment, planRecovery } from '../../../src/journal/recovery-plan.js';
 import type { Journal, RecordingRecord } from '../../../src/journal/types.js';
 import type { FragmentInfo } from '../../../src/media/types.js';
 
