@@ -6,11 +6,8 @@
 // one picture around the switch (ffmpeg's freezedetect on the stored file: the switch, plus
 // for a killed page what it had not yet stored).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
-import { root } from './ensure.mjs';
-import { frameTiming, probe } from './headless-run.mjs';
+import { confirmStopAt, downloadStored } from './headless-run.mjs';
 
 const CONTINUES_HERE =
   'The recording continues on this device now. Keep this page open until the recording is stopped.';
@@ -133,26 +130,9 @@ export async function runHeadlessHandoff(opts) {
     console.error(`[headless] the moderator's page continues (${continuedAtSec.toFixed(1)} s)`);
 
     await until(mod, (seconds - 1.5) * 1000);
-    await mod.locator('rr-indicator').getByRole('button', { name: 'Stop recording' }).click();
-    const confirm = mod.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
-    await confirm.waitFor();
-    // Clicked inside the page at the exact time (a driver's click can lag on a busy machine).
-    await (
-      await confirm.elementHandle()
-    ).evaluate(
-      (button, t) =>
-        new Promise((done) =>
-          setTimeout(
-            () => {
-              button.click();
-              done();
-            },
-            t -
-              (window.__rr.controller.monotonicNow() -
-                window.__rr.controller.view.startedAtMonotonic),
-          ),
-        ),
-      seconds * 1000,
+    await confirmStopAt(
+      mod,
+      (await mod.evaluate(() => window.__rr.controller.view.startedAtMonotonic)) + seconds * 1000,
     );
     const stopAt = Date.now();
     await mod.waitForFunction(
@@ -161,22 +141,7 @@ export async function runHeadlessHandoff(opts) {
       { timeout: 180_000, polling: 250 },
     );
     const availableAt = Date.now();
-    const state = await mod.evaluate(() => ({
-      view: window.__rr.controller.view,
-      notices: window.__rr.notices,
-    }));
-    if (state.view.phase === 'failed')
-      fail(`the recording failed; notices: ${JSON.stringify(state.notices)}`);
-    const stored = state.view.lastRecording;
-    if (!stored) fail('no recording was stored');
-    const res = await fetch(stored.url);
-    if (!res.ok) fail(`downloading ${stored.objectKey} failed: HTTP ${res.status}`);
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const out = resolve(opts.out ?? join(root, 'recordings', stored.fileName));
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, bytes);
-    const probed = probe(out);
-    const timing = frameTiming(out, probed.video.fps);
+    const { state, stored, bytes, out, probed, timing } = await downloadStored(mod, opts.out);
     // The switch: the longest held picture between a few seconds before the handoff and the
     // moment the moderator's page was continuing.
     const held = freezes(out)

@@ -113,6 +113,51 @@ function sourceRates(a, b) {
 }
 
 /**
+ * Opens the stop confirm from the indicator and confirms when the page's monotonic clock reads
+ * `at`. The click is timed inside the page: a driver's click can lag by a second on a busy
+ * machine, and the file would last that much longer than asked.
+ */
+export async function confirmStopAt(page, at) {
+  await page.locator('rr-indicator').getByRole('button', { name: 'Stop recording' }).click();
+  const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
+  await confirm.waitFor();
+  const handle = await confirm.elementHandle();
+  await handle.evaluate(
+    (button, t) =>
+      new Promise((done) =>
+        setTimeout(() => {
+          button.click();
+          done();
+        }, t - window.__rr.controller.monotonicNow()),
+      ),
+    at,
+  );
+}
+
+/**
+ * The page's stored recording (it must be `available` or `failed` by now): its view and
+ * notices, and the file downloaded to `out` (default `recordings/<file name>`), probed.
+ */
+export async function downloadStored(page, out) {
+  const state = await page.evaluate(() => ({
+    view: window.__rr.controller.view,
+    notices: window.__rr.notices,
+  }));
+  if (state.view.phase === 'failed')
+    fail(`the recording failed; notices: ${JSON.stringify(state.notices)}`);
+  const stored = state.view.lastRecording;
+  if (!stored) fail('no recording was stored');
+  const res = await fetch(stored.url);
+  if (!res.ok) fail(`downloading ${stored.objectKey} failed: HTTP ${res.status}`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const file = resolve(out ?? join(root, 'recordings', stored.fileName));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+  const probed = probe(file);
+  return { state, stored, bytes, out: file, probed, timing: frameTiming(file, probed.video.fps) };
+}
+
+/**
  * @param {{ seconds?: string, title?: string, out?: string, profile?: string, recover?: boolean,
  *   demoUrl: string, room?: string, participants?: string }} opts
  */
@@ -233,23 +278,8 @@ export async function runHeadless(opts) {
       first = await sample();
       const pageNow = () => page.evaluate(() => window.__rr.controller.monotonicNow());
       await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - 1500 - (await pageNow())));
-      await page.getByRole('button', { name: 'Stop recording' }).click();
-      const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
-      await confirm.waitFor();
       last = await sample();
-      // The click is timed inside the page: a driver's click can lag by a second on a busy
-      // machine, and the file would last that much longer than asked.
-      const handle = await confirm.elementHandle();
-      await handle.evaluate(
-        (button, at) =>
-          new Promise((done) =>
-            setTimeout(() => {
-              button.click();
-              done();
-            }, at - window.__rr.controller.monotonicNow()),
-          ),
-        startedAt + seconds * 1000,
-      );
+      await confirmStopAt(page, startedAt + seconds * 1000);
       stopClickedAt = Date.now();
       if (process.env.RR_DEBUG)
         console.error(`[headless] confirm at ${(await pageNow()) - startedAt} ms`);
@@ -261,23 +291,7 @@ export async function runHeadless(opts) {
       );
     }
     const availableAt = Date.now();
-    const state = await page.evaluate(() => ({
-      view: window.__rr.controller.view,
-      notices: window.__rr.notices,
-    }));
-    if (state.view.phase === 'failed')
-      fail(`the recording failed; notices: ${JSON.stringify(state.notices)}`);
-    const stored = state.view.lastRecording;
-    if (!stored) fail('no recording was stored');
-
-    const res = await fetch(stored.url);
-    if (!res.ok) fail(`downloading ${stored.objectKey} failed: HTTP ${res.status}`);
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const out = resolve(opts.out ?? join(root, 'recordings', stored.fileName));
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, bytes);
-    const probed = probe(out);
-    const timing = frameTiming(out, probed.video.fps);
+    const { state, stored, bytes, out, probed, timing } = await downloadStored(page, opts.out);
     if (errors.length) console.error(`page errors: ${errors.join('; ')}`);
     const busySeconds = first && last ? (last.wall - first.wall) / 1000 : 0;
     const cores = (cpu) => (busySeconds > 0 ? Number((cpu / busySeconds).toFixed(2)) : null);

@@ -42,9 +42,14 @@ export function continuationOf(file: ContinuedFile, timelineStartUs: number): Co
 }
 
 /**
- * Where a continuation's clock starts in the file: its `timelineStartUs`, unless the file's
- * media ends later (a room clock behind the file's), so timestamps never go back.
+ * Where a continuation's clock starts in the file, when it starts at `startMs` (on the clock
+ * of `timelineAtMs`): its `timelineStartUs` plus the time since `timelineAtMs`, unless the
+ * file's media ends later (a room clock behind the file's), so timestamps never go back.
  */
-export function continuationOriginUs(c: Continuation): number {
-  return Math.max(c.resumeAtUs, c.audioResumeAtUs ?? 0, c.timelineStartUs);
+export function continuationOriginUs(c: Continuation, startMs?: number): number {
+  const since =
+    c.timelineAtMs !== undefined && startMs !== undefined
+      ? Math.max(0, Math.round((startMs - c.timelineAtMs) * 1000))
+      : 0;
+  return Math.max(c.resumeAtUs, c.audioResumeAtUs ?? 0, c.timelineStartUs + since);
 }

@@ -101,12 +101,13 @@ export class Recording {
   /** Made once the settings are known to be encodable: its frame buffer is their size. */
   private compositor!: I420Compositor;
   private readonly pacer: Pacer;
-  private timeline: AudioTimeline;
+  /** Made when the clock starts: where it lays audio depends on when that is. */
+  private timeline!: AudioTimeline;
   /**
    * File time of the clock's zero (0; a continuation's `timelineStartUs`), and where this
    * recording's video and audio begin (0; where the continued file's end).
    */
-  private originUs: number;
+  private originUs = 0;
   private readonly fillFromUs: number;
   private readonly audioFromUs: number;
   /** Whether a frame was encoded (a continuation fills the gap before its first). */
@@ -160,11 +161,6 @@ export class Recording {
     const c = msg.continuation;
     this.fillFromUs = c ? c.resumeAtUs : 0;
     this.audioFromUs = c ? (c.audioResumeAtUs ?? c.resumeAtUs) : 0;
-    this.originUs = c ? continuationOriginUs(c) : 0;
-    this.timeline = new AudioTimeline(msg.clock, msg.video.framerate, {
-      originUs: this.originUs,
-      fillFromUs: this.audioFromUs,
-    });
     this.sink = new SinkPort((request) => this.post(request));
   }
 
@@ -209,18 +205,12 @@ export class Recording {
     this.setSources(sources, streams);
     if (audio) this.setAudio(audio);
     this.t0 = performance.now();
-    if (c?.timelineAtMs !== undefined) {
-      // The room's clock ran on while this was set up: this recording's media starts now.
-      const setupUs = Math.max(0, (performance.timeOrigin + this.t0 - c.timelineAtMs) * 1000);
-      this.originUs = continuationOriginUs({
-        ...c,
-        timelineStartUs: c.timelineStartUs + Math.round(setupUs),
-      });
-      this.timeline = new AudioTimeline(this.msg.clock, v.framerate, {
-        originUs: this.originUs,
-        fillFromUs: this.audioFromUs,
-      });
-    }
+    // A continuation's media starts at the room's time now (setting up took some of it).
+    this.originUs = c ? continuationOriginUs(c, performance.timeOrigin + this.t0) : 0;
+    this.timeline = new AudioTimeline(this.msg.clock, v.framerate, {
+      originUs: this.originUs,
+      fillFromUs: this.audioFromUs,
+    });
     this.heapStartMB = heapMB();
     this.running = true;
     this.post({

@@ -35,6 +35,7 @@ import type {
 } from './engine.js';
 import { adoptHandoff, type Adopted } from './handoff-adopt.js';
 import { HandoffKeys } from './handoff-context.js';
+import { journalFields } from './journal-meta.js';
 import { HandoffPublisher, type HandoffPublisherDeps } from './handoff-publisher.js';
 import { runPreflight } from './preflight.js';
 import { SaveGuard } from './save-guard.js';
@@ -136,18 +137,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     try {
       void requestPersistence();
       this.#faulted = false;
-      await this.#journal.create({
-        id: meta.recordingId,
-        roomId: meta.roomId,
-        roomType: meta.roomType,
-        title: meta.title,
-        fileName: meta.fileName,
-        objectKey: meta.objectKey,
-        ownerId: meta.ownerId,
-        initiatorId: meta.initiatorId,
-        startedAt: meta.startedAt,
-        partPlan: this.#partPlan.spec,
-      });
+      await this.#journal.create({ ...journalFields(meta), partPlan: this.#partPlan.spec });
       const upload = this.#uploader(meta.recordingId);
       await upload.start(recordingMetadata(meta));
       const publisher = this.#publisher(meta, upload, 0);

@@ -7,6 +7,7 @@ import type { Journal, RecordingRecord } from '../journal/types.js';
 import { continuationOf, type Continuation } from '../media/pipeline.js';
 import type { UploadTarget } from '../upload/types.js';
 import type { RecordingMeta } from './engine.js';
+import { journalFields } from './journal-meta.js';
 import {
   HandoffKeys,
   decodeContext,
@@ -87,16 +88,8 @@ export async function adoptHandoff(
   const last = fragments.at(-1);
   const streamBytes = last ? last.offset + last.size : context.headerBytes;
   const record: RecordingRecord = {
-    id: meta.recordingId,
-    roomId: meta.roomId,
-    roomType: meta.roomType,
-    title: meta.title,
-    fileName: meta.fileName,
-    objectKey: meta.objectKey,
-    ownerId: meta.ownerId,
-    initiatorId: meta.initiatorId,
+    ...journalFields(meta),
     state: 'recording',
-    startedAt: meta.startedAt,
     endedAt: null,
     bytes: streamBytes,
     headerBytes: context.headerBytes,

@@ -8,7 +8,7 @@ import type { Journal, RecordingRecord } from '../journal/types.js';
 import { recordingMetadata } from '../library/recording-metadata.js';
 import { rewriteHeader } from '../media/mp4/header-rewrite.js';
 import type { MultipartUpload } from '../upload/multipart-upload.js';
-import type { RecordingMeta, StoredRecording } from './engine.js';
+import type { StoredRecording } from './engine.js';
 import {
   HandoffKeys,
   decodeContext,
@@ -17,6 +17,7 @@ import {
   type HandoffContext,
 } from './handoff-context.js';
 import type { Storage } from './remote-storage.js';
+import { metaOfRecord } from './journal-meta.js';
 import { storeRecording } from './store-recording.js';
 
 export interface RecoveryDeps {
@@ -90,17 +91,7 @@ async function recoverOne(
     endedAt: record.endedAt ?? record.startedAt + plan.durationUs / 1000,
     durationUs: plan.durationUs,
   });
-  const meta: RecordingMeta = {
-    recordingId: record.id,
-    roomId: record.roomId,
-    roomType: record.roomType,
-    title: record.title,
-    ownerId: record.ownerId,
-    initiatorId: record.initiatorId,
-    startedAt: record.startedAt,
-    objectKey: record.objectKey,
-    fileName: record.fileName,
-  };
+  const meta = metaOfRecord(record);
   const upload = deps.uploader(record.id);
   await upload.start(recordingMetadata(meta));
   const stored = await storeRecording(deps.journal, deps.storage, meta, upload, {
