@@ -5,7 +5,7 @@
 // JSON plus `handoff: { atSec, gapSec, by, killed }`, where gapSec is how long the file holds
 // one picture around the switch (ffmpeg's freezedetect on the stored file: the switch, plus
 // for a killed page what it had not yet stored).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
 import { confirmStopAt, downloadStored } from './headless-run.mjs';
 
@@ -18,16 +18,21 @@ function fail(message) {
 
 /** Stretches where the picture does not change (ffmpeg's freezedetect), in seconds. */
 function freezes(file, minSec = 0.3) {
-  // freezedetect reports on stderr; execFileSync only returns stdout, so run it through sh.
+  // The filter's findings go to stdout as frame metadata; ffmpeg's own log is left out.
   const log = execFileSync(
-    'sh',
+    'ffmpeg',
     [
-      '-c',
-      `ffmpeg -hide_banner -i "$1" -vf freezedetect=n=0.001:d=${minSec},metadata=print:file=- -an -f null - 2>/dev/null`,
-      'sh',
+      '-hide_banner',
+      '-i',
       file,
+      '-vf',
+      `freezedetect=n=0.001:d=${minSec},metadata=print:file=-`,
+      '-an',
+      '-f',
+      'null',
+      '-',
     ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
   );
   const starts = [...log.matchAll(/lavfi\.freezedetect\.freeze_start=([\d.]+)/g)].map((m) =>
     Number(m[1]),
@@ -148,11 +153,9 @@ export async function runHeadlessHandoff(opts) {
       .map((f) => ({ start: f.start, end: f.end ?? probed.durationSec }))
       .filter((f) => f.end > at - 5 && f.start < continuedAtSec + 1)
       .sort((a, b) => b.end - b.start - (a.end - a.start))[0];
-    const decodeErrors = execFileSync(
-      'sh',
-      ['-c', 'ffmpeg -v error -i "$1" -f null - 2>&1', 'sh', out],
-      { encoding: 'utf8' },
-    ).trim();
+    const decodeErrors = spawnSync('ffmpeg', ['-v', 'error', '-i', out, '-f', 'null', '-'], {
+      encoding: 'utf8',
+    }).stderr.trim();
     return {
       key: stored.objectKey,
       bytes: bytes.length,

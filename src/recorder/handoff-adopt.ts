@@ -10,7 +10,7 @@ import type { RecordingMeta } from './engine.js';
 import { journalFields } from './journal-meta.js';
 import {
   HandoffKeys,
-  decodeContext,
+  readContext,
   fromBase64,
   unpackFragments,
   type HandoffContext,
@@ -45,13 +45,12 @@ export async function adoptHandoff(
   elapsedMs: number,
 ): Promise<Adopted> {
   const keys = new HandoffKeys(deps.keyPrefix, { roomId: deps.roomId, recordingId });
-  const stored = await deps.target.getObject(keys.context);
-  if (!stored) {
+  const context = await readContext(deps.target, keys.context);
+  if (!context) {
     throw new Error(
       `Nothing of recording ${recordingId} is in storage yet (no ${keys.context}): it cannot be continued here.`,
     );
   }
-  const context = decodeContext(stored);
   const { meta } = context;
   if (meta.recordingId !== recordingId || meta.roomId !== deps.roomId) {
     throw new Error(`The handoff context at ${keys.context} is for another recording or room.`);

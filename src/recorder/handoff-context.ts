@@ -12,6 +12,8 @@
 import type { PartPlanSpec } from '../journal/part-plan.js';
 import { handoffFolder } from '../library/folder-keys.js';
 import type { CompletedPart, JournalFragment } from '../journal/types.js';
+import { withRetry } from '../upload/retry.js';
+import { UploadError, type UploadTarget } from '../upload/types.js';
 import type { RecordingMeta } from './engine.js';
 
 /** The format of the document; a successor refuses another. */
@@ -175,4 +177,25 @@ export function fromBase64(text: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
+}
+
+/**
+ * The stored document, or null when there is none. A store that writes objects in place
+ * (s3rver does; S3 does not) can serve one mid-write: a document that does not decode is read
+ * again, a few times, before its error stands.
+ */
+export function readContext(target: UploadTarget, key: string): Promise<HandoffContext | null> {
+  return withRetry(
+    `Reading ${key}`,
+    async () => {
+      const bytes = await target.getObject(key);
+      if (!bytes) return null;
+      try {
+        return decodeContext(bytes);
+      } catch (e) {
+        throw new UploadError((e as Error).message, true);
+      }
+    },
+    { retries: 3, initialMs: 100, maxMs: 1_000 },
+  );
 }

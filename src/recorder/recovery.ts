@@ -11,7 +11,7 @@ import type { MultipartUpload } from '../upload/multipart-upload.js';
 import type { StoredRecording } from './engine.js';
 import {
   HandoffKeys,
-  decodeContext,
+  readContext,
   handoffObjects,
   tailsOf,
   type HandoffContext,
@@ -62,7 +62,7 @@ async function recoverOne(
     roomId: record.roomId,
     recordingId: record.id,
   });
-  const context = await readContext(deps, keys);
+  const context = await contextOf(deps, keys);
   if (context && context.generation > (record.handoffGeneration ?? 0)) {
     // X9: another page continued it after this one went: the file is that page's to finish;
     // what this page held past what storage had is the handoff's gap.
@@ -104,10 +104,9 @@ async function recoverOne(
 }
 
 /** The recording's handoff context, or null when there is none or it cannot be read. */
-async function readContext(deps: RecoveryDeps, keys: HandoffKeys): Promise<HandoffContext | null> {
+async function contextOf(deps: RecoveryDeps, keys: HandoffKeys): Promise<HandoffContext | null> {
   try {
-    const bytes = await deps.storage.target.getObject(keys.context);
-    return bytes ? decodeContext(bytes) : null;
+    return await readContext(deps.storage.target, keys.context);
   } catch (e) {
     console.warn(`[room-recorder] could not read ${keys.context}`, e);
     return null;

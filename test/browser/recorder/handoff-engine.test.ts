@@ -105,6 +105,18 @@ function setupFor(s3: LocalS3, roomId: string, colour: Rgb = COLOURS.stage, freq
   } satisfies FrameSetup;
 }
 
+/** The handoff document's fields these tests read, or null for a partial read. */
+function parsed(bytes: Uint8Array): { fragments: unknown[]; generation: number } | null {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as {
+      fragments: unknown[];
+      generation: number;
+    };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Resolves once storage holds a handoff context naming at least `fragments` fragments (and at
  * least `generation`).
@@ -119,13 +131,10 @@ async function contextWith(
   const key = `rooms/${roomId}/.recorder/${id}/context.json`;
   for (;;) {
     const bytes = await getObject(s3, key);
-    if (bytes) {
-      const c = JSON.parse(new TextDecoder().decode(bytes)) as {
-        fragments: unknown[];
-        generation: number;
-      };
-      if (c.fragments.length >= fragments && c.generation >= generation) return c;
-    }
+    // s3rver writes objects in place: a read during a write can get part of the document,
+    // which is read again on the next round.
+    const c = bytes ? parsed(bytes) : null;
+    if (c && c.fragments.length >= fragments && c.generation >= generation) return c;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
