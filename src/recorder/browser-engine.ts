@@ -178,6 +178,10 @@ export class BrowserRecordingEngine implements RecordingEngine {
         elapsedMs,
       );
       const { meta, context } = adopted;
+      // What the page before kept is the measure of a handoff's loss: worth one line.
+      console.info(
+        `[room-recorder] continuing recording ${recordingId} from ${(adopted.continuation.resumeAtUs / 1e6).toFixed(2)} s in storage, ${(elapsedMs / 1000).toFixed(2)} s into the room`,
+      );
       const upload = this.#uploader(recordingId);
       await upload.start(recordingMetadata(meta));
       const publisher = this.#publisher(meta, upload, context.generation + 1, {

@@ -43,12 +43,11 @@ export interface HandoffPublisherDeps {
   };
 }
 
-/** While another page could continue, the bytes storage lacks go up this often. */
-export const CHECKPOINT_MS = 1_000;
-
 export class HandoffPublisher {
   readonly #d: HandoffPublisherDeps;
   #part1: { key: string; end: number } | null = null;
+  /** Part 1's object on its way to storage. */
+  #part1Put: Promise<void> | null = null;
   #writing: Promise<void> = Promise.resolve();
   #dirty = false;
   #closed = false;
@@ -57,7 +56,8 @@ export class HandoffPublisher {
   /** Tails no longer needed (their bytes are in confirmed parts): deleted at the end. */
   readonly #retired: string[] = [];
   #checkpoints = false;
-  #lastCheckpoint = -Infinity;
+  /** A checkpoint is queued and has not begun: later fragments ride with it. */
+  #checkpointQueued = false;
 
   constructor(deps: HandoffPublisherDeps) {
     this.#d = deps;
@@ -67,20 +67,24 @@ export class HandoffPublisher {
 
   /**
    * Whether another page in the room could continue now: while one could, the bytes storage
-   * does not hold yet go up every {@link CHECKPOINT_MS} as small objects (each byte is then
-   * sent twice: once so, once in its part), so a closed or killed page loses at most that.
+   * does not hold yet go up with every journaled fragment (one a second) as small objects
+   * (each byte is then sent twice: once so, once in its part), so a closed or killed page
+   * loses at most the fragment it was making and the checkpoint in flight.
    */
   setCheckpoints(on: boolean): void {
     this.#checkpoints = on;
   }
 
-  /** A fragment was journaled: a checkpoint when one is due. */
+  /**
+   * A fragment was journaled: a checkpoint, or, while one is being stored, one more right
+   * after it. Not on a timer: a timer against fragments that arrive a hair early skips every
+   * other one and doubles the loss.
+   */
   journaled(): void {
-    if (!this.#checkpoints || this.#closed) return;
-    const now = performance.now();
-    if (now - this.#lastCheckpoint < CHECKPOINT_MS) return;
-    this.#lastCheckpoint = now;
+    if (!this.#checkpoints || this.#closed || this.#checkpointQueued) return;
+    this.#checkpointQueued = true;
     this.#writing = this.#writing.then(async () => {
+      this.#checkpointQueued = false;
       try {
         await this.#extendTails();
         await this.#write();
@@ -102,6 +106,7 @@ export class HandoffPublisher {
   async cleanUp(): Promise<void> {
     this.#closed = true;
     await this.#writing;
+    await this.#part1Put;
     const { keys, target, inherited } = this.#d;
     // One at a time, each tried twice: deletes in one folder at once make some stores (s3rver
     // among them) answer 500 while they tidy the folder.
@@ -158,11 +163,11 @@ export class HandoffPublisher {
    * Where the bytes a successor can have end, contiguous from the stream's start: the header
    * (in the context itself), part 1's object, then the parts storage confirmed.
    */
-  async #confirmedEnd(): Promise<number> {
+  async #confirmedEnd(part1: { end: number } | null): Promise<number> {
     const record = await this.#d.journal.get(this.#d.meta.recordingId);
     if (!record) return 0;
-    if (!this.#part1) return record.headerBytes;
-    let end = this.#part1.end;
+    if (!part1) return record.headerBytes;
+    let end = part1.end;
     for (const p of [...record.parts].sort((a, b) => a.partNumber - b.partNumber)) {
       if (p.partNumber === 1) continue;
       if (p.start !== end || p.end === undefined) break;
@@ -171,19 +176,27 @@ export class HandoffPublisher {
     return end;
   }
 
-  /** Part 1's raw bytes, kept as an object once they are all journaled. */
-  async #ensurePart1(): Promise<void> {
-    if (this.#part1) return;
+  /**
+   * Part 1's raw bytes, kept as an object once they are all journaled, off the checkpoints'
+   * path: the tails hold the same bytes meanwhile, and a 5 MiB put ahead of a checkpoint would
+   * leave seconds unsaved just when a page might close. Once stored, the context names it (the
+   * tails inside it are retired at the next checkpoint).
+   */
+  #startPart1(): void {
+    if (this.#part1 || this.#part1Put) return;
     const range = this.#d.upload.firstPart;
     if (!range) return;
     const { journal, target, meta, keys } = this.#d;
-    const key = keys.part1;
-    await target.putObject(
-      key,
-      await journal.read(meta.recordingId, range.start, range.end),
-      'application/octet-stream',
-    );
-    this.#part1 = { key, end: range.end };
+    this.#part1Put = (async () => {
+      const bytes = await journal.read(meta.recordingId, range.start, range.end);
+      await target.putObject(keys.part1, bytes, 'application/octet-stream');
+      this.#part1 = { key: keys.part1, end: range.end };
+      this.changed();
+    })().catch((e: unknown) => {
+      // Tried again with the next change; the tails keep these bytes meanwhile.
+      this.#part1Put = null;
+      console.warn('[room-recorder] part 1 could not be kept for a handoff', e);
+    });
   }
 
   /**
@@ -192,10 +205,10 @@ export class HandoffPublisher {
    */
   async #extendTails(): Promise<void> {
     const { journal, target, meta, keys } = this.#d;
-    await this.#ensurePart1();
+    this.#startPart1();
     const record = await journal.get(meta.recordingId);
     if (!record) return;
-    const confirmed = await this.#confirmedEnd();
+    const confirmed = await this.#confirmedEnd(this.#part1);
     while (this.#tails.length > 0 && this.#tails[0]!.end <= confirmed) {
       this.#retired.push(this.#tails.shift()!.key);
     }
@@ -209,12 +222,14 @@ export class HandoffPublisher {
   }
 
   async #write(): Promise<void> {
-    await this.#ensurePart1();
+    this.#startPart1();
+    // One view of part 1 for the whole document, though its put may land meanwhile.
+    const part1 = this.#part1;
     const { journal, target, upload, meta, keys, generation, inherited } = this.#d;
     const uploadId = upload.id;
     const record = await journal.get(meta.recordingId);
     if (!uploadId || !record?.partPlan) return;
-    const confirmed = await this.#confirmedEnd();
+    const confirmed = await this.#confirmedEnd(part1);
     const tails = this.#tails.filter((t) => t.end > confirmed);
     // The tails continue the confirmed bytes when the first starts at or before their end.
     const end = tails.length > 0 && tails[0]!.start <= confirmed ? tails.at(-1)!.end : confirmed;
@@ -229,7 +244,7 @@ export class HandoffPublisher {
       parts: record.parts.filter((p) => p.partNumber > 1 && p.end !== undefined && p.end <= end),
       headerBytes: record.headerBytes,
       header: toBase64(await journal.header(meta.recordingId)),
-      part1: this.#part1,
+      part1,
       fragments: packFragments(fragments),
       tails: end > confirmed ? tails : [],
       generation,

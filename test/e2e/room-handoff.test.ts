@@ -31,6 +31,13 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
 
   async function open(room: string, query: Record<string, string>): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
+    // The pages' own account (checkpoints, takeover) goes with the test's output.
+    page.on('console', (m) => {
+      if (!m.text().includes('[room-recorder]')) return;
+      console.log(`[${query['user']}] ${m.text()}`);
+      const kept = /from ([\d.]+) s in storage/.exec(m.text());
+      if (kept) keptSec = Number(kept[1]);
+    });
     const url = new URL(inject('demoUrl'));
     url.search = new URLSearchParams({ room, title: 'Handoff class', ...query }).toString();
     await page.goto(url.href);
@@ -40,6 +47,9 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
     });
     return page;
   }
+
+  /** What the page that continued found in storage (seconds of the file), from its log. */
+  let keptSec = NaN;
 
   /** The room's time on `page`: ms since the recording started, by its own clock. */
   const elapsedOn = (page: Page) =>
@@ -84,6 +94,7 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
           { timeout: 60_000, polling: POLL },
         );
 
+        const leftAt = (await elapsedOn(host)) / 1000;
         if (how === 'presses Leave') {
           await host.getByRole('button', { name: 'Leave' }).click();
           await host.getByText('You left the room.').waitFor({ timeout: 60_000 });
@@ -126,7 +137,7 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
         // decodes without an error.
         const duration = durationOf(file);
         console.log(
-          `[e2e] handoff (${how}): file ${duration.toFixed(2)} s, room ${span.toFixed(2)} s`,
+          `[e2e] handoff (${how}): file ${duration.toFixed(2)} s, room ${span.toFixed(2)} s; the host left at ${leftAt.toFixed(2)} s with ${keptSec.toFixed(2)} s in storage`,
         );
         expect(duration).toBeGreaterThan(span - 2);
         expect(duration).toBeLessThan(span + 1);
