@@ -7,6 +7,7 @@ import { acquireRoomLock, planRecovery } from '../journal/index.js';
 import type { Journal, RecordingRecord } from '../journal/types.js';
 import { recordingMetadata } from '../library/recording-metadata.js';
 import { rewriteHeader } from '../media/mp4/header-rewrite.js';
+import { storedFragmentEnds } from '../media/mp4/stored-index.js';
 import type { MultipartUpload } from '../upload/multipart-upload.js';
 import type { StoredRecording } from './engine.js';
 import {
@@ -14,11 +15,13 @@ import {
   readContext,
   handoffObjects,
   tailsOf,
+  unpackFragments,
   type HandoffContext,
 } from './handoff-context.js';
 import type { Storage } from './remote-storage.js';
 import { metaOfRecord } from './journal-meta.js';
 import { storeRecording } from './store-recording.js';
+import { keepUnsavedPart } from './unsaved-part.js';
 
 export interface RecoveryDeps {
   journal: Journal;
@@ -65,16 +68,24 @@ async function recoverOne(
   const context = await contextOf(deps, keys);
   if (context && context.generation > (record.handoffGeneration ?? 0)) {
     // X9: another page continued it after this one went: the file is that page's to finish;
-    // what this page held past what storage had is the handoff's gap.
+    // what this page held past what storage had goes into a part of its own.
     console.info(`[room-recorder] recording ${record.id} was continued on another device`);
+    const inFile = unpackFragments(context.fragments).map((f) => f.offset + f.size);
+    const part = await keepUnsavedPart(record, inFile, deps);
     await deps.journal.remove(record.id);
-    return null;
+    return part;
   }
   if (await deps.storage.target.headObject(record.objectKey).catch(() => null)) {
     // Already stored: by a page that continued it (X9), or by this one just before it closed.
+    // Its index says whether it holds everything this device has.
+    const inFile = await storedFragmentEnds(
+      (start, end) => deps.storage.target.getObject(record.objectKey, { start, end }),
+      record.headerBytes,
+    );
+    const part = inFile?.length ? await keepUnsavedPart(record, inFile, deps) : null;
     await deps.journal.remove(record.id);
     if (context) await removeHandoff(deps, keys, context);
-    return null;
+    return part;
   }
   const plan = await planRecovery(deps.journal, record.id);
   if (plan.fragments.length === 0) {

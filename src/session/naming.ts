@@ -223,6 +223,23 @@ export function downloadFileName(fileName: string): string {
 }
 
 /**
+ * The name of a part of a recording kept apart from its file: what a device recorded that
+ * the file never got, because another device had continued the recording meanwhile (X9).
+ * `Rec - 2026-11-26 14:03:00 - Class.mp4` from 1:02:07 into it is
+ * `Rec - 2026-11-26 14:03:00 - Class (part from 1h02m07s).mp4`.
+ */
+export function partFileName(fileName: string, fromMs: number): string {
+  const base = fileName.replace(/\.mp4\s*$/i, '');
+  const s = Math.max(0, Math.floor(fromMs / 1000));
+  const hms = `${Math.floor(s / 3600)}h${pad2(Math.floor(s / 60) % 60)}m${pad2(s % 60)}s`;
+  return `${base} (part from ${hms})${RECORDING_EXTENSION}`;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/**
  * The object key of a recording: `<prefix>/<roomId>/Recordings/<fileName>.mp4`.
  *
  * Every part is sanitized as in {@link sanitizeSegment}: the prefix may hold folders (`/`),

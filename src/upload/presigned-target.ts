@@ -20,8 +20,8 @@
 import { decodeMetadata, encodeMetadata } from './metadata-codec.js';
 import { httpError, toUploadError } from './errors.js';
 import { assertSafeKey } from './key-rules.js';
-import { UploadError } from './types.js';
-import type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
+import { UploadError, httpRange } from './types.js';
+import type { ByteSpan, CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
 import type { ListPage } from './s3-target.js';
 
 export interface PresignedTargetConfig {
@@ -139,16 +139,17 @@ export class PresignedTarget implements UploadTarget {
     }
   }
 
-  async getObject(key: string): Promise<Uint8Array | null> {
+  async getObject(key: string, range?: ByteSpan): Promise<Uint8Array | null> {
     assertSafeKey(key);
     const url = await this.link(key, 60);
     let res: Response;
     try {
-      res = await this.fetch(url, {});
+      res = await this.fetch(url, range ? { headers: { Range: httpRange(range) } } : {});
     } catch (e) {
       throw toUploadError('GetObject', e);
     }
     if (res.status === 404) return null;
+    if (res.status === 416) return new Uint8Array();
     if (!res.ok) throw httpError('GetObject', res.status, await s3ErrorCode(res));
     return new Uint8Array(await res.arrayBuffer());
   }

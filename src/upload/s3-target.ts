@@ -8,8 +8,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { decodeMetadata, encodeMetadata } from './metadata-codec.js';
 import { toUploadError } from './errors.js';
 import { assertSafeKey } from './key-rules.js';
-import { UploadError } from './types.js';
-import type { CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
+import { UploadError, httpRange } from './types.js';
+import type { ByteSpan, CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
 
 /** Credentials for S3; a function is asked again whenever the SDK needs them (rotation). */
 export interface S3Credentials {
@@ -252,16 +252,21 @@ export class S3ClientTarget implements UploadTarget {
   }
 
   /** A whole (small) object's bytes, or null when absent. */
-  async getObject(key: string): Promise<Uint8Array | null> {
+  async getObject(key: string, range?: ByteSpan): Promise<Uint8Array | null> {
     const { s3, client } = await this.load();
     try {
       const out = await client.send(
-        new s3.GetObjectCommand({ Bucket: this.config.bucket, Key: key }),
+        new s3.GetObjectCommand({
+          Bucket: this.config.bucket,
+          Key: key,
+          ...(range ? { Range: httpRange(range) } : {}),
+        }),
       );
       return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
     } catch (e) {
       const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 404) return null;
+      if (status === 416) return new Uint8Array();
       throw toUploadError('GetObject', e);
     }
   }

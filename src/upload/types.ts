@@ -18,6 +18,17 @@ export type ObjectMetadata = Record<string, string>;
  * Where parts go. Implemented by the S3 client target and the presigned-URL target.
  * Every method throws an `UploadError` whose `retryable` says whether trying again may help.
  */
+/** Bytes [start, end) of an object. */
+export interface ByteSpan {
+  start: number;
+  end: number;
+}
+
+/** A span as an HTTP `Range` header (whose end is inclusive). */
+export function httpRange(span: ByteSpan): string {
+  return `bytes=${span.start}-${span.end - 1}`;
+}
+
 export interface UploadTarget {
   createMultipartUpload(
     key: string,
@@ -45,8 +56,11 @@ export interface UploadTarget {
   ): Promise<void>;
   /** Reachability check for the pre-flight (X4). */
   probe(): Promise<boolean>;
-  /** A whole (small) object's bytes, or null when absent (X9: a handoff's context and tail). */
-  getObject(key: string): Promise<Uint8Array | null>;
+  /**
+   * A whole (small) object's bytes, or bytes [start, end) of it (fewer at its end), or null
+   * when absent (X9: a handoff's context and tails; a stored file's head).
+   */
+  getObject(key: string, range?: ByteSpan): Promise<Uint8Array | null>;
   /** Deletes an object; absent is fine (X9: a handoff's objects once the file is stored). */
   deleteObject(key: string): Promise<void>;
 }

@@ -34,7 +34,7 @@ export interface ProbeStream {
 
 export interface Probe {
   streams: ProbeStream[];
-  format: { duration: string; size: string; format_name: string };
+  format: { duration: string; size: string; format_name: string; start_time?: string };
 }
 
 /** ffprobe's JSON for a saved file; `extraArgs` e.g. `['-count_frames']`. */

@@ -306,14 +306,30 @@ describe('handoff between pages, through storage (X9)', function () {
     expect(await listKeys(s3, `rooms/${roomId}/.recorder/`)).to.deep.equal([]);
   });
 
-  it('a killed page that comes back leaves the file to the page that continued it', async () => {
+  it("a killed page that comes back: the file is the successor's, what it lacks is kept as a part", async () => {
     const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
     const setup = setupFor(s3, roomId);
     const first = await FramePage.open(setup);
     const meta = newMeta(roomId);
     const t0 = await startOn(first, meta);
-    await contextWith(s3, roomId, meta.recordingId, 2);
+    const before = await contextWith(s3, roomId, meta.recordingId, 2);
+    // The device journals more than storage holds (no checkpoints: no successor was seen),
+    // then dies.
+    const device = await IndexedDbJournal.open({ name: setup.journalName });
+    while ((await device.fragments(meta.recordingId)).length <= before.fragments.length) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     first.kill();
+    // Exactly what the device has and storage lacks: a dead page writes nothing more.
+    const kept = await contextWith(s3, roomId, meta.recordingId, 0);
+    const inStorage = new Set(
+      (kept.fragments as number[][]).map(([offset, size]) => offset! + size!),
+    );
+    const own = await device.fragments(meta.recordingId);
+    const shared = own.findIndex((f) => !inStorage.has(f.offset + f.size));
+    const lost = shared < 0 ? [] : own.slice(shared);
+    const lostSec = lost.reduce((n, f) => n + f.durationUs, 0) / 1e6;
+    device.close();
 
     const engine = await successor(s3, roomId);
     await engine.continueRecording(
@@ -321,8 +337,9 @@ describe('handoff between pages, through storage (X9)', function () {
       performance.now() - t0,
       roomSources(COLOURS.cam1, 660),
     );
-    // The same device opens the room again (same journal) while the room still records: its
-    // recovery leaves the recording alone.
+    // The same device opens the room again (same journal) while the room still records
+    // (here: in this browser, whose lock on the room the successor holds): its recovery leaves
+    // the recording alone.
     const back = await FramePage.open(setup);
     expect(await back.send<StoredRecording[]>({ cmd: 'recover' })).to.deep.equal([]);
     expect(await back.send<number>({ cmd: 'unfinished' })).to.equal(1);
@@ -330,10 +347,32 @@ describe('handoff between pages, through storage (X9)', function () {
     await engine.stop('user');
     const span = (performance.now() - t0) / 1000;
     await judge(await engine.whenStored(), s3, span);
-    // Once it is stored, the device's copy is dropped, not stored a second time.
-    expect(await back.send<StoredRecording[]>({ cmd: 'recover' })).to.deep.equal([]);
+    // Once the file is stored, the device compares it with its journal: the seconds it
+    // recorded that the file lacks are stored as a part beside it, and nothing twice.
+    const parts = await back.send<StoredRecording[]>({ cmd: 'recover' });
+    console.log(`[handoff] the device that came back had ${lostSec.toFixed(2)} s the file lacks`);
     expect(await back.send<number>({ cmd: 'unfinished' })).to.equal(0);
-    expect(await listKeys(s3, `rooms/${roomId}/Recordings/`)).to.deep.equal([meta.objectKey]);
+    expect(parts.length).to.equal(lost.length > 0 ? 1 : 0);
+    const folder = await listKeys(s3, `rooms/${roomId}/Recordings/`);
+    expect(folder).to.deep.equal([meta.objectKey, ...parts.map((p) => p.objectKey)].sort());
+    for (const part of parts) {
+      const fromSec = Math.floor(lost[0]!.startUs / 1e6);
+      expect(part.fileName).to.equal(
+        meta.fileName.replace(/\.mp4$/, ` (part from 0h00m0${fromSec}s).mp4`),
+      );
+      expect(part.durationSec).to.be.closeTo(lostSec, 0.001);
+      const saved = await saveFile(
+        `part-${part.recordingId}.mp4`,
+        (await getObject(s3, part.objectKey))!,
+      );
+      const probe = await ffprobe(saved.path, ['-count_frames']);
+      const video = probe.streams.find((st) => st.codec_type === 'video')!;
+      // It starts at 0, lasts what was lost, at 30 fps, and decodes cleanly.
+      expect(Number(probe.format.start_time)).to.be.below(0.05);
+      expect(Number(probe.format.duration)).to.be.closeTo(lostSec, 0.1);
+      expect(Number(video.nb_read_frames)).to.be.closeTo(lostSec * 30, 2);
+      expect(await ffmpegDecodeErrors(saved.path)).to.equal('');
+    }
     back.kill();
   });
 });

@@ -3,12 +3,16 @@ import type { Fragment } from '../../../src/media/types.js';
 import {
   boxPayload,
   childBoxes,
+  concatBytes,
   listBoxes,
   readU32,
   readU64,
 } from '../../../src/media/mp4/boxes.js';
 import { Mp4FragmentWriter } from '../../../src/media/mp4/writer.js';
 import { rewriteHeader } from '../../../src/media/mp4/header-rewrite.js';
+import { shiftFragmentsEarlier } from '../../../src/media/mp4/retime.js';
+import { storedFragmentEnds } from '../../../src/media/mp4/stored-index.js';
+import { readTracks } from '../../../src/media/mp4/tracks.js';
 import { fakeChunk, findBox, MemorySink, OPUS_META, VIDEO_META } from './mp4-fixtures.js';
 
 const VIDEO = { width: 1920, height: 1080, framerate: 30 };
@@ -327,5 +331,47 @@ describe('Mp4FragmentWriter output through rewriteHeader', () => {
     }
     expect(sizes).toBe(sink.fragments.reduce((n, f) => n + f.bytes.length, 0));
     expect(ticks / 30).toBeCloseTo(r.durationUs / 1e6, 1);
+  });
+});
+
+describe('a finished file read back (X9: what a device kept that the file lacks)', () => {
+  it('gives each fragment’s end from the stored head, and cut-out fragments start at 0', async () => {
+    const sink = new MemorySink();
+    const w = new Mp4FragmentWriter({ video: VIDEO, audio: OPUS, sink });
+    await record(w, 10, (i) => i % 60 === 0);
+    const result = await w.finish();
+    const header = sink.header!;
+    const file = concatBytes([
+      rewriteHeader(header, result.fragments, {
+        streamBytes: result.bytesWritten,
+        durationUs: result.durationUs,
+      }),
+      ...sink.fragments.map((f) => f.bytes),
+    ]);
+    const reads: Array<[number, number]> = [];
+    const ends = await storedFragmentEnds((start, end) => {
+      reads.push([start, end]);
+      return Promise.resolve(file.subarray(start, end));
+    }, header.length);
+    expect(ends).toEqual(sink.fragments.map((f) => f.offset + f.bytes.length));
+    expect(reads).toHaveLength(1);
+    // A file without an index tells nothing; an absent one is null.
+    expect(
+      await storedFragmentEnds(
+        (s, e) => Promise.resolve(sink.stream().subarray(s, e)),
+        header.length,
+      ),
+    ).toEqual([]);
+    expect(await storedFragmentEnds(() => Promise.resolve(null), header.length)).toBeNull();
+
+    const [, , , fourth, fifth] = sink.fragments;
+    const cut = concatBytes([fourth!.bytes, fifth!.bytes]);
+    shiftFragmentsEarlier(cut, readTracks(header), fourth!.startUs);
+    const fragments = listBoxes(cut).filter((b) => b.type === 'moof');
+    const first = describeFragment(cut.subarray(0, fragments[1]!.offset)).moofs[0]!.trafs;
+    expect(first[0]!.tfdt).toBe(0);
+    expect(first[1]!.tfdt / 48000).toBeLessThan(0.021);
+    const second = describeFragment(cut.subarray(fragments[1]!.offset)).moofs[0]!.trafs;
+    expect(second[0]!.tfdt).toBe(Math.round(((fifth!.startUs - fourth!.startUs) * 30) / 1e6));
   });
 });

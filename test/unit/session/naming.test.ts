@@ -7,6 +7,7 @@ import {
   utf8Length,
   downloadFileName,
 } from '../../../src/session/index.js';
+import { partFileName } from '../../../src/session/naming.js';
 
 const T0 = Date.UTC(2026, 10, 26, 14, 3, 0);
 const PREFIX = 'Rec - 2026-11-26 14:03:00 - ';
@@ -230,5 +231,16 @@ describe('truncateUtf8', () => {
     const cut = truncateUtf8(zalgo, 200);
     expect(utf8Length(cut)).toBe(199);
     expect(cut.startsWith('a\u0301')).toBe(true);
+  });
+});
+
+describe('part name (X9)', () => {
+  it('names what a device kept apart from the file after the file’s own name and the time into it', () => {
+    expect(partFileName('Rec - 2026-11-26 14:03:00 - Class.mp4', 3_727_400)).toBe(
+      'Rec - 2026-11-26 14:03:00 - Class (part from 1h02m07s).mp4',
+    );
+    expect(partFileName('Rec - 2026-11-26 14.03.00 - Class', 6_000)).toBe(
+      'Rec - 2026-11-26 14.03.00 - Class (part from 0h00m06s).mp4',
+    );
   });
 });
