@@ -380,6 +380,20 @@ export class MultipartUpload {
     }
   }
 
+  /**
+   * Storage answers again: the parts that failed for good while it did not (an outage longer
+   * than the retries) go now, while recording, not all at once after Stop (X2, X11).
+   */
+  private requeueFailed(): void {
+    let any = false;
+    for (const [n, error] of this.failed) {
+      if (!error.retryable) continue;
+      this.failed.delete(n);
+      any = true;
+    }
+    if (any) this.schedule();
+  }
+
   private idle(): Promise<void> {
     if (this.inFlight.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -422,6 +436,7 @@ export class MultipartUpload {
     await this.journal.confirmPart(this.recordingId, part);
     this.confirmed.set(n, etag);
     this.failed.delete(n);
+    this.requeueFailed();
     this.events.emit('part', part, body.byteLength);
     this.events.emit('progress', this.progress);
   }

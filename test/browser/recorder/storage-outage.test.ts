@@ -1,0 +1,137 @@
+/**
+ * X11 and X2 against the real stack: the engine records into the local S3 while every request
+ * to storage fails (msw answers each with a network error) for longer than the uploader's
+ * retries, then storage answers again. The recording must never stop, the upload must catch up
+ * while recording (not all at once after Stop), and the stored file must be whole.
+ */
+import { expect } from '@esm-bundle/chai';
+import { http, HttpResponse, passthrough } from 'msw';
+import { setupWorker } from 'msw/browser';
+import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
+import { BrowserRecordingEngine } from '../../../src/recorder/browser-engine.js';
+import type { EngineHealth, RecordingMeta } from '../../../src/recorder/engine.js';
+import { objectKey, recordingFileName } from '../../../src/session/naming.js';
+import { ffmpegDecodeErrors, ffprobe, saveFile } from '../helpers.js';
+import { COLOURS, h264Supported } from '../media/fixtures.js';
+import { SMALL_PLAN, SMALL_RULES, getObject, localS3 } from '../upload/fixtures.js';
+import { engineOptions, roomSources } from './handoff-setup.js';
+
+function newMeta(roomId: string): RecordingMeta {
+  const startedAt = Date.now();
+  const { fileName } = recordingFileName(startedAt, 'Outage class');
+  return {
+    recordingId: crypto.randomUUID(),
+    roomId,
+    roomType: 'single',
+    title: 'Outage class',
+    ownerId: 'host-1',
+    initiatorId: 'host-1',
+    startedAt,
+    objectKey: objectKey('rooms', roomId, fileName),
+    fileName,
+  };
+}
+
+describe('X11: storage down mid-recording', function () {
+  this.timeout(180_000);
+  const worker = setupWorker();
+  after(() => worker.stop());
+
+  it('records on while storage is unreachable, catches up once it is back, and stores the whole file', async () => {
+    expect(await h264Supported(), 'Chromium encodes H.264 here').to.equal(true);
+    const s3 = await localS3();
+    let down = false;
+    let refused = 0;
+    worker.use(
+      http.all(`${s3.endpoint}/*`, () => {
+        if (!down) return passthrough();
+        refused++;
+        return HttpResponse.error();
+      }),
+    );
+    await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
+    const roomId = `outage-${crypto.randomUUID().slice(0, 8)}`;
+    const setup = {
+      endpoint: s3.endpoint,
+      bucket: s3.bucket,
+      roomId,
+      journalName: `rr-outage-${crypto.randomUUID()}`,
+      colour: COLOURS.stage,
+      frequency: 440,
+    };
+    const engine = new BrowserRecordingEngine({
+      ...engineOptions(setup),
+      // Retries far shorter than the outage: parts fail for good while storage is down.
+      upload: {
+        partPlan: SMALL_PLAN,
+        rules: SMALL_RULES,
+        retry: { retries: 1, initialMs: 100, maxMs: 200 },
+      },
+      journal: await IndexedDbJournal.open({ name: setup.journalName }),
+    });
+    const faults: string[] = [];
+    engine.on('fault', (cause, message) => faults.push(`${cause}: ${message}`));
+    let latest: EngineHealth | null = null;
+    const waiters: Array<() => void> = [];
+    engine.on('health', (h) => {
+      latest = h;
+      for (const w of waiters.splice(0)) w();
+    });
+    /** Resolves at the first health report (one a second) for which `test` holds. */
+    const healthWhere = async (test: (h: EngineHealth) => boolean) => {
+      while (!latest || !test(latest)) await new Promise<void>((r) => waiters.push(r));
+      return latest;
+    };
+
+    const meta = newMeta(roomId);
+    const calledAt = performance.now();
+    const { elapsedMs } = await engine.start(meta, roomSources(COLOURS.stage, 440));
+    // The recording's own start (the file's 0), after the engine's set-up.
+    // (The first start in a test page loads the S3 client through the dev server's unbundled
+    // modules: seconds here, a single chunk in a build.)
+    const t0 = performance.now() - elapsedMs;
+    console.log(`[outage] start took ${Math.round(t0 - calledAt)} ms`);
+    await healthWhere((h) => h.bytesWritten > 200_000);
+
+    // Storage goes away until several parts' worth waits for it.
+    down = true;
+    const downAt = performance.now();
+    const peak = await healthWhere((h) => h.uploadBacklogBytes > 400_000);
+    down = false;
+    const upAt = performance.now();
+    // Back: the upload catches up while the recording goes on (in seconds; a minute is the
+    // verdict's bound, not a figure: parts left for Stop never catch up at all).
+    const caughtUp = await Promise.race([
+      healthWhere((h) => h.uploadBacklogBytes < 150_000).then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), 60_000)),
+    ]);
+    expect(
+      caughtUp,
+      `the upload caught up once storage was back (${latest!.uploadBacklogBytes} bytes still waiting after a minute)`,
+    ).to.equal(true);
+    const caughtUpAt = performance.now();
+    console.log(
+      `[outage] storage down ${((upAt - downAt) / 1000).toFixed(1)} s (${refused} requests refused), ${(peak.uploadBacklogBytes / 1e6).toFixed(2)} MB waiting; caught up ${((caughtUpAt - upAt) / 1000).toFixed(1)} s after it was back`,
+    );
+    expect(refused, 'storage was asked while down').to.be.above(0);
+
+    await engine.stop('user');
+    const stopAt = performance.now();
+    const stored = await engine.whenStored();
+    const span = (stopAt - t0) / 1000;
+    console.log(
+      `[outage] file ${stored.durationSec.toFixed(2)} s for ${span.toFixed(2)} s recorded, stored ${Math.round(performance.now() - stopAt)} ms after Stop`,
+    );
+    expect(faults, 'the recording never stopped on its own').to.deep.equal([]);
+    const saved = await saveFile(
+      `outage-${meta.recordingId}.mp4`,
+      (await getObject(s3, stored.objectKey))!,
+    );
+    const probe = await ffprobe(saved.path, ['-count_frames']);
+    const video = probe.streams.find((st) => st.codec_type === 'video')!;
+    const duration = Number(probe.format.duration);
+    expect(duration).to.be.within(span - 1.5, span + 0.5);
+    expect(Math.abs(Number(video.nb_read_frames) / duration - 30)).to.be.below(1);
+    expect(await ffmpegDecodeErrors(saved.path)).to.equal('');
+  });
+});
