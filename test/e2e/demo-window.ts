@@ -17,7 +17,13 @@ declare global {
           startedAtMonotonic: number | null;
           lastRecording: { url: string; objectKey: string } | null;
           canStart: { ok: boolean };
-          health: { framesEncoded: number; bytesWritten: number } | null;
+          health: {
+            framesEncoded: number;
+            bytesWritten: number;
+            fps: number;
+            encoderQueue: number;
+            framesDropped: number;
+          } | null;
           indicator: { shown: boolean; stop: boolean };
         };
         monotonicNow(): number;

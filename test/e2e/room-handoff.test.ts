@@ -95,6 +95,13 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
         );
 
         const leftAt = (await elapsedOn(host)) / 1000;
+        // How far behind the room the host's encoder was then: media not yet in a fragment.
+        const hostHealth = await host.evaluate(() => {
+          const h = window.__rr.controller.view.health;
+          return h
+            ? { fps: h.fps, encoderQueue: h.encoderQueue, framesDropped: h.framesDropped }
+            : null;
+        });
         if (how === 'presses Leave') {
           await host.getByRole('button', { name: 'Leave' }).click();
           await host.getByText('You left the room.').waitFor({ timeout: 60_000 });
@@ -137,7 +144,7 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
         // decodes without an error.
         const duration = durationOf(file);
         console.log(
-          `[e2e] handoff (${how}): file ${duration.toFixed(2)} s, room ${span.toFixed(2)} s; the host left at ${leftAt.toFixed(2)} s with ${keptSec.toFixed(2)} s in storage`,
+          `[e2e] handoff (${how}): file ${duration.toFixed(2)} s, room ${span.toFixed(2)} s; the host left at ${leftAt.toFixed(2)} s with ${keptSec.toFixed(2)} s in storage (its health then: ${JSON.stringify(hostHealth)})`,
         );
         expect(duration).toBeGreaterThan(span - 2);
         expect(duration).toBeLessThan(span + 1);
