@@ -13,8 +13,10 @@ import {
   pixels,
   stopSynthetic,
   syntheticCanvas,
+  toneTrack,
   type Rgb,
 } from './fixtures.js';
+import type { PipelineHealth } from '../../../src/media/types.js';
 
 const centre = (t: Tile): [number, number] => [
   t.draw.x + t.draw.width / 2,
@@ -92,5 +94,71 @@ describe('MediaPipeline: sources changing mid-recording', function () {
         );
       });
     }
+  });
+});
+
+describe('MediaPipeline: every source gone mid-recording', function () {
+  this.timeout(120_000);
+
+  it('the stage, the webcam and the microphone all end: the recording goes on, black and silent, and the file stays whole', async () => {
+    expect(await h264Supported(), 'H.264 High 1080p encoding must be supported').to.equal(true);
+    const stageTrack = syntheticCanvas(1920, 1080, COLOURS.stage)
+      .captureStream(30)
+      .getVideoTracks()[0]!;
+    const camTrack = syntheticCanvas(640, 360, COLOURS.cam0).captureStream(30).getVideoTracks()[0]!;
+    const tone = toneTrack();
+    const ended: VisualSource[] = [];
+    const healths: PipelineHealth[] = [];
+    const waiters: Array<() => void> = [];
+    const sink = new MemorySink();
+    const pipeline = new MediaPipeline({
+      sources: {
+        stage: stageTrack,
+        webcams: [{ id: 'cam', source: camTrack }],
+        audio: [tone.track],
+      },
+      sink,
+      onSourceEnded: (s) => ended.push(s),
+      onHealth: (h) => {
+        healths.push(h);
+        for (const w of waiters.splice(0)) w();
+      },
+    });
+    const framesAtLeast = async (n: number) => {
+      while ((healths.at(-1)?.framesEncoded ?? 0) < n) {
+        await new Promise<void>((r) => waiters.push(r));
+      }
+    };
+    await pipeline.start();
+    await framesAtLeast(60);
+    // The share ends, the camera is unplugged, the microphone is removed: all at once.
+    stageTrack.stop();
+    camTrack.stop();
+    tone.track.stop();
+    const endedAt = healths.at(-1)!.framesEncoded;
+    await framesAtLeast(endedAt + 90);
+    const result = await pipeline.stop();
+    await tone.close();
+    stopSynthetic();
+    expect(ended).to.have.members([stageTrack, camTrack]);
+
+    const { path } = await saveFile('all-gone.mp4', buildFile(sink, result));
+    const probe = await ffprobe(path, ['-count_frames']);
+    const video = probe.streams.find((s) => s.codec_type === 'video')!;
+    const audio = probe.streams.find((s) => s.codec_type === 'audio')!;
+    const duration = Number(probe.format.duration);
+    console.log(
+      `[all-gone] ${duration.toFixed(2)} s, ${video.nb_read_frames} frames, audio ${Number(audio.duration).toFixed(2)} s; sources gone after ${endedAt} frames`,
+    );
+    expect(Math.abs(Number(video.nb_read_frames) / duration - 30)).to.be.below(1);
+    expect(Math.abs(Number(audio.duration) - duration)).to.be.below(0.3);
+    expect(await ffmpegDecodeErrors(path)).to.equal('');
+    const before = await pixels(await ffmpegFrame(path, 0.5));
+    const after = await pixels(await ffmpegFrame(path, duration - 0.5));
+    expect(near(at(before, 960, 400), COLOURS.stage), 'the stage before').to.equal(true);
+    expect(
+      near(at(after, 960, 540), [0, 0, 0], 20),
+      `black after: ${at(after, 960, 540).join(',')}`,
+    ).to.equal(true);
   });
 });
