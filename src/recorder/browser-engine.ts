@@ -41,7 +41,7 @@ import { runPreflight } from './preflight.js';
 import { SaveGuard } from './save-guard.js';
 import { StorageBudget, type StorageBudgetOptions } from './storage-budget.js';
 import { recoverUnfinished } from './recovery.js';
-import { storeRecording } from './store-recording.js';
+import { storeRecording, storeWhenStorageAnswers } from './store-recording.js';
 import { createStorage, type Storage } from './remote-storage.js';
 import type { StorageConfig } from './storage-config.js';
 
@@ -318,10 +318,17 @@ export class BrowserRecordingEngine implements RecordingEngine {
       streamBytes: result.bytesWritten,
       durationUs: result.durationUs,
     });
-    active.stored = storeRecording(this.#journal, this.#storage, active.meta, active.upload, {
-      header,
-      streamBytes: result.bytesWritten,
-      durationUs: result.durationUs,
+    const store = () =>
+      storeRecording(this.#journal, this.#storage, active.meta, active.upload, {
+        header,
+        streamBytes: result.bytesWritten,
+        durationUs: result.durationUs,
+      });
+    active.stored = storeWhenStorageAnswers(store, this.#clock, (error, retryInMs) => {
+      console.warn(
+        `[room-recorder] storage cannot take recording ${id} yet (${error.message}); it is kept on this device, trying again in ${retryInMs / 1000} s`,
+      );
+      this.#reportSave(active.upload, 'on-device');
     }).then(async (stored) => {
       await active.publisher.cleanUp();
       this.#save.set({ where: 'saved', unsavedBytes: 0 });

@@ -6,7 +6,9 @@
 import type { Journal } from '../journal/types.js';
 import { writeOwnerIndex } from '../library/owner-index.js';
 import type { LibraryEntry } from '../library/types.js';
+import type { Clock } from '../session/clock.js';
 import type { MultipartUpload } from '../upload/multipart-upload.js';
+import { UploadError } from '../upload/types.js';
 import type { RecordingMeta, StoredRecording } from './engine.js';
 import type { Storage } from './remote-storage.js';
 
@@ -61,4 +63,32 @@ export async function storeRecording(
     durationSec,
     url,
   };
+}
+
+/** How long a page that is open keeps trying to store a stopped recording (X11). */
+export const STORE_PATIENCE_MS = 15 * 60_000;
+
+/**
+ * Stores a stopped recording, trying again while storage cannot be reached (an outage at
+ * Stop), with waits growing from 2 s to 30 s, for up to {@link STORE_PATIENCE_MS}: the
+ * recording is journaled meanwhile, so nothing is at risk, and the host sees it waiting
+ * (`onWaiting`). An error retrying cannot mend (a refusal, a full bucket) ends it at once;
+ * so does the end of patience, with storage's own error: the next visit uploads it (X1).
+ */
+export async function storeWhenStorageAnswers(
+  store: () => Promise<StoredRecording>,
+  clock: Clock,
+  onWaiting: (error: UploadError, retryInMs: number) => void,
+): Promise<StoredRecording> {
+  const giveUpAt = clock.monotonicMs() + STORE_PATIENCE_MS;
+  for (let wait = 2_000; ; wait = Math.min(wait * 2, 30_000)) {
+    try {
+      return await store();
+    } catch (e) {
+      if (!(e instanceof UploadError) || !e.retryable) throw e;
+      if (clock.monotonicMs() + wait > giveUpAt) throw e;
+      onWaiting(e, wait);
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
+    }
+  }
 }

@@ -9,7 +9,7 @@ import { http, HttpResponse, passthrough } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
 import { BrowserRecordingEngine } from '../../../src/recorder/browser-engine.js';
-import type { EngineHealth, RecordingMeta } from '../../../src/recorder/engine.js';
+import type { EngineHealth, RecordingMeta, StoredRecording } from '../../../src/recorder/engine.js';
 import { objectKey, recordingFileName } from '../../../src/session/naming.js';
 import { ffmpegDecodeErrors, ffprobe, saveFile } from '../helpers.js';
 import { COLOURS, h264Supported } from '../media/fixtures.js';
@@ -133,5 +133,88 @@ describe('X11: storage down mid-recording', function () {
     expect(duration).to.be.within(span - 1.5, span + 0.5);
     expect(Math.abs(Number(video.nb_read_frames) / duration - 30)).to.be.below(1);
     expect(await ffmpegDecodeErrors(saved.path)).to.equal('');
+  });
+
+  it('storage down at Stop: the recording is kept, tried again while the page is open, and stored once storage is back', async () => {
+    const s3 = await localS3();
+    let down = false;
+    worker.resetHandlers();
+    worker.use(http.all(`${s3.endpoint}/*`, () => (down ? HttpResponse.error() : passthrough())));
+    await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
+    const roomId = `outage-${crypto.randomUUID().slice(0, 8)}`;
+    const journalName = `rr-outage-${crypto.randomUUID()}`;
+    const engine = new BrowserRecordingEngine({
+      ...engineOptions({
+        endpoint: s3.endpoint,
+        bucket: s3.bucket,
+        roomId,
+        journalName,
+        colour: COLOURS.stage,
+        frequency: 440,
+      }),
+      upload: {
+        partPlan: SMALL_PLAN,
+        rules: SMALL_RULES,
+        retry: { retries: 1, initialMs: 100, maxMs: 200 },
+      },
+      journal: await IndexedDbJournal.open({ name: journalName }),
+    });
+    const saves: string[] = [];
+    engine.on('save', (state) => saves.push(state.where));
+    // The engine says when storage could not take it and it tries again (console, for the host's
+    // page the save state).
+    const waited: string[] = [];
+    let onWaited: () => void = () => {};
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      const text = args.map(String).join(' ');
+      if (text.includes('storage cannot take recording')) {
+        waited.push(text);
+        onWaited();
+      }
+      warn.apply(console, args);
+    };
+    try {
+      const meta = newMeta(roomId);
+      const { elapsedMs } = await engine.start(meta, roomSources(COLOURS.stage, 440));
+      const t0 = performance.now() - elapsedMs;
+      await new Promise<void>((resolve) => {
+        const off = engine.on('health', (h) => {
+          if (h.framesEncoded < 90) return;
+          off();
+          resolve();
+        });
+      });
+      down = true;
+      await engine.stop('user');
+      const stoppedAt = performance.now();
+      let stored: StoredRecording | null = null;
+      void engine.whenStored().then((s) => (stored = s));
+      // Two attempts fail while storage is down; the recording is neither stored nor dropped.
+      await new Promise<void>((resolve) => {
+        onWaited = () => {
+          if (waited.length >= 2) resolve();
+        };
+      });
+      expect(stored).to.equal(null);
+      expect(saves.at(-1)).to.equal('on-device');
+      down = false;
+      const upAt = performance.now();
+      const done = await engine.whenStored();
+      console.log(
+        `[outage] storage down at Stop for ${((upAt - stoppedAt) / 1000).toFixed(1)} s (${waited.length} attempts waited); stored ${((performance.now() - upAt) / 1000).toFixed(1)} s after it was back`,
+      );
+      expect(saves.at(-1)).to.equal('saved');
+      const saved = await saveFile(
+        `outage-stop-${meta.recordingId}.mp4`,
+        (await getObject(s3, done.objectKey))!,
+      );
+      const probe = await ffprobe(saved.path, ['-count_frames']);
+      const duration = Number(probe.format.duration);
+      expect(duration).to.be.within((stoppedAt - t0) / 1000 - 1.5, (stoppedAt - t0) / 1000 + 0.5);
+      expect(await ffmpegDecodeErrors(saved.path)).to.equal('');
+    } finally {
+      console.warn = warn;
+    }
   });
 });
