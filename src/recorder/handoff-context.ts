@@ -153,7 +153,10 @@ export function decodeContext(bytes: Uint8Array): HandoffContext {
   ) {
     throw new Error('The handoff context lacks the recording, its upload or its index.');
   }
-  const tails = Array.isArray(c.tails) ? c.tails : [];
+  // Written by a page of an earlier release (one tail, from a clean leave): still read, so a
+  // room where pages run two releases loses no tail.
+  const legacy = (value as { tail?: HandedTail | null }).tail;
+  const tails = Array.isArray(c.tails) ? c.tails : legacy ? [legacy] : [];
   if (!tails.every((t) => typeof t?.key === 'string' && t.end > t.start)) {
     throw new Error('The handoff context names a tail without its byte range.');
   }

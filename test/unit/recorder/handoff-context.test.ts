@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HANDOFF_VERSION,
+  decodeContext,
+  encodeContext,
+  type HandoffContext,
+} from '../../../src/recorder/handoff-context.js';
+
+const context: HandoffContext = {
+  v: HANDOFF_VERSION,
+  meta: {
+    recordingId: 'rec-1',
+    roomId: 'room-1',
+    roomType: 'single',
+    title: 'Class',
+    ownerId: 'host-1',
+    initiatorId: 'host-1',
+    startedAt: 0,
+    objectKey: 'rooms/room-1/Recordings/Rec.mp4',
+    fileName: 'Rec.mp4',
+  },
+  uploadId: 'up-1',
+  partPlan: { baseBytes: 5 * 1024 * 1024, growEvery: 2000 },
+  parts: [],
+  headerBytes: 3,
+  header: 'AAAA',
+  part1: null,
+  fragments: [[3, 100, 0, 1_000_000, 1, -1, -1]],
+  tails: [{ key: 'rooms/room-1/.recorder/rec-1/tail-3-103.bin', start: 3, end: 103 }],
+  generation: 0,
+  oldTails: [],
+};
+
+describe('the handoff document (X9)', () => {
+  it('reads back what was written', () => {
+    expect(decodeContext(encodeContext(context))).toEqual(context);
+  });
+
+  it('reads the single tail of a page of the earlier release, so a mixed room loses no tail', () => {
+    const { tails, ...rest } = context;
+    const older = new TextEncoder().encode(JSON.stringify({ ...rest, tail: tails[0] }));
+    expect(decodeContext(older).tails).toEqual(tails);
+  });
+
+  it('refuses another version and a document mid-write, saying which', () => {
+    const other = new TextEncoder().encode(JSON.stringify({ ...context, v: 2 }));
+    expect(() => decodeContext(other)).toThrow(/version 2; this page reads 1/);
+    const cut = encodeContext(context).subarray(0, 40);
+    expect(() => decodeContext(cut)).toThrow(/not JSON/);
+  });
+});
