@@ -74,6 +74,10 @@ export async function runHeadlessHandoff(opts) {
     };
     const open = async (browser, query) => {
       const page = await (await browser.newContext()).newPage();
+      // The pages' own account of the handoff (what storage held, where the time went).
+      page.on('console', (m) => {
+        if (m.text().startsWith('[room-recorder] ')) console.error(`[${query.user}] ${m.text()}`);
+      });
       await page.goto(link(query));
       await page.waitForFunction(() => document.body.dataset.ready === 'true', null, {
         timeout: 60_000,
@@ -116,6 +120,12 @@ export async function runHeadlessHandoff(opts) {
     });
     console.error('[headless] recording started on the host');
     await until(host, at * 1000);
+    // How far the host's encoder was behind then (frames not yet in a fragment are lost).
+    const health = await host.evaluate(() => {
+      const h = window.__rr.controller.view.health;
+      return h && { fps: h.fps, encoderQueue: h.encoderQueue, framesDropped: h.framesDropped };
+    });
+    console.error(`[headless] the host's health then: ${JSON.stringify(health)}`);
     if (opts.kill) {
       execFileSync('pkill', ['-KILL', '-f', '--', mark]);
       console.error(`[headless] host browser killed at ${at} s`);

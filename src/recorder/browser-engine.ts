@@ -193,7 +193,12 @@ export class BrowserRecordingEngine implements RecordingEngine {
       await publisher.claim();
       // elapsedMs was the room's time when this was called; the pipeline adds what followed.
       adopted.continuation.timelineAtMs = performance.timeOrigin + calledAt;
+      const recordAt = performance.now();
       await this.#record({ meta, lock, upload, publisher, sources, adopted });
+      // Where a takeover's time goes (the room's gap): storage, then the pipeline's start.
+      console.info(
+        `[room-recorder] recording ${recordingId} continues here ${Math.round(performance.now() - calledAt)} ms after the takeover began (storage ${Math.round(recordAt - calledAt)} ms, pipeline ${Math.round(performance.now() - recordAt)} ms)`,
+      );
       return { meta };
     } catch (e) {
       if (adopted && !this.#active) {
