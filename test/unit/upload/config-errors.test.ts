@@ -93,3 +93,46 @@ describe('storage configuration errors say what is wrong and what to do', () => 
     expect(e.message).toMatch(/could not be reached: .*check storage\.baseUrl/);
   });
 });
+
+describe('storage that refuses the credentials or the region says which', () => {
+  let refusing: Server;
+  let endpoint = '';
+  /** The S3 error the endpoint answers every request with. */
+  let refusal = { status: 403, code: 'ExpiredToken' };
+
+  beforeAll(async () => {
+    refusing = createServer((req, res) => {
+      req.resume();
+      res.writeHead(refusal.status, { 'content-type': 'application/xml' });
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${refusal.code}</Code><Message>refused</Message><RequestId>1</RequestId></Error>`,
+      );
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    const address = refusing.address();
+    endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(() => new Promise((r) => refusing.close(r)));
+
+  const target = () => new S3ClientTarget({ ...s3.config, endpoint });
+
+  it('expired credentials', async () => {
+    refusal = { status: 403, code: 'ExpiredToken' };
+    const e = await failure(create(target()));
+    expect(e.message).toMatch(/ExpiredToken .*credentials have expired/);
+    expect(e.retryable).toBe(false);
+  });
+
+  it('a key storage does not know', async () => {
+    refusal = { status: 403, code: 'InvalidAccessKeyId' };
+    const e = await failure(create(target()));
+    expect(e.message).toMatch(/InvalidAccessKeyId .*check storage\.credentials/);
+  });
+
+  it('the wrong region', async () => {
+    refusal = { status: 400, code: 'AuthorizationHeaderMalformed' };
+    const e = await failure(create(target()));
+    expect(e.message).toMatch(/AuthorizationHeaderMalformed .*set storage\.region/);
+    expect(e.retryable).toBe(false);
+  });
+});
