@@ -132,6 +132,36 @@ describe('MultipartUpload against s3rver', () => {
     expect(same(await s3.target.getObject(key), expectedObject(written, rewritten))).toBe(true);
   }, 60_000);
 
+  it('sends again, while recording, a part that failed for good once storage answers', async () => {
+    const { journal, id, key, target } = await setup();
+    let down = true;
+    target.fault = (c) =>
+      down && c.op === 'part' && c.partNumber === 2
+        ? { error: new UploadError('UploadPart 2 failed: Failed to fetch', true) }
+        : null;
+    const up = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
+    const failedForGood: number[] = [];
+    const confirmed: number[] = [];
+    up.on('error', (_e, n) => failedForGood.push(n));
+    up.on('part', (p) => confirmed.push(p.partNumber));
+    await up.start();
+    const total = plan.startOf(4) + 10 * KiB;
+    const ends: number[] = [];
+    const written = await writeStream(journal, id, total, FRAGMENTS, (n) => ends.push(n));
+    // Part 2 is complete while storage is down: its retries run out.
+    const part2Done = plan.startOf(3) + FRAGMENTS.fragmentBytes;
+    for (const end of ends.filter((e) => e <= part2Done)) up.notifyBytes(end);
+    await until(() => failedForGood.includes(2));
+    // Storage answers again; the recording goes on: part 3 goes, and part 2 with it, before Stop.
+    down = false;
+    for (const end of ends) up.notifyBytes(end);
+    await until(() => confirmed.includes(2) && confirmed.includes(3));
+    expect(target.partCalls).not.toContain(1);
+    const rewritten = patternBytes(written.header.byteLength, 12);
+    await up.finish(rewritten, total);
+    expect(same(await s3.target.getObject(key), expectedObject(written, rewritten))).toBe(true);
+  }, 60_000);
+
   it('creates one multipart upload however start() and finish() race', async () => {
     const { journal, id, key, target } = await setup();
     const written = await writeStream(journal, id, 50 * KiB, FRAGMENTS);
