@@ -8,7 +8,6 @@ import { expect } from '@esm-bundle/chai';
 import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
 import { BrowserRecordingEngine } from '../../../src/recorder/browser-engine.js';
 import type { RecordingMeta, StoredRecording } from '../../../src/recorder/engine.js';
-import { objectKey, recordingFileName } from '../../../src/session/naming.js';
 import { ffmpegDecodeErrors, ffmpegFrame, ffprobe, saveFile } from '../helpers.js';
 import {
   COLOURS,
@@ -20,7 +19,7 @@ import {
 } from '../media/fixtures.js';
 import { getObject, listKeys, localS3, type LocalS3 } from '../upload/fixtures.js';
 import type { FrameCommand } from './handoff-frame.js';
-import { engineOptions, roomSources, type FrameSetup } from './handoff-setup.js';
+import { engineOptions, newMeta, roomSources, type FrameSetup } from './handoff-setup.js';
 
 /** A recording page in an iframe. */
 class FramePage {
@@ -76,22 +75,6 @@ const title = 'Handoff class';
 async function startOn(page: FramePage, meta: RecordingMeta): Promise<number> {
   const { elapsedMs } = await page.send<{ elapsedMs: number }>({ cmd: 'start', meta });
   return performance.now() - elapsedMs;
-}
-
-function newMeta(roomId: string): RecordingMeta {
-  const startedAt = Date.now();
-  const { fileName } = recordingFileName(startedAt, title);
-  return {
-    recordingId: crypto.randomUUID(),
-    roomId,
-    roomType: 'single',
-    title,
-    ownerId: 'host-1',
-    initiatorId: 'host-1',
-    startedAt,
-    objectKey: objectKey('rooms', roomId, fileName),
-    fileName,
-  };
 }
 
 function setupFor(s3: LocalS3, roomId: string, colour: Rgb = COLOURS.stage, frequency = 440) {
@@ -195,7 +178,7 @@ describe('handoff between pages, through storage (X9)', function () {
       const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
       const setup = setupFor(s3, roomId);
       const first = await FramePage.open(setup);
-      const meta = newMeta(roomId);
+      const meta = newMeta(roomId, title);
       const t0 = await startOn(first, meta);
       // Three fragments confirmed by storage (a killed page leaves what storage holds).
       await contextWith(s3, roomId, meta.recordingId, 3);
@@ -226,7 +209,7 @@ describe('handoff between pages, through storage (X9)', function () {
     const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
     const setup = { ...setupFor(s3, roomId), realParts: true };
     const first = await FramePage.open(setup);
-    const meta = newMeta(roomId);
+    const meta = newMeta(roomId, title);
     const t0 = await startOn(first, meta);
     // Another page is in the room: the recording page keeps its bytes in storage as tails.
     await first.send({ cmd: 'handoff-possible' });
@@ -261,7 +244,7 @@ describe('handoff between pages, through storage (X9)', function () {
   it('a second handoff: the page that continued is killed too, a third page finishes the file', async () => {
     const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
     const first = await FramePage.open(setupFor(s3, roomId));
-    const meta = newMeta(roomId);
+    const meta = newMeta(roomId, title);
     const t0 = await startOn(first, meta);
     await first.send({ cmd: 'handoff-possible' });
     await contextWith(s3, roomId, meta.recordingId, 2);
@@ -310,7 +293,7 @@ describe('handoff between pages, through storage (X9)', function () {
     const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
     const setup = setupFor(s3, roomId);
     const first = await FramePage.open(setup);
-    const meta = newMeta(roomId);
+    const meta = newMeta(roomId, title);
     const t0 = await startOn(first, meta);
     const before = await contextWith(s3, roomId, meta.recordingId, 2);
     // The device journals more than storage holds (no checkpoints: no successor was seen),

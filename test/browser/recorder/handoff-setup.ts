@@ -1,5 +1,7 @@
 /** What the handoff test's pages share: the local S3, small parts, and synthetic sources. */
 import type { BrowserEngineOptions } from '../../../src/recorder/browser-engine.js';
+import type { RecordingMeta } from '../../../src/recorder/engine.js';
+import { objectKey, recordingFileName } from '../../../src/session/naming.js';
 import type { RecordingSources } from '../../../src/media/sources.js';
 import { SMALL_PLAN, SMALL_RULES } from '../upload/fixtures.js';
 import { syntheticCanvas, toneTrack, type Rgb } from '../media/fixtures.js';
@@ -46,5 +48,22 @@ export function roomSources(colour: Rgb, frequency: number): RecordingSources {
     stage: syntheticCanvas(640, 360, colour),
     webcams: [],
     audio: [toneTrack(frequency).track],
+  };
+}
+
+/** A new recording of `title` in `roomId`, started now by host-1, named as the product names it. */
+export function newMeta(roomId: string, title: string): RecordingMeta {
+  const startedAt = Date.now();
+  const { fileName } = recordingFileName(startedAt, title);
+  return {
+    recordingId: crypto.randomUUID(),
+    roomId,
+    roomType: 'single',
+    title,
+    ownerId: 'host-1',
+    initiatorId: 'host-1',
+    startedAt,
+    objectKey: objectKey('rooms', roomId, fileName),
+    fileName,
   };
 }

@@ -9,28 +9,11 @@ import { http, HttpResponse, passthrough } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
 import { BrowserRecordingEngine } from '../../../src/recorder/browser-engine.js';
-import type { EngineHealth, RecordingMeta, StoredRecording } from '../../../src/recorder/engine.js';
-import { objectKey, recordingFileName } from '../../../src/session/naming.js';
+import type { EngineHealth, StoredRecording } from '../../../src/recorder/engine.js';
 import { ffmpegDecodeErrors, ffprobe, saveFile } from '../helpers.js';
 import { COLOURS, h264Supported } from '../media/fixtures.js';
 import { SMALL_PLAN, SMALL_RULES, getObject, localS3 } from '../upload/fixtures.js';
-import { engineOptions, roomSources } from './handoff-setup.js';
-
-function newMeta(roomId: string): RecordingMeta {
-  const startedAt = Date.now();
-  const { fileName } = recordingFileName(startedAt, 'Outage class');
-  return {
-    recordingId: crypto.randomUUID(),
-    roomId,
-    roomType: 'single',
-    title: 'Outage class',
-    ownerId: 'host-1',
-    initiatorId: 'host-1',
-    startedAt,
-    objectKey: objectKey('rooms', roomId, fileName),
-    fileName,
-  };
-}
+import { engineOptions, newMeta, roomSources } from './handoff-setup.js';
 
 describe('X11: storage down mid-recording', function () {
   this.timeout(180_000);
@@ -83,7 +66,7 @@ describe('X11: storage down mid-recording', function () {
       return latest;
     };
 
-    const meta = newMeta(roomId);
+    const meta = newMeta(roomId, 'Outage class');
     const calledAt = performance.now();
     const { elapsedMs } = await engine.start(meta, roomSources(COLOURS.stage, 440));
     // The recording's own start (the file's 0), after the engine's set-up.
@@ -175,7 +158,7 @@ describe('X11: storage down mid-recording', function () {
       warn.apply(console, args);
     };
     try {
-      const meta = newMeta(roomId);
+      const meta = newMeta(roomId, 'Outage class');
       const { elapsedMs } = await engine.start(meta, roomSources(COLOURS.stage, 440));
       const t0 = performance.now() - elapsedMs;
       await new Promise<void>((resolve) => {
