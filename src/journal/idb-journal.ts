@@ -203,7 +203,8 @@ export class IndexedDbJournal implements Journal {
   async confirmPart(id: string, part: CompletedPart): Promise<void> {
     const { partNumber, etag } = part;
     const given = rangeOf(part);
-    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS || !etag) {
+    const numbers = [partNumber, part.storedAs ?? partNumber];
+    if (!numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_PARTS) || !etag) {
       throw new JournalError('invalid', `Part ${partNumber} (ETag "${etag}") is not valid.`, id);
     }
     // One transaction: the ETag and the eviction it allows commit together or not at all.
@@ -212,8 +213,11 @@ export class IndexedDbJournal implements Journal {
       const record = await recordings.get(id);
       if (!record) throw notFound(id);
       const parts = record.parts.filter((p) => p.partNumber !== partNumber);
+      const storedAs = part.storedAs !== undefined ? { storedAs: part.storedAs } : {};
       parts.push(
-        given ? { partNumber, etag, start: given.offset, end: given.end } : { partNumber, etag },
+        given
+          ? { partNumber, etag, start: given.offset, end: given.end, ...storedAs }
+          : { partNumber, etag, ...storedAs },
       );
       parts.sort((a, b) => a.partNumber - b.partNumber);
       await recordings.put({ ...record, parts });

@@ -16,6 +16,11 @@ export interface CompletedPart {
   /** The stream bytes [start, end) it holds, when the uploader says (it always does now). */
   start?: number;
   end?: number;
+  /**
+   * X9: the number storage knows it by, when the page that sent it numbered its parts past
+   * the page it continued (see `RecordingRecord.partShift`); absent: `partNumber`.
+   */
+  storedAs?: number;
 }
 
 export type JournalState = 'recording' | 'stopping' | 'uploading' | 'stored' | 'failed';
@@ -55,6 +60,13 @@ export interface RecordingRecord {
    * file to that page instead of finishing it itself.
    */
   handoffGeneration?: number;
+  /**
+   * X9: this page sends the stream's part n (n >= 2) as storage part n + partShift. A page
+   * that continued a recording numbers its parts past every number the page before it could
+   * still be sending, so a write of that page landing late (it was killed mid-request, or it
+   * froze and woke) can never replace one of this page's parts. Absent: 0.
+   */
+  partShift?: number;
 }
 
 export type NewRecording = Pick<

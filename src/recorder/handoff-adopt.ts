@@ -12,6 +12,7 @@ import {
   HandoffKeys,
   readContext,
   fromBase64,
+  successorPartShift,
   unpackFragments,
   type HandoffContext,
 } from './handoff-context.js';
@@ -98,6 +99,7 @@ export async function adoptHandoff(
     durationUs: null,
     error: null,
     handoffGeneration: context.generation + 1,
+    partShift: successorPartShift(context),
   };
   await deps.journal.adopt(record, header, fragments, pieces);
   const timelineStartUs = Math.round(elapsedMs * 1000);

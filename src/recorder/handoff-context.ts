@@ -60,6 +60,21 @@ export interface HandoffContext {
   generation: number;
   /** Tails earlier handoffs left in storage: deleted with the rest once the file is stored. */
   oldTails: string[];
+  /** The writing page's `RecordingRecord.partShift` (read as 0 from an earlier release). */
+  partShift: number;
+}
+
+/**
+ * How far past the page it continues a successor numbers its parts: that page may have gone on
+ * sending parts after its last checkpoint (killed mid-request, or frozen and woken), and 64
+ * parts (320 MiB and more) is far beyond what it records before it learns it was continued.
+ * Each handoff spends 64 of S3's 10,000 numbers; a 24-hour recording needs about 6,500.
+ */
+export const HANDOFF_PART_GAP = 64;
+
+/** The part shift of the page that continues the recording a context describes. */
+export function successorPartShift(context: HandoffContext): number {
+  return context.partShift + HANDOFF_PART_GAP;
 }
 
 /** The handoff objects of a recording, from its meta and the storage's key prefix. */
@@ -88,9 +103,29 @@ export function tailsOf(context: HandoffContext): string[] {
   return [...context.oldTails, ...context.tails.map((t) => t.key)];
 }
 
-/** Every handoff object of a recording once its file is stored, to delete. */
-export function handoffObjects(keys: HandoffKeys, tails: readonly string[]): string[] {
-  return [keys.context, keys.part1, ...tails];
+/**
+ * Every handoff object of a recording once its file is stored, to delete: those the pages
+ * named, and whatever else its folder holds (a tail a page put after another had continued
+ * the recording is named nowhere). The names alone when the folder cannot be listed.
+ */
+export async function handoffObjects(
+  target: UploadTarget,
+  keys: HandoffKeys,
+  tails: readonly string[],
+): Promise<string[]> {
+  const named = [keys.context, keys.part1, ...tails];
+  const listed: string[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await target.listObjects(keys.folder, token);
+      listed.push(...page.objects.map((o) => o.key));
+      token = page.nextToken;
+    } while (token);
+  } catch (e) {
+    console.warn(`[room-recorder] could not list ${keys.folder}; only the named objects go`, e);
+  }
+  return [...new Set([...named, ...listed])];
 }
 
 /** Fragments in the document's compact form. */
@@ -165,6 +200,7 @@ export function decodeContext(bytes: Uint8Array): HandoffContext {
     tails,
     generation: c.generation ?? 0,
     oldTails: c.oldTails ?? [],
+    partShift: Number.isSafeInteger(c.partShift) && c.partShift! >= 0 ? c.partShift : 0,
   } as HandoffContext;
 }
 

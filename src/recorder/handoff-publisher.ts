@@ -115,7 +115,7 @@ export class HandoffPublisher {
       ...this.#retired,
       ...this.#tails.map((t) => t.key),
     ];
-    for (const key of handoffObjects(keys, tails)) {
+    for (const key of await handoffObjects(target, keys, tails)) {
       try {
         await target.deleteObject(key).catch(() => target.deleteObject(key));
       } catch (e) {
@@ -249,6 +249,7 @@ export class HandoffPublisher {
       tails: end > confirmed ? tails : [],
       generation,
       oldTails: [...(inherited?.oldTails ?? []), ...this.#retired],
+      partShift: record.partShift ?? 0,
     };
     await target.putObject(keys.context, encodeContext(context), 'application/json');
   }

@@ -126,6 +126,6 @@ async function contextOf(deps: RecoveryDeps, keys: HandoffKeys): Promise<Handoff
 
 /** The file is stored: its handoff objects go (best effort). */
 async function removeHandoff(deps: RecoveryDeps, keys: HandoffKeys, c: HandoffContext) {
-  const doomed = handoffObjects(keys, tailsOf(c));
+  const doomed = await handoffObjects(deps.storage.target, keys, tailsOf(c));
   await Promise.all(doomed.map((k) => deps.storage.target.deleteObject(k).catch(() => {})));
 }

@@ -100,7 +100,10 @@ export class MultipartUpload {
   private uploadId: string | null = null;
   private knownBytes = 0;
   private finalBytes: number | null = null;
-  private readonly confirmed = new Map<number, string>();
+  /** Confirmed parts by their number in the stream's layout. */
+  private readonly confirmed = new Map<number, CompletedPart>();
+  /** Stream part n (n >= 2) goes to storage as part n + shift (X9, see RecordingRecord). */
+  private shift = 0;
   /** Parts waiting for a slot or being sent. */
   private readonly inFlight = new Set<number>();
   private readonly failed = new Map<number, UploadError>();
@@ -151,7 +154,8 @@ export class MultipartUpload {
     for (const end of this.earlyEnds.splice(0)) layout.addEnd(end);
     this.record = record;
     this.layout = layout;
-    for (const p of record.parts) this.confirmed.set(p.partNumber, p.etag);
+    for (const p of record.parts) this.confirmed.set(p.partNumber, p);
+    this.shift = record.partShift ?? 0;
     this.knownBytes = Math.max(this.knownBytes, record.bytes);
     if (record.uploadId) {
       this.uploadId = record.uploadId;
@@ -185,7 +189,7 @@ export class MultipartUpload {
     }
     layout.addEnd(totalBytes);
     try {
-      assertPartCount(layout.count(totalBytes), this.rules);
+      assertPartCount(this.storedAs(layout.count(totalBytes)), this.rules);
     } catch (e) {
       this.fatal = e as UploadError;
       this.events.emit('error', this.fatal, layout.count(totalBytes));
@@ -207,7 +211,7 @@ export class MultipartUpload {
     const layout = this.layout as PartLayout;
     const uploadId = this.uploadId as string;
     layout.addEnd(totalBytes);
-    assertPartCount(layout.count(totalBytes), this.rules);
+    assertPartCount(this.storedAs(layout.count(totalBytes)), this.rules);
     if (totalBytes < record.headerBytes) {
       throw new UploadError(
         `Stream of ${totalBytes} bytes is shorter than its header (${record.headerBytes})`,
@@ -246,10 +250,11 @@ export class MultipartUpload {
       if (!this.confirmed.has(n)) throw new UploadError(`Part ${n} was not confirmed`, true);
     }
 
-    const parts = [...this.confirmed]
-      .filter(([n]) => n <= last)
-      .sort(([a], [b]) => a - b)
-      .map(([partNumber, etag]) => ({ partNumber, etag }));
+    // Storage's numbers, ascending with the stream: each page's shift is past the one before.
+    const parts = [...this.confirmed.values()]
+      .filter((p) => p.partNumber <= last)
+      .map((p) => ({ partNumber: p.storedAs ?? p.partNumber, etag: p.etag }))
+      .sort((a, b) => a.partNumber - b.partNumber);
     const expected = rewrittenHeader.byteLength + totalBytes - record.headerBytes;
     await this.complete(record.objectKey, uploadId, parts, expected);
     return { key: record.objectKey, uploadId, bytes: expected, parts };
@@ -404,10 +409,10 @@ export class MultipartUpload {
     const total = this.finalBytes ?? this.knownBytes;
     const { start, end } = layout.range(n, total);
     const isLast = this.finalBytes !== null && n === layout.count(this.finalBytes);
-    assertPartSize(n, end - start, isLast, this.rules);
+    assertPartSize(this.storedAs(n), end - start, isLast, this.rules);
     const body = await this.journal.read(this.recordingId, start, end);
     // Checked again on the bytes actually read: whatever the journal did, S3's rule holds.
-    assertPartSize(n, body.byteLength, isLast, this.rules);
+    assertPartSize(this.storedAs(n), body.byteLength, isLast, this.rules);
     if (body.byteLength !== end - start) {
       throw new UploadError(
         `Journal returned ${body.byteLength} bytes for part ${n} [${start}, ${end}), expected ${end - start}`,
@@ -425,16 +430,23 @@ export class MultipartUpload {
   private async sendPart(n: number, body: Uint8Array, range: ByteRange): Promise<void> {
     const record = this.record as RecordingRecord;
     const uploadId = this.uploadId as string;
+    const storedAs = this.storedAs(n);
     const etag = await withRetry(
-      `UploadPart ${n}`,
-      () => this.attemptPart(record.objectKey, uploadId, n, body),
+      `UploadPart ${storedAs}`,
+      () => this.attemptPart(record.objectKey, uploadId, storedAs, body),
       this.retry,
       this.stopper.signal,
       (e, attempt) => this.events.emit('retry', e, n, attempt),
     );
-    const part = { partNumber: n, etag, start: range.start, end: range.end };
+    const part: CompletedPart = {
+      partNumber: n,
+      etag,
+      start: range.start,
+      end: range.end,
+      ...(storedAs !== n ? { storedAs } : {}),
+    };
     await this.journal.confirmPart(this.recordingId, part);
-    this.confirmed.set(n, etag);
+    this.confirmed.set(n, part);
     this.failed.delete(n);
     this.requeueFailed();
     this.events.emit('part', part, body.byteLength);
@@ -505,6 +517,11 @@ export class MultipartUpload {
         : `Stored object ${key} is missing after Complete`,
       false,
     );
+  }
+
+  /** Storage's number for stream part `n`: part 1 (sent only at Stop) keeps its number. */
+  private storedAs(n: number): number {
+    return n === 1 ? 1 : n + this.shift;
   }
 
   private throwIfStopped(): void {

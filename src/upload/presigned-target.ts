@@ -22,7 +22,7 @@ import { httpError, toUploadError } from './errors.js';
 import { assertSafeKey } from './key-rules.js';
 import { UploadError, httpRange } from './types.js';
 import type { ByteSpan, CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
-import type { ListPage } from './s3-target.js';
+import type { ListPage } from './types.js';
 
 export interface PresignedTargetConfig {
   /** The integrator's endpoint, e.g. `/api/s3`. */

@@ -9,7 +9,9 @@ import { decodeMetadata, encodeMetadata } from './metadata-codec.js';
 import { toUploadError } from './errors.js';
 import { assertSafeKey } from './key-rules.js';
 import { UploadError, httpRange } from './types.js';
-import type { ByteSpan, CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
+import type { ByteSpan, CompletedPart, ListPage, ObjectMetadata, UploadTarget } from './types.js';
+
+export type { ListedObject, ListPage } from './types.js';
 
 /** Credentials for S3; a function is asked again whenever the SDK needs them (rotation). */
 export interface S3Credentials {
@@ -29,19 +31,6 @@ export interface S3TargetConfig {
 }
 
 /** One object as a listing shows it. */
-export interface ListedObject {
-  key: string;
-  size: number;
-  /** Epoch ms. */
-  lastModified: number;
-}
-
-/** One page of a listing; `nextToken` is set when more pages follow. */
-export interface ListPage {
-  objects: ListedObject[];
-  nextToken?: string;
-}
-
 type S3Module = typeof S3Sdk;
 
 /** `UploadTarget` over the S3 client; also lists and reads objects for the library. */

@@ -29,6 +29,20 @@ export function httpRange(span: ByteSpan): string {
   return `bytes=${span.start}-${span.end - 1}`;
 }
 
+/** One object of a listing. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  /** Epoch ms. */
+  lastModified: number;
+}
+
+/** One page of a listing; `nextToken` is set when more pages follow. */
+export interface ListPage {
+  objects: ListedObject[];
+  nextToken?: string;
+}
+
 export interface UploadTarget {
   createMultipartUpload(
     key: string,
@@ -63,6 +77,11 @@ export interface UploadTarget {
   getObject(key: string, range?: ByteSpan): Promise<Uint8Array | null>;
   /** Deletes an object; absent is fine (X9: a handoff's objects once the file is stored). */
   deleteObject(key: string): Promise<void>;
+  /**
+   * One page of the keys under `prefix` (X9: a late write of a page that was continued can
+   * leave an object no context names; the folder is listed before it is removed).
+   */
+  listObjects(prefix: string, continuationToken?: string): Promise<ListPage>;
 }
 
 /** Why an upload step failed, and whether a retry may succeed (5xx, 429, network). */

@@ -191,8 +191,9 @@ describe('handoff between pages, through storage (X9)', function () {
       // Storage names this page's generation (a write the killed page had in flight may land
       // after the claim; this page's next write names it again).
       await contextWith(s3, roomId, meta.recordingId, 0, 1);
-      // Three more of its own, then Stop.
-      await contextWith(s3, roomId, meta.recordingId, 6);
+      // Three more of its own (its generation's document: the killed page's late writes do not
+      // count), then Stop.
+      await contextWith(s3, roomId, meta.recordingId, 6, 1);
       await engine.stop('user');
       const span = (performance.now() - t0) / 1000;
       const stored = await engine.whenStored();

@@ -172,4 +172,7 @@ export class CountingTarget implements UploadTarget {
   deleteObject(key: string) {
     return this.inner.deleteObject(key);
   }
+  listObjects(prefix: string, token?: string) {
+    return this.inner.listObjects(prefix, token);
+  }
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   HANDOFF_VERSION,
+  HANDOFF_PART_GAP,
   decodeContext,
   encodeContext,
+  successorPartShift,
   type HandoffContext,
 } from '../../../src/recorder/handoff-context.js';
 
@@ -27,8 +29,9 @@ const context: HandoffContext = {
   part1: null,
   fragments: [[3, 100, 0, 1_000_000, 1, -1, -1]],
   tails: [{ key: 'rooms/room-1/.recorder/rec-1/tail-3-103.bin', start: 3, end: 103 }],
-  generation: 0,
+  generation: 1,
   oldTails: [],
+  partShift: 64,
 };
 
 describe('the handoff document (X9)', () => {
@@ -40,6 +43,14 @@ describe('the handoff document (X9)', () => {
     const { tails, ...rest } = context;
     const older = new TextEncoder().encode(JSON.stringify({ ...rest, tail: tails[0] }));
     expect(decodeContext(older).tails).toEqual(tails);
+  });
+
+  it("numbers a successor's parts past every page before it, also after an earlier release", () => {
+    expect(successorPartShift(context)).toBe(64 + HANDOFF_PART_GAP);
+    const { partShift: _, ...older } = context;
+    const read = decodeContext(new TextEncoder().encode(JSON.stringify(older)));
+    expect(read.partShift).toBe(0);
+    expect(successorPartShift(read)).toBe(HANDOFF_PART_GAP);
   });
 
   it('refuses another version and a document mid-write, saying which', () => {

@@ -68,4 +68,7 @@ export class FaultTarget implements UploadTarget {
   deleteObject(key: string) {
     return this.inner.deleteObject(key);
   }
+  listObjects(prefix: string, token?: string) {
+    return this.inner.listObjects(prefix, token);
+  }
 }

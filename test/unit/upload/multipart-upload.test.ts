@@ -107,6 +107,39 @@ describe('MultipartUpload against s3rver', () => {
     expect(same(await s3.target.getObject(key), expectedObject(written, rewritten))).toBe(true);
   }, 60_000);
 
+  it('X9: a page that continued the recording numbers its parts past the page before, so a late write of that page changes nothing', async () => {
+    const { journal, id, key, target } = await setup();
+    // The recording page confirms parts 2 and 3; its part 4 never gets an answer.
+    target.fault = (c) =>
+      c.op === 'part' && c.partNumber === 4 ? { error: new UploadError('gone', false) } : null;
+    const first = new MultipartUpload({ journal, target, recordingId: id, ...SMALL });
+    const uploadId = await first.start();
+    const total = plan.startOf(5) + 20 * KiB;
+    const written = await writeStream(journal, id, total, FRAGMENTS, (n) => first.notifyBytes(n));
+    await until(() => first.progress.confirmedParts === 2);
+    await first.stopSending();
+
+    // Another page continues it with the shift adoption gives it.
+    await journal.update(id, { partShift: 64 });
+    const target2 = new FaultTarget(s3.target);
+    const second = new MultipartUpload({ journal, target: target2, recordingId: id, ...SMALL });
+    await second.start();
+    await until(async () => (await journal.get(id))!.parts.length === 3);
+    expect((await journal.get(id))!.parts.map((p) => [p.partNumber, p.storedAs])).toEqual([
+      [2, undefined],
+      [3, undefined],
+      [4, 68],
+    ]);
+    // The first page's part 4 lands now, after the second page's: under its own number.
+    await s3.target.uploadPart(key, uploadId, 4, patternBytes(plan.sizeOf(4), 77));
+
+    const rewritten = patternBytes(written.header.byteLength, 13);
+    const result = await second.finish(rewritten, total);
+    expect(target2.partCalls.sort((a, b) => a - b)).toEqual([1, 68, 69]);
+    expect(result.parts.map((p) => p.partNumber)).toEqual([1, 2, 3, 68, 69]);
+    expect(same(await s3.target.getObject(key), expectedObject(written, rewritten))).toBe(true);
+  }, 60_000);
+
   it('retries 500 then 503 SlowDown and a dropped connection; the object is identical', async () => {
     const { journal, id, key, target } = await setup();
     const failures = [
