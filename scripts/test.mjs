@@ -140,6 +140,16 @@ console.log('\n=== slowest tests ===');
 for (const t of slowest.slice(0, 10)) {
   console.log(`${(t.ms / 1000).toFixed(1).padStart(6)} s  ${t.layer}  ${t.file} > ${t.name}`);
 }
+// By file too: what a budget is cut by (a file's tests, without its page's start-up).
+const byFile = new Map();
+for (const t of slowest) {
+  const key = `${t.layer}  ${t.file}`;
+  byFile.set(key, (byFile.get(key) ?? 0) + t.ms);
+}
+console.log('\n=== slowest test files (sum of their tests) ===');
+for (const [file, ms] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+  console.log(`${(ms / 1000).toFixed(1).padStart(6)} s  ${file}`);
+}
 console.log('\n=== summary ===');
 for (const r of results) {
   console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${seconds(r.ms).padStart(6)}  ${r.label}`);
