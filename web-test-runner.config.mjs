@@ -5,11 +5,17 @@ import { CHROMIUM_ARGS, chromiumPath } from './scripts/lib/chromium.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileMiddleware, serverCommandsPlugin } from './test/browser/server-commands.mjs';
 import { mswWorkerMiddleware } from './test/browser/msw-middleware.mjs';
+import { prebundlePlugin } from './test/browser/prebundle-plugin.mjs';
 import { timingReporter } from './test/browser/timing-reporter.mjs';
+import { LONG_BROWSER, longRun } from './test/long-tests.mjs';
 
+// RR_BROWSER_FILES picks files; otherwise `npm test` runs all but the long ones, and
+// `npm run test:long` (RR_LONG=1) those only (test/long-tests.mjs).
 const files = process.env.RR_BROWSER_FILES
   ? process.env.RR_BROWSER_FILES.split(',')
-  : ['test/browser/**/*.test.ts', 'src/**/*.test.ts'];
+  : longRun()
+    ? LONG_BROWSER
+    : ['test/browser/**/*.test.ts', 'src/**/*.test.ts', ...LONG_BROWSER.map((f) => `!${f}`)];
 
 // `nodeResolve.browser` maps Node-only modules (mediabunny's node:fs/promises, parts of the AWS
 // SDK) to rollup's empty module, which the dev server does not serve by itself.
@@ -36,6 +42,7 @@ export default {
   reporters: [defaultReporter(), timingReporter()],
   middleware: [mswWorkerMiddleware, fileMiddleware()],
   plugins: [
+    prebundlePlugin(),
     emptyModule,
     esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     serverCommandsPlugin(),

@@ -3,7 +3,9 @@
 // if any step failed. It ends with each step's time, the slowest ten tests and the total.
 //
 // `node scripts/test.mjs <step>...` runs some steps only: lint, typecheck, unit, build,
-// browser, e2e, package.
+// browser, e2e, package. `--long` (`npm run test:long`) runs the long browser and e2e files
+// instead of the others (test/long-tests.mjs).
+
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,26 +66,21 @@ const vitest = (config, layer) => [
   `--outputFile.json=${join(timings, `${layer}.json`)}`,
 ];
 
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const long = args.includes('--long');
+// Read by the browser and e2e configs (test/long-tests.mjs).
+if (long) process.env.RR_LONG = '1';
+const only = long ? ['build', 'browser', 'e2e'] : args;
 const want = (name) => only.length === 0 || only.includes(name);
 const results = [];
 
 if (want('lint')) {
   results.push(await run('lint (eslint)', bin('eslint'), ['.']));
-  results.push(
-    await run('format (prettier --check)', bin('prettier'), [
-      '--check',
-      '.',
-      '--log-level',
-      'warn',
-    ]),
-  );
-}
-if (want('lint')) {
+  const prettier = ['--check', '.', '--log-level', 'warn'];
+  results.push(await run('format (prettier --check)', bin('prettier'), prettier));
   // The house's arrows (README "How it works") and no import cycle.
-  results.push(
-    await run('layers (scripts/check-layers.mjs)', process.execPath, ['scripts/check-layers.mjs']),
-  );
+  const layers = ['scripts/check-layers.mjs'];
+  results.push(await run('layers (scripts/check-layers.mjs)', process.execPath, layers));
   // Copied code in src/ (jscpd, .jscpd.json): fails above 0.3 % of lines in clones of 8+.
   results.push(await run('duplicates (jscpd src/)', bin('jscpd'), ['--silent']));
 }
@@ -104,10 +101,11 @@ if (want('browser') || want('e2e')) {
     rmSync(s3dir, { recursive: true, force: true });
   });
   const env = { RR_S3_ENDPOINT: s3.endpoint, RR_S3_BUCKET: 'room-recorder', RR_BUILT: '1' };
+  const kind = long ? ', the long files' : '';
   if (want('browser')) {
     results.push(
       await run(
-        'browser tests (@web/test-runner, Debian Chromium)',
+        `browser tests (@web/test-runner, Debian Chromium${kind})`,
         bin('web-test-runner'),
         ['--config', 'web-test-runner.config.mjs'],
         env,
@@ -117,7 +115,7 @@ if (want('browser') || want('e2e')) {
   if (want('e2e')) {
     results.push(
       await run(
-        'e2e tests (playwright-core, Debian Chromium, demo server)',
+        `e2e tests (playwright-core, Debian Chromium, demo server${kind})`,
         bin('vitest'),
         vitest('vitest.e2e.config.ts', 'e2e'),
         env,

@@ -1,0 +1,32 @@
+// Tests that measure long figures or run the slowest fault cases. `npm test` leaves them out,
+// so it stays within its budget (15 minutes from a fresh clone on a 2-core machine three times
+// slower than this project's); `npm run test:long` runs them, and `.ci/run` runs them after
+// `npm test` whenever the budget allows (it says so when it does not). One list, read by the
+// browser and e2e configs and by scripts/test.mjs.
+
+/** Browser test files (web-test-runner). */
+export const LONG_BROWSER = [
+  // X3: a 10-minute file opened and sought at an emulated 20 Mb/s (about 30 s).
+  'test/browser/media/x3-ten-minute-file.test.ts',
+  // X8: 40 growing parts through IndexedDB and S3 (about 40 s).
+  'test/browser/upload/x8-long-recording.test.ts',
+  // X11: storage down for 12 s mid-recording, and at Stop (about 40 s).
+  'test/browser/recorder/storage-outage.test.ts',
+  // X9: five handoffs between pages, each recording for seconds on two pages (about 70 s).
+  'test/browser/recorder/handoff-engine.test.ts',
+];
+
+/** End-to-end test files (vitest + playwright-core). */
+export const LONG_E2E = [
+  // Chromium host, Firefox participant and a phone over WebRTC (about 55 s, Firefox 10 fps).
+  'test/e2e/room-webrtc.test.ts',
+  // X9 in the demo room: two browsers, the host leaves and closes (about 55 s).
+  'test/e2e/room-handoff.test.ts',
+  // X9's file in Firefox and GStreamer (about 30 s).
+  'test/e2e/media-handoff.test.ts',
+  // X1: a SIGKILLed demo recovered by --recover (about 25 s).
+  'test/e2e/crash-recovery.test.ts',
+];
+
+/** Whether this run is the long one (`npm run test:long`). */
+export const longRun = () => process.env.RR_LONG === '1';
