@@ -44,6 +44,46 @@ function run(label, cmd, args, env = {}) {
   });
 }
 
+/**
+ * Single-threaded commands side by side (a 2-core machine runs two at once): one step, ok when
+ * every command is; each command's output printed whole, in order, when all have ended.
+ */
+function runTogether(label, commands) {
+  console.log(`\n=== ${label} ===`);
+  const t0 = performance.now();
+  return Promise.all(
+    commands.map(
+      ([cmd, args]) =>
+        new Promise((resolve) => {
+          const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+          together.add(child);
+          const out = [];
+          child.stdout.on('data', (d) => out.push(d));
+          child.stderr.on('data', (d) => out.push(d));
+          child.on('exit', (code, signal) => {
+            together.delete(child);
+            resolve({
+              ok: code === 0,
+              what: `${cmd} ${args.join(' ')}`,
+              code: code ?? signal,
+              out,
+            });
+          });
+        }),
+    ),
+  ).then((ends) => {
+    for (const end of ends) {
+      process.stdout.write(Buffer.concat(end.out).toString());
+      if (!end.ok) console.log(`${end.what}: FAILED (${end.code})`);
+    }
+    const ok = ends.every((e) => e.ok);
+    const ms = performance.now() - t0;
+    console.log(`=== ${label}: ${ok ? 'ok' : 'FAILED'} in ${seconds(ms)} ===`);
+    return { label, ok, ms };
+  });
+}
+const together = new Set();
+
 const cleanups = [() => rmSync(timings, { recursive: true, force: true })];
 async function cleanup() {
   for (const fn of cleanups.splice(0).reverse()) await fn();
@@ -51,6 +91,7 @@ async function cleanup() {
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, async () => {
     current?.kill(sig);
+    for (const child of together) child.kill(sig);
     await cleanup();
     process.exit(130);
   });
@@ -75,17 +116,26 @@ const want = (name) => only.length === 0 || only.includes(name);
 const results = [];
 
 if (want('lint')) {
-  results.push(await run('lint (eslint)', bin('eslint'), ['.']));
-  const prettier = ['--check', '.', '--log-level', 'warn'];
-  results.push(await run('format (prettier --check)', bin('prettier'), prettier));
+  results.push(
+    await runTogether('lint and format (eslint, prettier --check)', [
+      [bin('eslint'), ['.']],
+      [bin('prettier'), ['--check', '.', '--log-level', 'warn']],
+    ]),
+  );
   // The house's arrows (README "How it works") and no import cycle.
   const layers = ['scripts/check-layers.mjs'];
   results.push(await run('layers (scripts/check-layers.mjs)', process.execPath, layers));
   // Copied code in src/ (jscpd, .jscpd.json): fails above 0.3 % of lines in clones of 8+.
   results.push(await run('duplicates (jscpd src/)', bin('jscpd'), ['--silent']));
 }
+// The two projects of `npm run typecheck` (src is in the browser tests' project).
 if (want('typecheck'))
-  results.push(await run('typecheck (tsc --noEmit)', 'npm', ['run', '-s', 'typecheck']));
+  results.push(
+    await runTogether('typecheck (tsc --noEmit)', [
+      [bin('tsc'), ['--noEmit', '-p', 'tsconfig.test.json']],
+      [bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json']],
+    ]),
+  );
 if (want('unit'))
   results.push(
     await run('unit tests (vitest, Node)', bin('vitest'), vitest('vitest.config.ts', 'unit')),

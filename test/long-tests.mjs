@@ -26,6 +26,8 @@ export const LONG_E2E = [
   'test/e2e/media-handoff.test.ts',
   // X1: a SIGKILLed demo recovered by --recover (about 25 s).
   'test/e2e/crash-recovery.test.ts',
+  // The headless demo with a participant in its own browser over WebRTC (about 25 s).
+  'test/e2e/headless-participants.test.ts',
 ];
 
 /** Whether this run is the long one (`npm run test:long`). */

@@ -157,9 +157,13 @@ describe('MediaPipeline: every source gone mid-recording', function () {
     expect(Math.abs(framesEncoded + framesDropped - duration * 30)).to.be.below(30);
     expect(Math.abs(Number(audio.duration) - duration)).to.be.below(0.3);
     expect(await ffmpegDecodeErrors(path)).to.equal('');
-    const before = await pixels(await ffmpegFrame(path, 0.5));
+    // The stage before its end: frame endedAt - 15 is at least (endedAt - 15) / 30 s into the
+    // file (a drop only delays it) and was composed before the tracks ended. Not 0.5 s: under
+    // load the stage's first frame can reach the worker after the first composites (black).
+    const beforeAt = Math.max(0.5, (endedAt - 15) / 30);
+    const before = await pixels(await ffmpegFrame(path, beforeAt));
     const after = await pixels(await ffmpegFrame(path, duration - 0.5));
-    expect(near(at(before, 960, 400), COLOURS.stage), 'the stage before').to.equal(true);
+    expect(near(at(before, 960, 400), COLOURS.stage), `the stage at ${beforeAt} s`).to.equal(true);
     expect(
       near(at(after, 960, 540), [0, 0, 0], 20),
       `black after: ${at(after, 960, 540).join(',')}`,
