@@ -7,15 +7,14 @@ import { fileMiddleware, serverCommandsPlugin } from './test/browser/server-comm
 import { mswWorkerMiddleware } from './test/browser/msw-middleware.mjs';
 import { prebundlePlugin } from './test/browser/prebundle-plugin.mjs';
 import { timingReporter } from './test/browser/timing-reporter.mjs';
-import { LONG_BROWSER, longRun } from './test/long-tests.mjs';
+import { LONG_BROWSER, suite } from './test/long-tests.mjs';
 
-// RR_BROWSER_FILES picks files; otherwise `npm test` runs all but the long ones, and
-// `npm run test:long` (RR_LONG=1) those only (test/long-tests.mjs).
+// RR_BROWSER_FILES picks files; otherwise RR_SUITE says which (test/long-tests.mjs).
+const every = ['test/browser/**/*.test.ts', 'src/**/*.test.ts'];
 const files = process.env.RR_BROWSER_FILES
   ? process.env.RR_BROWSER_FILES.split(',')
-  : longRun()
-    ? LONG_BROWSER
-    : ['test/browser/**/*.test.ts', 'src/**/*.test.ts', ...LONG_BROWSER.map((f) => `!${f}`)];
+  : ({ long: LONG_BROWSER, core: [...every, ...LONG_BROWSER.map((f) => `!${f}`)] }[suite()] ??
+    every);
 
 // `nodeResolve.browser` maps Node-only modules (mediabunny's node:fs/promises, parts of the AWS
 // SDK) to rollup's empty module, which the dev server does not serve by itself.

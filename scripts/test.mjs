@@ -110,7 +110,7 @@ const vitest = (config, layer) => [
 const args = process.argv.slice(2);
 const long = args.includes('--long');
 // Read by the browser and e2e configs (test/long-tests.mjs).
-if (long) process.env.RR_LONG = '1';
+process.env.RR_SUITE = long ? 'long' : 'core';
 const only = long ? ['build', 'browser', 'e2e'] : args;
 const want = (name) => only.length === 0 || only.includes(name);
 const results = [];

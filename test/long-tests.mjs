@@ -30,5 +30,9 @@ export const LONG_E2E = [
   'test/e2e/headless-participants.test.ts',
 ];
 
-/** Whether this run is the long one (`npm run test:long`). */
-export const longRun = () => process.env.RR_LONG === '1';
+/**
+ * Which files a run takes, from RR_SUITE (set by scripts/test.mjs): `core` (`npm test`: all
+ * but the long ones), `long` (`npm run test:long`: those only), or, unset, every file (a
+ * config run by hand, with a file named on its command line).
+ */
+export const suite = () => process.env.RR_SUITE ?? 'all';
