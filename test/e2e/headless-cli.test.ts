@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
+import { runHeadless } from './headless-run.js';
 
 describe('npm run demo -- --headless', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rr-headless-'));
@@ -17,27 +13,14 @@ describe('npm run demo -- --headless', () => {
     { timeout: 300_000 },
     async () => {
       const out = join(dir, 'class.mp4');
-      const { stdout } = await run(
-        process.execPath,
-        [
-          'scripts/demo.mjs',
-          '--headless',
-          '--skip-build',
-          '--port',
-          '0',
-          '--s3-port',
-          '0',
-          '--s3-dir',
-          join(dir, 's3'),
-          '--seconds',
-          '10',
-          '--title',
-          'Physics: week 3',
-          '--out',
-          out,
-        ],
-        { cwd: root, timeout: 240_000 },
-      );
+      const stdout = await runHeadless(dir, [
+        '--seconds',
+        '10',
+        '--title',
+        'Physics: week 3',
+        '--out',
+        out,
+      ]);
       const lines = stdout.trim().split('\n');
       const result = JSON.parse(lines.at(-1)!);
       expect(result.key).toMatch(

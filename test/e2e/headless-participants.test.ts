@@ -2,15 +2,11 @@
  * `npm run demo -- --headless --participants 1`: a participant in its own browser joins the
  * host over WebRTC and is recorded (a long file: `npm run test:long`).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
+import { runHeadless } from './headless-run.js';
 
 describe('npm run demo -- --headless --participants 1', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rr-headless-guest-'));
@@ -21,27 +17,14 @@ describe('npm run demo -- --headless --participants 1', () => {
     { timeout: 300_000 },
     async () => {
       const out = join(dir, 'with-guest.mp4');
-      const { stdout } = await run(
-        process.execPath,
-        [
-          'scripts/demo.mjs',
-          '--headless',
-          '--skip-build',
-          '--port',
-          '0',
-          '--s3-port',
-          '0',
-          '--s3-dir',
-          join(dir, 's3'),
-          '--seconds',
-          '5',
-          '--participants',
-          '1',
-          '--out',
-          out,
-        ],
-        { cwd: root, timeout: 240_000 },
-      );
+      const stdout = await runHeadless(dir, [
+        '--seconds',
+        '5',
+        '--participants',
+        '1',
+        '--out',
+        out,
+      ]);
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
       const sources = result.sources as Array<{ kind: string; user: string; fps: number }>;
       console.log(
