@@ -3,8 +3,7 @@
  * `S3Library` and `PresignedLibrary` only supply that store.
  */
 import { DEFAULT_KEY_PREFIX, downloadFileName } from '../session/naming.js';
-import type { ListPage } from '../upload/types.js';
-import type { ObjectMetadata } from '../upload/types.js';
+import type { ListPage, ObjectMetadata } from '../upload/types.js';
 import { contentDisposition } from './content-disposition.js';
 import { ownerIndexFolder, ownerIndexKey, roomFolder } from './folder-keys.js';
 import { mapLimit } from '../shared/limiter.js';

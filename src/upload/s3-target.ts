@@ -11,8 +11,6 @@ import { assertSafeKey } from './key-rules.js';
 import { UploadError, httpRange } from './types.js';
 import type { ByteSpan, CompletedPart, ListPage, ObjectMetadata, UploadTarget } from './types.js';
 
-export type { ListedObject, ListPage } from './types.js';
-
 /** Credentials for S3; a function is asked again whenever the SDK needs them (rotation). */
 export interface S3Credentials {
   accessKeyId: string;

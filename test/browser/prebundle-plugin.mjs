@@ -1,7 +1,7 @@
 // Serves the largest dependencies to browser test pages (and their workers) as one prebundled
-// module each. Served file by file, the AWS SDK's several hundred modules cost a test page
-// about 7 s to load here (about 20 s on a machine three times slower) and mediabunny's about
-// 2 s, in the page and again in the recording worker, and msw's 1 s: start-up, not product.
+// module each. Served file by file, the AWS SDK's several hundred modules and mediabunny's and
+// msw's many cost each test page seconds of start-up, not product (the storage-outage test
+// printed "start took 19688 ms" for its first engine start at a third of this machine's CPU).
 import { build } from 'esbuild';
 
 /** Each bundle: the specifiers that resolve to it (one instance for all of them) and its entry. */
