@@ -26,9 +26,16 @@ const { values } = parseArgs({
     recover: { type: 'boolean', default: false },
     'handoff-at': { type: 'string' },
     kill: { type: 'boolean', default: false },
+    fault: { type: 'string' },
+    uplink: { type: 'string' },
   },
   strict: true,
 });
+
+if ((values.fault || values.uplink) && (!values.headless || values['handoff-at'] !== undefined)) {
+  console.error('--fault and --uplink apply to a headless run (--headless) without --handoff-at.');
+  process.exit(2);
+}
 
 ensureAll({ ffmpeg: values.headless, firefox: false });
 
@@ -43,10 +50,15 @@ const port = Number(
 );
 if (!values['skip-build']) buildDemo();
 
-const s3 = await startS3Server({
-  port: Number(values['s3-port']),
-  ...(values['s3-dir'] ? { directory: values['s3-dir'] } : {}),
-});
+const s3Options = values['s3-dir'] ? { directory: values['s3-dir'] } : {};
+let s3 = await startS3Server({ port: Number(values['s3-port']), ...s3Options });
+/** Stops the S3 server's process and starts it again on the same port and data (`--fault`). */
+const s3Control = {
+  down: () => s3.stop(),
+  up: async () => {
+    s3 = await startS3Server({ port: s3.port, ...s3Options });
+  },
+};
 const bind = values.bind ?? (values.host ? '0.0.0.0' : '127.0.0.1');
 let tls;
 if (values.https) {
@@ -81,7 +93,7 @@ if (values.headless) {
   const { runHeadlessHandoff } = await import('./lib/headless-handoff.mjs');
   const run = values['handoff-at'] !== undefined ? runHeadlessHandoff : runHeadless;
   try {
-    const result = await run({ ...values, demoUrl: demo.url, s3Endpoint: s3.endpoint });
+    const result = await run({ ...values, demoUrl: demo.url, s3Endpoint: s3.endpoint, s3Control });
     console.log(JSON.stringify(result));
     await stop(0);
   } catch (err) {

@@ -4,7 +4,8 @@
 //
 // `node scripts/test.mjs <step>...` runs some steps only: lint, typecheck, unit, build,
 // browser, e2e, package. `--long` (`npm run test:long`) runs the long browser and e2e files
-// instead of the others (test/long-tests.mjs).
+// instead of the others, `--reliability` (`npm run test:reliability`) the fault suite's e2e
+// files (test/long-tests.mjs).
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -109,9 +110,10 @@ const vitest = (config, layer) => [
 
 const args = process.argv.slice(2);
 const long = args.includes('--long');
+const reliability = args.includes('--reliability');
 // Read by the browser and e2e configs (test/long-tests.mjs).
-process.env.RR_SUITE = long ? 'long' : 'core';
-const only = long ? ['build', 'browser', 'e2e'] : args;
+process.env.RR_SUITE = reliability ? 'reliability' : long ? 'long' : 'core';
+const only = reliability ? ['build', 'e2e'] : long ? ['build', 'browser', 'e2e'] : args;
 const want = (name) => only.length === 0 || only.includes(name);
 const results = [];
 
@@ -151,7 +153,7 @@ if (want('browser') || want('e2e')) {
     rmSync(s3dir, { recursive: true, force: true });
   });
   const env = { RR_S3_ENDPOINT: s3.endpoint, RR_S3_BUCKET: 'room-recorder', RR_BUILT: '1' };
-  const kind = long ? ', the long files' : '';
+  const kind = reliability ? ', the fault suite' : long ? ', the long files' : '';
   if (want('browser')) {
     results.push(
       await run(

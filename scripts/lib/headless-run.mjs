@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { root } from './ensure.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+import { parseFault, startFault } from './headless-faults.mjs';
 import { cpuBetween, machineCpu, startParticipants, treeCpu } from './participants.mjs';
 
 function fail(message) {
@@ -159,7 +160,8 @@ export async function downloadStored(page, out) {
 
 /**
  * @param {{ seconds?: string, title?: string, out?: string, profile?: string, recover?: boolean,
- *   demoUrl: string, room?: string, participants?: string }} opts
+ *   demoUrl: string, room?: string, participants?: string, fault?: string, uplink?: string,
+ *   s3Control?: { down: () => Promise<void>, up: () => Promise<void> } }} opts
  */
 export async function runHeadless(opts) {
   const { chromium } = await import('playwright-core');
@@ -170,6 +172,15 @@ export async function runHeadless(opts) {
   if (!Number.isInteger(participants) || participants < 0 || participants > 8)
     fail(`--participants must be a whole number from 0 to 8, got "${opts.participants}"`);
   if (opts.recover && participants > 0) fail('--recover records nothing: no --participants');
+  const fault = parseFault(opts.fault);
+  if (fault && (opts.recover || fault.atSec + fault.seconds > seconds - 2))
+    fail(
+      `--fault ${opts.fault} must end at least 2 s before the recording's --seconds ${seconds} ` +
+        `stop (and --recover records nothing)`,
+    );
+  const uplink = opts.uplink === undefined ? null : Number(opts.uplink);
+  if (uplink !== null && !(uplink > 0))
+    fail(`--uplink must be the host's upload speed in Mb/s, got "${opts.uplink}"`);
   const title = opts.title ?? 'Weekly class';
   const room = opts.room ?? 'demo-room';
   const launch = { executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS };
@@ -185,6 +196,13 @@ export async function runHeadless(opts) {
     const page = context.pages()[0] ?? (await context.newPage());
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // RR_DEBUG=1: the page's console on stderr, timed from the run's start.
+    if (process.env.RR_DEBUG) {
+      const t0 = Date.now();
+      page.on('console', (m) =>
+        console.error(`[page +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m.type()}: ${m.text()}`),
+      );
+    }
     const link = (query) => {
       const url = new URL(opts.demoUrl);
       url.search = new URLSearchParams({ ...query, title, room }).toString();
@@ -196,6 +214,18 @@ export async function runHeadless(opts) {
       page.waitForFunction(fn, arg, { timeout, polling: 250 }).catch((e) => {
         fail(`${what}: ${e instanceof Error ? e.message : e}`);
       });
+    if (uplink !== null) {
+      // The host's uplink as CDP emulates it: the uploads at Stop take as long as they would
+      // over that link (the demo's S3 server is on this machine).
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: (uplink * 1e6) / 8,
+      });
+    }
     await page.goto(link({ role: 'host', user: 'host-1' }));
     await waitOn(
       'the host page did not start',
@@ -234,6 +264,7 @@ export async function runHeadless(opts) {
     });
 
     let stopClickedAt = 0;
+    let faulted = null;
     let first = null;
     let last = null;
     if (opts.recover) {
@@ -275,14 +306,27 @@ export async function runHeadless(opts) {
         startedAt,
       );
       console.error(`[headless] recording started at ${Math.round(startedAtEpoch)}`);
+      faulted = fault
+        ? startFault({ fault, page, startedAt: startedAtEpoch, s3: opts.s3Control })
+        : null;
       first = await sample();
       const pageNow = () => page.evaluate(() => window.__rr.controller.monotonicNow());
       await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - 1500 - (await pageNow())));
       last = await sample();
+      await faulted?.lifted();
       await confirmStopAt(page, startedAt + seconds * 1000);
       stopClickedAt = Date.now();
+      console.error(`[headless] stop confirmed at ${stopClickedAt}`);
       if (process.env.RR_DEBUG)
         console.error(`[headless] confirm at ${(await pageNow()) - startedAt} ms`);
+      // A line another process can act on (the fault suite kills the browser here).
+      await waitOn(
+        'the recording did not stop',
+        () => ['uploading', 'available', 'failed'].includes(window.__rr.controller.view.phase),
+        null,
+        60_000,
+      );
+      console.error(`[headless] uploading at ${Date.now()}`);
       await waitOn(
         'the recording was not stored',
         () => ['available', 'failed'].includes(window.__rr.controller.view.phase),
@@ -291,6 +335,7 @@ export async function runHeadless(opts) {
       );
     }
     const availableAt = Date.now();
+    const faultReport = faulted ? await faulted.stop() : undefined;
     const { state, stored, bytes, out, probed, timing } = await downloadStored(page, opts.out);
     if (errors.length) console.error(`page errors: ${errors.join('; ')}`);
     const busySeconds = first && last ? (last.wall - first.wall) / 1000 : 0;
@@ -319,6 +364,7 @@ export async function runHeadless(opts) {
         first?.guests && last?.guests ? cores(cpuBetween(first.guests, last.guests)) : null,
       machineCores: first && last ? cores(last.machine - first.machine) : null,
       notices: state.notices,
+      ...(faultReport ? { fault: faultReport } : {}),
       file: out,
     };
   } finally {

@@ -26,12 +26,22 @@ const corsXml = `<?xml version="1.0" encoding="UTF-8"?>
   </CORSRule>
 </CORSConfiguration>`;
 
+// A second bucket whose CORS rules do not expose ETag, as a misconfigured bucket would: the
+// pre-flight's test write must say so (test/browser/recorder/preflight.test.ts).
+const corsWithoutEtag = corsXml.replace('    <ExposeHeader>ETag</ExposeHeader>\n', '');
+if (corsWithoutEtag === corsXml)
+  throw new Error('the CORS rules no longer expose ETag as expected');
+const bucket = process.env.RR_S3_BUCKET ?? 'room-recorder';
+
 const server = new S3rver({
   port: Number(process.env.RR_S3_PORT ?? 0),
   address: '127.0.0.1',
   directory: process.env.RR_S3_DIR,
   silent: true,
-  configureBuckets: [{ name: process.env.RR_S3_BUCKET ?? 'room-recorder', configs: [corsXml] }],
+  configureBuckets: [
+    { name: bucket, configs: [corsXml] },
+    { name: `${bucket}-no-etag`, configs: [corsWithoutEtag] },
+  ],
 });
 const { port } = await server.run();
 process.stdout.write(`RR_S3_LISTENING ${port}\n`);

@@ -12,6 +12,7 @@ import {
 } from '../journal/index.js';
 import type { RoomLock } from '../journal/index.js';
 import type { Journal } from '../journal/types.js';
+import { handoffFolder } from '../library/folder-keys.js';
 import { recordingMetadata } from '../library/recording-metadata.js';
 import { rewriteHeader } from '../media/mp4/header-rewrite.js';
 import { MediaPipeline } from '../media/pipeline.js';
@@ -128,7 +129,10 @@ export class BrowserRecordingEngine implements RecordingEngine {
   }
 
   preflight(): Promise<PreflightResult> {
-    return runPreflight(this.#storage.target, this.#roomId, this.#pipelineOptions?.video);
+    // The test write goes beside the room's recordings, where the handoff objects go (and
+    // the same lifecycle rule on `.recorder/` folders applies); each pre-flight replaces it.
+    const probeKey = `${handoffFolder(this.keyPrefix, this.#roomId, 'preflight')}write-check`;
+    return runPreflight(this.#storage.target, this.#roomId, this.#pipelineOptions?.video, probeKey);
   }
 
   async start(meta: RecordingMeta, sources: RecordingSources): Promise<{ elapsedMs: number }> {

@@ -215,6 +215,11 @@ export class RecorderController implements RecorderControllerApi {
     } else {
       try {
         this.#preflight = await this.#options.engine.preflight();
+        if (this.#preflight.uploadError) {
+          console.warn(
+            `[room-recorder] pre-flight: storage refused a test write: ${this.#preflight.uploadError}`,
+          );
+        }
       } catch (e) {
         console.warn('[room-recorder] pre-flight failed', e);
         this.#preflight = { ok: false, problems: ['upload-unreachable'] };

@@ -20,6 +20,13 @@ export type PreflightProblem =
   | 'no-audio-codec'
   | 'no-storage'
   | 'upload-unreachable'
+  /**
+   * Storage took a test write but this page may not read its ETag (the bucket's CORS rules do
+   * not expose it), so no uploaded part could be confirmed.
+   */
+  | 'upload-etag-hidden'
+  /** Storage answered but refused a test write (`uploadError` says how). */
+  | 'upload-write-refused'
   | 'locked-elsewhere'
   /** No storage target was configured, so nothing could be kept. */
   | 'not-configured';
@@ -37,6 +44,8 @@ export interface PreflightResult {
   encodeFps?: number;
   /** What the encoder said when the real encode failed. */
   encoderError?: string;
+  /** What storage said when it refused the test write (`upload-write-refused`). */
+  uploadError?: string;
 }
 
 /** What the engine needs to know of a recording to name, own and store it. */

@@ -23,6 +23,19 @@ async function h264Supported(video: VideoSettings): Promise<boolean> {
   );
 }
 
+/** A 1-byte object written at `key`: whether it was stored, and its ETag readable here. */
+async function writeProbe(
+  target: UploadTarget,
+  key: string,
+): Promise<'ok' | 'etag-hidden' | { error: string }> {
+  try {
+    const etag = await target.putObject(key, new Uint8Array([0]), 'application/octet-stream');
+    return etag ? 'ok' : 'etag-hidden';
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 /** The browser's AAC, else the WASM AAC, else Opus: the same choice the worker makes. */
 async function audioSupported(): Promise<boolean> {
   return (await audioChoices(DEFAULT_AUDIO)).length > 0;
@@ -34,13 +47,16 @@ async function audioSupported(): Promise<boolean> {
  * camera, share and the audio mix through it); the H.264 config the worker will use, then a
  * real encode of a few 1080p frames (an encoder that says yes and then fails is caught
  * here, and its speed is measured); the audio encoder the worker would choose; local
- * storage; the upload target; the room lock. `video`: the pipeline's overrides of
+ * storage; the upload target, and with `writeProbeKey` a 1-byte write there whose ETag the
+ * page must be able to read (a bucket whose CORS rules hide it accepts every part and the
+ * page can confirm none); the room lock. `video`: the pipeline's overrides of
  * {@link DEFAULT_VIDEO}.
  */
 export async function runPreflight(
   target: UploadTarget,
   roomId: string,
   video: Partial<VideoSettings> = {},
+  writeProbeKey?: string,
 ): Promise<PreflightResult> {
   if (typeof VideoEncoder === 'undefined' || !window.isSecureContext) {
     return { ok: false, problems: ['no-webcodecs'] };
@@ -61,11 +77,21 @@ export async function runPreflight(
   else if (probe && !probe.ok) problems.push('encoder-failed');
   if (!audio) problems.push('no-audio-codec');
   if (estimate && estimate.available < MIN_FREE_BYTES) problems.push('no-storage');
+  let uploadError: string | undefined;
   if (!reachable) problems.push('upload-unreachable');
+  else if (writeProbeKey !== undefined) {
+    const written = await writeProbe(target, writeProbeKey);
+    if (written === 'etag-hidden') problems.push('upload-etag-hidden');
+    else if (written !== 'ok') {
+      problems.push('upload-write-refused');
+      uploadError = written.error;
+    }
+  }
   if (locked) problems.push('locked-elsewhere');
   return {
     ok: problems.length === 0,
     problems,
+    ...(uploadError !== undefined ? { uploadError } : {}),
     ...(estimate ? { storageAvailable: estimate.available } : {}),
     ...(probe?.ok ? { encodeFps: probe.fps } : {}),
     ...(probe && !probe.ok ? { encoderError: probe.reason } : {}),

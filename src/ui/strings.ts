@@ -79,6 +79,9 @@ export const RR_STRINGS = {
   'preflight.no-audio-codec': 'This browser cannot encode audio.',
   'preflight.no-storage': 'Not enough storage space on this device.',
   'preflight.upload-unreachable': 'The upload storage cannot be reached.',
+  'preflight.upload-etag-hidden':
+    "The upload storage hides the ETag header from this page: expose ETag in the bucket's CORS rules.",
+  'preflight.upload-write-refused': 'The upload storage refused a test write.',
   'preflight.locked-elsewhere': 'Another tab is already recording this room.',
   'preflight.not-configured': 'No storage is configured for recordings.',
 

@@ -112,7 +112,7 @@ export class PresignedTarget implements UploadTarget {
     body: Uint8Array,
     contentType: string,
     metadata: ObjectMetadata = {},
-  ): Promise<void> {
+  ): Promise<string | null> {
     assertSafeKey(key);
     const { url, headers } = await this.call<{ url: string; headers: Record<string, string> }>(
       'put-url',
@@ -125,6 +125,7 @@ export class PresignedTarget implements UploadTarget {
       throw toUploadError('PutObject', e);
     }
     if (!res.ok) throw httpError('PutObject', res.status, await s3ErrorCode(res));
+    return res.headers.get('ETag');
   }
 
   async probe(): Promise<boolean> {

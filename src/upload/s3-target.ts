@@ -181,11 +181,11 @@ export class S3ClientTarget implements UploadTarget {
     body: Uint8Array,
     contentType: string,
     metadata: ObjectMetadata = {},
-  ): Promise<void> {
+  ): Promise<string | null> {
     assertSafeKey(key);
     const { s3, client } = await this.load();
     try {
-      await client.send(
+      const out = await client.send(
         new s3.PutObjectCommand({
           Bucket: this.config.bucket,
           Key: key,
@@ -195,6 +195,7 @@ export class S3ClientTarget implements UploadTarget {
           Metadata: encodeMetadata(metadata),
         }),
       );
+      return out.ETag ?? null;
     } catch (e) {
       throw toUploadError('PutObject', e);
     }

@@ -61,13 +61,17 @@ export interface UploadTarget {
   abortMultipartUpload(key: string, uploadId: string): Promise<void>;
   /** Size of a stored object, to verify it after Complete; null when absent. */
   headObject(key: string): Promise<{ size: number; metadata: ObjectMetadata } | null>;
-  /** Writes a small whole object (e.g. the per-owner index). */
+  /**
+   * Writes a small whole object (e.g. the per-owner index). Resolves to the ETag storage
+   * answered, or null when this page may not read it (a CORS policy that does not expose
+   * `ETag`, which would make every UploadPart fail: the pre-flight checks it this way).
+   */
   putObject(
     key: string,
     body: Uint8Array,
     contentType: string,
     metadata?: ObjectMetadata,
-  ): Promise<void>;
+  ): Promise<string | null>;
   /** Reachability check for the pre-flight (X4). */
   probe(): Promise<boolean>;
   /**

@@ -15,7 +15,13 @@ declare global {
         view: {
           phase: string;
           startedAtMonotonic: number | null;
-          lastRecording: { url: string; objectKey: string } | null;
+          lastRecording: {
+            url: string;
+            objectKey: string;
+            durationSec: number;
+            framesEncoded?: number;
+            framesDropped?: number;
+          } | null;
           canStart: { ok: boolean };
           health: {
             framesEncoded: number;

@@ -1,8 +1,13 @@
 import { expect } from '@esm-bundle/chai';
+import { http, HttpResponse } from 'msw';
+import { setupWorker } from 'msw/browser';
 import { acquireRoomLock } from '../../../src/journal/room-lock.js';
 import { runPreflight } from '../../../src/recorder/preflight.js';
 import type { PreflightProblem } from '../../../src/recorder/engine.js';
+import { PresignedTarget } from '../../../src/upload/presigned-target.js';
 import type { UploadTarget } from '../../../src/upload/types.js';
+import { getObject, localS3, type LocalS3 } from '../upload/fixtures.js';
+import { integratorHandlers } from '../upload/integrator.js';
 
 /** A target whose only use here is its reachability answer. */
 const reachable = (ok: boolean) => ({ probe: async () => ok }) as unknown as UploadTarget;
@@ -117,5 +122,49 @@ describe('pre-flight: each thing the recording needs, each with its own reason (
       await lock.released;
     }
     expect(await problems(reachable(true), roomId)).to.deep.equal([]);
+  });
+});
+
+describe("pre-flight's test write, against the local S3 server (X4)", () => {
+  let s3: LocalS3;
+  const worker = setupWorker();
+  const target = () => new PresignedTarget({ baseUrl: '/api/s3' });
+  const key = () => `preflight-${crypto.randomUUID()}/.recorder/preflight/write-check`;
+
+  before(async () => {
+    s3 = await localS3();
+    await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
+  });
+  after(() => worker.stop());
+
+  it('passes where the bucket exposes ETag, and the 1-byte object is stored', async () => {
+    worker.resetHandlers(...integratorHandlers(s3));
+    const at = key();
+    const result = await runPreflight(target(), room(), {}, at);
+    expect(result.problems).to.deep.equal([]);
+    expect(Array.from((await getObject(s3, at))!)).to.deep.equal([0]);
+  });
+
+  it("says the ETag is hidden where the bucket's CORS rules do not expose it", async () => {
+    // The same server's second bucket, whose CORS rules leave ETag out (s3-server-child.mjs).
+    const hidden = { ...s3, bucket: `${s3.bucket}-no-etag` };
+    worker.resetHandlers(...integratorHandlers(hidden));
+    const at = key();
+    const result = await runPreflight(target(), room(), {}, at);
+    expect(result.problems).to.deep.equal(['upload-etag-hidden']);
+    // The write itself went through: only the header is hidden from the page.
+    expect(await getObject(hidden, at)).to.not.equal(null);
+  });
+
+  it("says the write was refused, with storage's answer, where it is", async () => {
+    worker.resetHandlers(
+      http.post('/api/s3/put-url', () =>
+        HttpResponse.json({ error: 'writes are not allowed here' }, { status: 403 }),
+      ),
+      ...integratorHandlers(s3),
+    );
+    const result = await runPreflight(target(), room(), {}, key());
+    expect(result.problems).to.deep.equal(['upload-write-refused']);
+    expect(result.uploadError).to.match(/refused \(HTTP 403: writes are not allowed here\)/);
   });
 });
