@@ -40,6 +40,12 @@ export const RELIABILITY_E2E = [
   'test/e2e/faults.test.ts',
   // The recording page behind another tab while a moderator stops it (about 25 s).
   'test/e2e/background-stop.test.ts',
+  // The recording page reloaded mid-recording (after the browser's prompt) and mid-upload
+  // (about 60 s).
+  'test/e2e/reload.test.ts',
+  // X9's "done when" on the headless handoff run's own file: ffmpeg, Chromium seeking over
+  // 20 Mb/s, Firefox playing through the switch.
+  'test/e2e/headless-handoff-file.test.ts',
 ];
 
 /**

@@ -1,22 +1,16 @@
 import { execFile } from 'node:child_process';
-import {
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
 import type { MadeHandoff } from './media-handoff/page.js';
+import { serve } from './range-server.js';
 
 /**
  * A recording continued by another encoder after a gap (handoff, X9) plays beyond Chromium:
@@ -28,44 +22,6 @@ import type { MadeHandoff } from './media-handoff/page.js';
 
 const run = promisify(execFile);
 const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mp4': 'video/mp4',
-};
-
-/** Serves `dir`, and every file with range support (a server without it breaks any MP4). */
-function serve(dir: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const rel = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const path = join(dir, rel === sep ? 'index.html' : rel);
-    if (!path.startsWith(dir + sep) || !existsSync(path) || !statSync(path).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    const size = statSync(path).size;
-    const headers = {
-      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'accept-ranges': 'bytes',
-    };
-    const range = /bytes=(\d*)-(\d*)/.exec(req.headers.range ?? '');
-    if (!range) {
-      res.writeHead(200, { ...headers, 'content-length': size });
-      createReadStream(path).pipe(res);
-      return;
-    }
-    const start = range[1] === '' ? size - Number(range[2]) : Number(range[1]);
-    const end =
-      range[1] !== '' && range[2] !== '' ? Math.min(Number(range[2]), size - 1) : size - 1;
-    res.writeHead(206, {
-      ...headers,
-      'content-length': end - start + 1,
-      'content-range': `bytes ${start}-${end}/${size}`,
-    });
-    createReadStream(path, { start, end }).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 /** The continued file, made by the browser test's recordings in Chromium. */
 async function makeFile(origin: string): Promise<MadeHandoff> {
