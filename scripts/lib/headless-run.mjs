@@ -116,19 +116,21 @@ function sourceRates(a, b) {
 /**
  * Opens the stop confirm from the indicator and confirms when the page's monotonic clock reads
  * `at`. The click is timed inside the page: a driver's click can lag by a second on a busy
- * machine, and the file would last that much longer than asked.
+ * machine, and the file would last that much longer than asked. Resolves to the page's
+ * monotonic time of the click (later than `at` when the confirm opened late).
  */
 export async function confirmStopAt(page, at) {
   await page.locator('rr-indicator').getByRole('button', { name: 'Stop recording' }).click();
   const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
   await confirm.waitFor();
   const handle = await confirm.elementHandle();
-  await handle.evaluate(
+  return handle.evaluate(
     (button, t) =>
       new Promise((done) =>
         setTimeout(() => {
+          const clickedAt = window.__rr.controller.monotonicNow();
           button.click();
-          done();
+          done(clickedAt);
         }, t - window.__rr.controller.monotonicNow()),
       ),
     at,
@@ -264,6 +266,8 @@ export async function runHeadless(opts) {
     });
 
     let stopClickedAt = 0;
+    /** How long the recording had run when Stop was confirmed (the page's clock). */
+    let stoppedAtSec = null;
     let faulted = null;
     let first = null;
     let last = null;
@@ -314,7 +318,7 @@ export async function runHeadless(opts) {
       await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - 1500 - (await pageNow())));
       last = await sample();
       await faulted?.lifted();
-      await confirmStopAt(page, startedAt + seconds * 1000);
+      stoppedAtSec = ((await confirmStopAt(page, startedAt + seconds * 1000)) - startedAt) / 1000;
       stopClickedAt = Date.now();
       console.error(`[headless] stop confirmed at ${stopClickedAt}`);
       if (process.env.RR_DEBUG)
@@ -345,6 +349,9 @@ export async function runHeadless(opts) {
       key: stored.objectKey,
       bytes: bytes.length,
       durationSec: probed.durationSec,
+      // Seconds recorded when Stop was confirmed: `--seconds`, or later when the confirm
+      // opened late on a busy machine.
+      stoppedAtSec: stoppedAtSec === null ? null : Number(stoppedAtSec.toFixed(3)),
       video: probed.video,
       audio: probed.audio,
       framesEncoded: stored.framesEncoded ?? null,

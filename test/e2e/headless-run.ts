@@ -12,6 +12,8 @@ export interface HeadlessResult {
   key: string;
   bytes: number;
   durationSec: number;
+  /** Seconds recorded when Stop was confirmed (null for --recover). */
+  stoppedAtSec: number | null;
   video: { codec: string; profile: string; width: number; height: number; fps: number };
   audio: { codec: string | null };
   framesEncoded: number | null;

@@ -16,7 +16,7 @@ export const indicatorStyles = css`
     align-items: center;
     gap: var(--_space);
     height: var(--rr-indicator-height, 40px);
-    padding: 0 6px 0 12px;
+    padding: 0 12px;
     box-sizing: border-box;
     background: var(--rr-indicator-background, var(--_surface));
     color: var(--rr-indicator-color, var(--_text));

@@ -84,6 +84,24 @@ describe('rr-indicator', () => {
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 
+  it('the square stays put while the size not uploaded yet grows and warnings come and go', async () => {
+    const el = await mount('rr-indicator', {
+      active: true,
+      showElapsed: true,
+      showStop: true,
+      startedAt: performance.now(),
+      save: { where: 'in-memory', unsavedBytes: 0 },
+    });
+    const at = () => part(el, 'stop')!.getBoundingClientRect().left;
+    const first = at();
+    el.save = { where: 'in-memory', unsavedBytes: 123_456_789 };
+    el.warnings = ['frames-dropping'];
+    await settle(el);
+    // A host aiming at the square during an outage must not have it slide away.
+    expect(part(el, 'save')!.textContent).to.contain('not uploaded yet');
+    expect(at()).to.equal(first);
+  });
+
   it('X5: health warnings show a quiet warning state', async () => {
     const el = await mount('rr-indicator', {
       active: true,

@@ -107,17 +107,8 @@ export class RrIndicator extends RrElement {
               >`
             : nothing
         }
-        ${
-          warning
-            ? html`<span class="warn" part="warning" role="status">
-                <svg viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">
-                  <path d="M8 1 15 14H1L8 1Zm-.8 5v4h1.6V6H7.2Zm0 5v1.6h1.6V11H7.2Z"></path>
-                </svg>
-                ${this.warnings.map((w) => this.t(`warning.${w}`)).join(' · ')}
-              </span>`
-            : nothing
-        }
-        ${this.renderSave()}
+        <!-- The square comes before the texts whose width changes (a warning, the size not
+          uploaded yet), so it stays where the host's pointer found it. -->
         ${
           this.showStop && !this.saving
             ? html`<button
@@ -132,6 +123,17 @@ export class RrIndicator extends RrElement {
               </button>`
             : nothing
         }
+        ${
+          warning
+            ? html`<span class="warn" part="warning" role="status">
+                <svg viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">
+                  <path d="M8 1 15 14H1L8 1Zm-.8 5v4h1.6V6H7.2Zm0 5v1.6h1.6V11H7.2Z"></path>
+                </svg>
+                ${this.warnings.map((w) => this.t(`warning.${w}`)).join(' · ')}
+              </span>`
+            : nothing
+        }
+        ${this.renderSave()}
       </div>
     `;
   }
