@@ -39,6 +39,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../scripts/lib/chromium.mjs';
 import { root } from '../scripts/lib/ensure.mjs';
+import { emulateLink } from '../scripts/lib/network.mjs';
 import { startS3Server } from '../scripts/lib/s3-server.mjs';
 import {
   avSync,
@@ -239,16 +240,10 @@ async function ensureCamera() {
 // ---------------------------------------------------------------------------------------
 // One recording, measured
 
-async function emulateLink(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: PLAN.linkBitsPerSecond / 8,
-    uploadThroughput: PLAN.linkBitsPerSecond / 8,
-  });
-  return cdp;
+/** The benchmark's emulated link (20 Mb/s both ways) on `page`. */
+function emulateBenchLink(page) {
+  const mbps = PLAN.linkBitsPerSecond / 1e6;
+  return emulateLink(page, { downloadMbps: mbps, uploadMbps: mbps });
 }
 
 /**
@@ -262,7 +257,7 @@ async function recordOnce({ room, kind, seconds, link = 'localhost', name, camer
   try {
     const page = await openPage(browser);
     const setup = await page.evaluate((r) => window.bench.setup(r), room);
-    if (link === '20mbps') await emulateLink(page);
+    if (link === '20mbps') await emulateBenchLink(page);
     await sleep(QUICK ? 500 : 1000);
     // The sources alone, for the recorder's own share of the CPU.
     const idle0 = chromiumProcesses();
@@ -402,7 +397,7 @@ async function openOverLink(browser, file) {
   try {
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => document.body?.dataset.ready === 'true');
-    const cdp = await emulateLink(page);
+    const cdp = await emulateBenchLink(page);
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     const name = file.split('/').at(-1);
     return await page.evaluate(

@@ -16,4 +16,6 @@ export const CHROMIUM_ARGS = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
+  // Extra flags for a measurement (bench/profile-demo.sh adds V8's perf map), space-separated.
+  ...(process.env.RR_CHROMIUM_EXTRA_ARGS?.split(/\s+/).filter(Boolean) ?? []),
 ];

@@ -43,7 +43,6 @@ function readHost() {
   const view = window.__rr.controller.view;
   return {
     saveText: indicator?.shadowRoot?.querySelector('[part="save"]')?.textContent?.trim() ?? null,
-    indicatorText: indicator?.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? null,
     phase: view.phase,
     unsavedBytes: view.indicator.save?.unsavedBytes ?? null,
     backlogBytes: view.health?.uploadBacklogBytes ?? null,
@@ -53,10 +52,7 @@ function readHost() {
 
 /**
  * Starts `fault` against the run (times from `startedAt`, a `Date.now()`), watching the host
- * page every 250 ms until `stop()`. The report says what the host saw before, during and after,
- * and how long after the fault ended the upload was back where it was before it (`caughtUpSec`:
- * the unsent bytes at or below the most seen in the seconds before the fault; null if that did
- * not happen before Stop).
+ * page every 250 ms until `stop()`. The report says what the host saw before and during it.
  *
  * @param {{ fault: NonNullable<ReturnType<typeof parseFault>>, page: import('playwright-core').Page,
  *   startedAt: number, s3: { down: () => Promise<void>, up: () => Promise<void> } }} opts
@@ -108,9 +104,7 @@ function report(fault, samples, applied, lifted, startedAt) {
   const sec = (t) => Number(((t - startedAt) / 1000).toFixed(2));
   const before = samples.filter((s) => s.t < applied && s.t >= applied - 5000);
   const during = samples.filter((s) => s.t >= applied && s.t < lifted);
-  const after = samples.filter((s) => s.t >= lifted && s.phase === 'recording');
   const normal = Math.max(0, ...before.map((s) => s.unsavedBytes ?? 0));
-  const caughtUp = after.find((s) => (s.unsavedBytes ?? Infinity) <= normal);
   const distinct = (list) => [...new Set(list.filter(Boolean))];
   return {
     kind: fault.kind,
@@ -122,6 +116,5 @@ function report(fault, samples, applied, lifted, startedAt) {
     saveTextsDuring: distinct(during.map((s) => s.saveText?.replace(/[\d.,]+\s*[kMG]?B/g, 'N'))),
     warningsDuring: distinct(during.flatMap((s) => s.warnings)),
     phasesDuring: distinct(during.map((s) => s.phase)),
-    caughtUpSec: caughtUp ? Number(((caughtUp.t - lifted) / 1000).toFixed(2)) : null,
   };
 }

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { root } from './ensure.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
 import { parseFault, startFault } from './headless-faults.mjs';
+import { emulateLink } from './network.mjs';
 import { cpuBetween, machineCpu, startParticipants, treeCpu } from './participants.mjs';
 
 function fail(message) {
@@ -216,18 +217,7 @@ export async function runHeadless(opts) {
       page.waitForFunction(fn, arg, { timeout, polling: 250 }).catch((e) => {
         fail(`${what}: ${e instanceof Error ? e.message : e}`);
       });
-    if (uplink !== null) {
-      // The host's uplink as CDP emulates it: the uploads at Stop take as long as they would
-      // over that link (the demo's S3 server is on this machine).
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: 0,
-        downloadThroughput: -1,
-        uploadThroughput: (uplink * 1e6) / 8,
-      });
-    }
+    if (uplink !== null) await emulateLink(page, { uploadMbps: uplink });
     await page.goto(link({ role: 'host', user: 'host-1' }));
     await waitOn(
       'the host page did not start',

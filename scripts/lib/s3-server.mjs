@@ -15,7 +15,10 @@ export const LOCAL_S3 = {
 };
 
 /**
- * @param {{port?: number, directory?: string, quiet?: boolean}} [opts]
+ * `noEtagBucket` adds a second bucket, `<bucket>-no-etag`, whose CORS rules hide ETag (the
+ * browser tests' misconfigured bucket); the demo and the benchmarks have none.
+ *
+ * @param {{port?: number, directory?: string, quiet?: boolean, noEtagBucket?: boolean}} [opts]
  * @returns {Promise<{endpoint: string, port: number, stop: () => Promise<void>}>}
  */
 export async function startS3Server(opts = {}) {
@@ -30,6 +33,7 @@ export async function startS3Server(opts = {}) {
         RR_S3_PORT: String(opts.port ?? 0),
         RR_S3_DIR: directory,
         RR_S3_BUCKET: LOCAL_S3.bucket,
+        RR_S3_NO_ETAG_BUCKET: opts.noEtagBucket ? '1' : '',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },

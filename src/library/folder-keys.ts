@@ -47,6 +47,15 @@ export function handoffFolder(prefix: string, roomId: string, recordingId: strin
   return `${room}.recorder/${idSegment(recordingId)}/`;
 }
 
+/**
+ * Where the pre-flight's 1-byte test write goes: beside the room's recordings, in a
+ * `.recorder/` folder like the handoff objects (so the same lifecycle rule covers it); each
+ * pre-flight replaces it.
+ */
+export function preflightProbeKey(prefix: string, roomId: string): string {
+  return `${handoffFolder(prefix, roomId, 'preflight')}write-check`;
+}
+
 /** The file name of a key: its last segment. */
 export function fileNameOf(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);

@@ -12,7 +12,7 @@ import {
 } from '../journal/index.js';
 import type { RoomLock } from '../journal/index.js';
 import type { Journal } from '../journal/types.js';
-import { handoffFolder } from '../library/folder-keys.js';
+import { preflightProbeKey } from '../library/folder-keys.js';
 import { recordingMetadata } from '../library/recording-metadata.js';
 import { rewriteHeader } from '../media/mp4/header-rewrite.js';
 import { MediaPipeline } from '../media/pipeline.js';
@@ -129,9 +129,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
   }
 
   preflight(): Promise<PreflightResult> {
-    // The test write goes beside the room's recordings, where the handoff objects go (and
-    // the same lifecycle rule on `.recorder/` folders applies); each pre-flight replaces it.
-    const probeKey = `${handoffFolder(this.keyPrefix, this.#roomId, 'preflight')}write-check`;
+    const probeKey = preflightProbeKey(this.keyPrefix, this.#roomId);
     return runPreflight(this.#storage.target, this.#roomId, this.#pipelineOptions?.video, probeKey);
   }
 

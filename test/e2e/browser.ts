@@ -1,10 +1,18 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+} from 'playwright-core';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 
 // @ts-expect-error: plain ESM script without types
 import { CHROMIUM_ARGS as ARGS, chromiumPath } from '../../scripts/lib/chromium.mjs';
 // @ts-expect-error: plain ESM script without types
 import { launchFirefox as launchFirefoxImpl } from '../../scripts/lib/firefox.mjs';
+// @ts-expect-error: plain ESM script without types
+import { emulateLink as emulateLinkImpl } from '../../scripts/lib/network.mjs';
 
 export const CHROMIUM_ARGS = ARGS as string[];
 export const executablePath = chromiumPath as string;
@@ -27,3 +35,9 @@ export function launchPersistent(userDataDir: string): Promise<BrowserContext> {
 export function launchFirefox(): Promise<FirefoxBrowser> {
   return launchFirefoxImpl() as Promise<FirefoxBrowser>;
 }
+
+/** The page's link as CDP emulates it, in Mb/s (scripts/lib/network.mjs); absent: unlimited. */
+export const emulateLink = emulateLinkImpl as (
+  page: Page,
+  link: { downloadMbps?: number; uploadMbps?: number },
+) => Promise<CDPSession>;

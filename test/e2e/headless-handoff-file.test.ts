@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.js';
+import { emulateLink, launchBrowser } from './browser.js';
 import { decodeErrors, runHeadless } from './headless-run.js';
 import { serve } from './range-server.js';
 
@@ -99,14 +99,7 @@ describe('the headless handoff run: its file in ffmpeg, Chromium at 20 Mb/s and 
       try {
         const page = await chromium.newPage();
         await page.goto(`${origin}/blank.html`);
-        const cdp = await page.context().newCDPSession(page);
-        await cdp.send('Network.enable');
-        await cdp.send('Network.emulateNetworkConditions', {
-          offline: false,
-          latency: 0,
-          downloadThroughput: 20e6 / 8,
-          uploadThroughput: 20e6 / 8,
-        });
+        await emulateLink(page, { downloadMbps: 20, uploadMbps: 20 });
         inChromium = await page.evaluate(watch, marks);
       } finally {
         await chromium.close();

@@ -31,7 +31,6 @@ export interface HeadlessResult {
     saveTextsDuring: string[];
     warningsDuring: string[];
     phasesDuring: string[];
-    caughtUpSec: number | null;
   };
   file: string;
 }

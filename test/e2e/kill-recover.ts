@@ -87,3 +87,13 @@ export async function killAndRecover(when: KillPoint, extra: string[] = []): Pro
   expect(await decodeErrors(recovered.file)).toBe('');
   return { dir, recordedSec, recovered };
 }
+
+/** X1's bound on a kill mid-recording: at most the open fragment (1 s) and its write lost. */
+export function expectAtMost2sLost({ recordedSec, recovered }: KillOutcome): void {
+  console.log(
+    `[e2e] killed after ${recordedSec.toFixed(2)} s of recording; recovered ${recovered.durationSec} s ` +
+      `(lost ${(recordedSec - recovered.durationSec).toFixed(2)} s)`,
+  );
+  expect(recovered.durationSec).toBeGreaterThan(recordedSec - 2);
+  expect(recovered.durationSec).toBeLessThanOrEqual(recordedSec + 0.5);
+}

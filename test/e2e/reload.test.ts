@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser } from './browser.js';
+import { emulateLink, launchBrowser } from './browser.js';
 import './demo-window.js';
 import { decodeErrors } from './headless-run.js';
 
@@ -28,17 +28,16 @@ describe('a page reloaded mid-recording and mid-upload (X1, X10)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A host page of a fresh room whose uploads go at `uplinkMbps` (CDP), recording. */
-  async function record(room: string, uplinkMbps: number): Promise<Page> {
+  /**
+   * A host page of a fresh room (its uploads at `uplinkMbps` by CDP, when given) that has
+   * recorded for `forSec` seconds by its own clock.
+   */
+  async function record(
+    room: string,
+    { forSec, uplinkMbps }: { forSec: number; uplinkMbps?: number },
+  ): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: (uplinkMbps * 1e6) / 8,
-    });
+    if (uplinkMbps !== undefined) await emulateLink(page, { uploadMbps: uplinkMbps });
     const url = new URL(inject('demoUrl'));
     url.search = new URLSearchParams({
       room,
@@ -57,6 +56,14 @@ describe('a page reloaded mid-recording and mid-upload (X1, X10)', () => {
     await page.waitForFunction(() => window.__rr.controller.view.phase === 'recording', null, {
       timeout: 60_000,
     });
+    await page.waitForFunction(
+      (ms) => {
+        const c = window.__rr.controller;
+        return c.monotonicNow() - c.view.startedAtMonotonic! >= ms;
+      },
+      forSec * 1000,
+      { timeout: 60_000 },
+    );
     return page;
   }
 
@@ -125,15 +132,7 @@ describe('a page reloaded mid-recording and mid-upload (X1, X10)', () => {
     { timeout: 240_000 },
     async () => {
       const room = `reload-rec-${crypto.randomUUID().slice(0, 8)}`;
-      const page = await record(room, 100);
-      await page.waitForFunction(
-        () => {
-          const c = window.__rr.controller;
-          return c.monotonicNow() - c.view.startedAtMonotonic! >= 6000;
-        },
-        null,
-        { timeout: 60_000 },
-      );
+      const page = await record(room, { forSec: 6 });
       const before = await recorded(page);
       const beforeAt = Date.now();
       const { shown, leftAt, loadedAt } = await reload(page);
@@ -159,15 +158,7 @@ describe('a page reloaded mid-recording and mid-upload (X1, X10)', () => {
     { timeout: 240_000 },
     async () => {
       const room = `reload-up-${crypto.randomUUID().slice(0, 8)}`;
-      const page = await record(room, 4);
-      await page.waitForFunction(
-        () => {
-          const c = window.__rr.controller;
-          return c.monotonicNow() - c.view.startedAtMonotonic! >= 8000;
-        },
-        null,
-        { timeout: 60_000 },
-      );
+      const page = await record(room, { forSec: 8, uplinkMbps: 4 });
       await page.locator('rr-indicator').getByRole('button', { name: 'Stop recording' }).click();
       const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
       await confirm.waitFor();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentDisposition } from '../../../src/library/content-disposition.js';
-import { ownerIndexKey, roomFolder } from '../../../src/library/folder-keys.js';
+import { ownerIndexKey, preflightProbeKey, roomFolder } from '../../../src/library/folder-keys.js';
 import { recordingMetadata } from '../../../src/library/recording-metadata.js';
 import { writeOwnerIndex } from '../../../src/library/owner-index.js';
 import { PresignedLibrary } from '../../../src/library/presigned-library.js';
@@ -217,6 +217,10 @@ describe('library keys and headers', () => {
       'rooms/_owners/user%2F1%2E%2Ex/rec%2E1.json',
     );
     expect(ownerIndexKey('', 'u', 'r')).toBe('_owners/u/r.json');
+    // The pre-flight's test write: beside the Recordings folder, never in it.
+    expect(preflightProbeKey('rooms', 'room one')).toBe(
+      'rooms/room one/.recorder/preflight/write-check',
+    );
   });
 
   it('encodes a file name for Content-Disposition (RFC 5987, ASCII fallback)', () => {
