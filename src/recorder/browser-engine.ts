@@ -190,6 +190,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
         oldTails: context.oldTails,
         tails: context.tails,
         part1: context.part1,
+        seq: context.seq,
       });
       // Before recording: a predecessor that comes back must find it taken.
       await publisher.claim();

@@ -46,15 +46,15 @@ export async function adoptHandoff(
   elapsedMs: number,
 ): Promise<Adopted> {
   const keys = new HandoffKeys(deps.keyPrefix, { roomId: deps.roomId, recordingId });
-  const context = await readContext(deps.target, keys.context);
+  const context = await readContext(deps.target, keys);
   if (!context) {
     throw new Error(
-      `Nothing of recording ${recordingId} is in storage yet (no ${keys.context}): it cannot be continued here.`,
+      `Nothing of recording ${recordingId} is in storage yet (no handoff context in ${keys.folder}): it cannot be continued here.`,
     );
   }
   const { meta } = context;
   if (meta.recordingId !== recordingId || meta.roomId !== deps.roomId) {
-    throw new Error(`The handoff context at ${keys.context} is for another recording or room.`);
+    throw new Error(`The handoff context in ${keys.folder} is for another recording or room.`);
   }
   const header = fromBase64(context.header);
   if (header.byteLength !== context.headerBytes) {

@@ -62,6 +62,11 @@ export interface HandoffContext {
   oldTails: string[];
   /** The writing page's `RecordingRecord.partShift` (read as 0 from an earlier release). */
   partShift: number;
+  /**
+   * The document's number, counted on across pages (read as 0 from an earlier release): it
+   * picks the slot it is written to, and the newest of the two slots (see {@link HandoffKeys}).
+   */
+  seq: number;
 }
 
 /**
@@ -77,7 +82,13 @@ export function successorPartShift(context: HandoffContext): number {
   return context.partShift + HANDOFF_PART_GAP;
 }
 
-/** The handoff objects of a recording, from its meta and the storage's key prefix. */
+/**
+ * The handoff objects of a recording, from its meta and the storage's key prefix.
+ *
+ * The document alternates between two slots: a page that dies mid-write leaves the other slot
+ * whole. S3 never serves a partial object, but some stores (s3rver) write in place, and one
+ * slot left a successor nothing to continue from.
+ */
 export class HandoffKeys {
   readonly folder: string;
 
@@ -85,8 +96,14 @@ export class HandoffKeys {
     this.folder = handoffFolder(keyPrefix, meta.roomId, meta.recordingId);
   }
 
-  get context(): string {
-    return `${this.folder}context.json`;
+  /** Where document number `seq` is written. */
+  contextFor(seq: number): string {
+    return `${this.folder}context-${seq % 2}.json`;
+  }
+
+  /** Every key a document may be at: both slots, and the one slot of an earlier release. */
+  get contexts(): string[] {
+    return [this.contextFor(0), this.contextFor(1), `${this.folder}context.json`];
   }
 
   get part1(): string {
@@ -113,7 +130,7 @@ export async function handoffObjects(
   keys: HandoffKeys,
   tails: readonly string[],
 ): Promise<string[]> {
-  const named = [keys.context, keys.part1, ...tails];
+  const named = [...keys.contexts, keys.part1, ...tails];
   const listed: string[] = [];
   try {
     let token: string | undefined;
@@ -201,7 +218,32 @@ export function decodeContext(bytes: Uint8Array): HandoffContext {
     generation: c.generation ?? 0,
     oldTails: c.oldTails ?? [],
     partShift: Number.isSafeInteger(c.partShift) && c.partShift! >= 0 ? c.partShift : 0,
+    seq: Number.isSafeInteger(c.seq) && c.seq! >= 0 ? c.seq : 0,
   } as HandoffContext;
+}
+
+/**
+ * The newest of the stored documents (null where a slot is empty): a later page's first, then
+ * the higher number. A slot that does not decode is passed over while another does.
+ * @throws Error of the first that does not decode, when none does.
+ */
+export function newestContext(stored: ReadonlyArray<Uint8Array | null>): HandoffContext | null {
+  let newest: HandoffContext | null = null;
+  let failure: Error | null = null;
+  for (const bytes of stored) {
+    if (!bytes) continue;
+    let c: HandoffContext;
+    try {
+      c = decodeContext(bytes);
+    } catch (e) {
+      failure ??= e as Error;
+      continue;
+    }
+    if (!newest || c.generation > newest.generation) newest = c;
+    else if (c.generation === newest.generation && c.seq > newest.seq) newest = c;
+  }
+  if (!newest && failure) throw failure;
+  return newest;
 }
 
 /** Base64 of bytes (the original header: a few kB). */
@@ -219,18 +261,20 @@ export function fromBase64(text: string): Uint8Array {
 }
 
 /**
- * The stored document, or null when there is none. A store that writes objects in place
- * (s3rver does; S3 does not) can serve one mid-write: a document that does not decode is read
- * again, a few times, before its error stands.
+ * The newest stored document, or null when there is none. When no slot decodes (a store that
+ * writes in place serving both mid-write), they are read again, a few times, before the error
+ * stands.
  */
-export function readContext(target: UploadTarget, key: string): Promise<HandoffContext | null> {
+export function readContext(
+  target: UploadTarget,
+  keys: HandoffKeys,
+): Promise<HandoffContext | null> {
   return withRetry(
-    `Reading ${key}`,
+    `Reading the handoff context in ${keys.folder}`,
     async () => {
-      const bytes = await target.getObject(key);
-      if (!bytes) return null;
+      const stored = await Promise.all(keys.contexts.map((k) => target.getObject(k)));
       try {
-        return decodeContext(bytes);
+        return newestContext(stored);
       } catch (e) {
         throw new UploadError((e as Error).message, true);
       }

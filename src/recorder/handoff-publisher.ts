@@ -40,6 +40,8 @@ export interface HandoffPublisherDeps {
     oldTails: string[];
     part1: { key: string; end: number } | null;
     tails?: HandedTail[];
+    /** Its newest document's number: this page's go on from it, in the other slot. */
+    seq?: number;
   };
 }
 
@@ -58,11 +60,14 @@ export class HandoffPublisher {
   #checkpoints = false;
   /** A checkpoint is queued and has not begun: later fragments ride with it. */
   #checkpointQueued = false;
+  /** The next document's number. */
+  #seq: number;
 
   constructor(deps: HandoffPublisherDeps) {
     this.#d = deps;
     this.#part1 = deps.inherited?.part1 ?? null;
     this.#tails = [...(deps.inherited?.tails ?? [])];
+    this.#seq = (deps.inherited?.seq ?? -1) + 1;
   }
 
   /**
@@ -250,7 +255,15 @@ export class HandoffPublisher {
       generation,
       oldTails: [...(inherited?.oldTails ?? []), ...this.#retired],
       partShift: record.partShift ?? 0,
+      seq: this.#seq,
     };
-    await target.putObject(keys.context, encodeContext(context), 'application/json');
+    await target.putObject(
+      keys.contextFor(context.seq),
+      encodeContext(context),
+      'application/json',
+    );
+    // Only past a whole write: a failed one may have left its slot broken, and the next goes
+    // to that slot again so that the other stays whole.
+    this.#seq++;
   }
 }

@@ -117,9 +117,9 @@ async function recoverOne(
 /** The recording's handoff context, or null when there is none or it cannot be read. */
 async function contextOf(deps: RecoveryDeps, keys: HandoffKeys): Promise<HandoffContext | null> {
   try {
-    return await readContext(deps.storage.target, keys.context);
+    return await readContext(deps.storage.target, keys);
   } catch (e) {
-    console.warn(`[room-recorder] could not read ${keys.context}`, e);
+    console.warn(`[room-recorder] could not read the handoff context in ${keys.folder}`, e);
     return null;
   }
 }

@@ -7,6 +7,12 @@
 import { expect } from '@esm-bundle/chai';
 import { IndexedDbJournal } from '../../../src/journal/idb-journal.js';
 import { BrowserRecordingEngine } from '../../../src/recorder/browser-engine.js';
+import {
+  HandoffKeys,
+  newestContext,
+  type HandoffContext,
+} from '../../../src/recorder/handoff-context.js';
+import { DEFAULT_KEY_PREFIX } from '../../../src/session/naming.js';
 import type { RecordingMeta, StoredRecording } from '../../../src/recorder/engine.js';
 import {
   MIN_TEST_FPS,
@@ -95,21 +101,9 @@ function setupFor(s3: LocalS3, roomId: string, colour: Rgb = COLOURS.stage, freq
   } satisfies FrameSetup;
 }
 
-/** The handoff document's fields these tests read, or null for a partial read. */
-function parsed(bytes: Uint8Array): { fragments: unknown[]; generation: number } | null {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as {
-      fragments: unknown[];
-      generation: number;
-    };
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Resolves once storage holds a handoff context naming at least `fragments` fragments (and at
- * least `generation`).
+ * least `generation`): the newest of its slots, as a successor reads them.
  */
 async function contextWith(
   s3: LocalS3,
@@ -117,13 +111,15 @@ async function contextWith(
   id: string,
   fragments: number,
   generation = 0,
-) {
-  const key = `rooms/${roomId}/.recorder/${id}/context.json`;
+): Promise<HandoffContext> {
+  const keys = new HandoffKeys(DEFAULT_KEY_PREFIX, { roomId, recordingId: id });
   for (;;) {
-    const bytes = await getObject(s3, key);
-    // s3rver writes objects in place: a read during a write can get part of the document,
-    // which is read again on the next round.
-    const c = bytes ? parsed(bytes) : null;
+    let c: HandoffContext | null = null;
+    try {
+      c = newestContext(await Promise.all(keys.contexts.map((k) => getObject(s3, k))));
+    } catch {
+      // s3rver writes objects in place: a read during writes to both slots is read again.
+    }
     if (c && c.fragments.length >= fragments && c.generation >= generation) return c;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   HANDOFF_VERSION,
   HANDOFF_PART_GAP,
+  HandoffKeys,
   decodeContext,
   encodeContext,
+  newestContext,
   successorPartShift,
   type HandoffContext,
 } from '../../../src/recorder/handoff-context.js';
@@ -32,6 +34,7 @@ const context: HandoffContext = {
   generation: 1,
   oldTails: [],
   partShift: 64,
+  seq: 7,
 };
 
 describe('the handoff document (X9)', () => {
@@ -58,5 +61,30 @@ describe('the handoff document (X9)', () => {
     expect(() => decodeContext(other)).toThrow(/version 2; this page reads 1/);
     const cut = encodeContext(context).subarray(0, 40);
     expect(() => decodeContext(cut)).toThrow(/not JSON/);
+  });
+
+  it('alternates between two slots, so a write cut short leaves the other whole', () => {
+    const keys = new HandoffKeys('rooms', context.meta);
+    expect(keys.contextFor(6)).toBe('rooms/room-1/.recorder/rec-1/context-0.json');
+    expect(keys.contextFor(7)).toBe('rooms/room-1/.recorder/rec-1/context-1.json');
+    expect(keys.contexts).toEqual([
+      keys.contextFor(0),
+      keys.contextFor(1),
+      'rooms/room-1/.recorder/rec-1/context.json',
+    ]);
+    const at = (seq: number, generation = context.generation) =>
+      encodeContext({ ...context, seq, generation });
+    const cut = at(8).subarray(0, 200);
+    // The page died writing number 8 into slot 0: number 7 in slot 1 is read.
+    expect(newestContext([cut, at(7), null])?.seq).toBe(7);
+    // Both whole: the higher number; a later page's before an earlier page's higher number.
+    expect(newestContext([at(8), at(7), null])?.seq).toBe(8);
+    expect(newestContext([at(40, 1), at(3, 2), null])?.generation).toBe(2);
+    // An earlier release's single slot, read when it is all there is.
+    const { seq: _, ...older } = context;
+    const legacy = new TextEncoder().encode(JSON.stringify(older));
+    expect(newestContext([null, null, legacy])?.seq).toBe(0);
+    expect(newestContext([null, null, null])).toBeNull();
+    expect(() => newestContext([cut, null, null])).toThrow(/not JSON/);
   });
 });
