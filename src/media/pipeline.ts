@@ -13,6 +13,7 @@ import { assertValidVideo, DEFAULT_AUDIO, DEFAULT_VIDEO } from './encoder-config
 import { PipelineError } from './errors.js';
 import { hasEnded } from './frame-source.js';
 import type {
+  AudioSettings,
   AudioEncoderKind,
   ClockSettings,
   FaultSettings,
@@ -70,6 +71,11 @@ export interface PipelineOptions {
   onSourceEnded?: (source: VisualSource) => void;
   /** Where the worker script is, when a bundler did not keep worker.ts next to this file. */
   workerUrl?: string | URL;
+  /**
+   * A worker from {@link prepareWorker} for these options, warming up since: the pipeline
+   * takes it over (and terminates it when done) instead of starting one.
+   */
+  worker?: Worker;
   /** Test-only fault injection. */
   faults?: FaultSettings;
   /**
@@ -84,6 +90,37 @@ export interface PipelineOptions {
 }
 
 type State = 'idle' | 'starting' | 'recording' | 'stopping' | 'stopped';
+
+/** The audio a pipeline with these options encodes (null: none). */
+function audioSettings(options: Pick<PipelineOptions, 'audio'>): AudioSettings | null {
+  if (options.audio === false) return null;
+  return { ...DEFAULT_AUDIO, bitrate: options.audio?.bitrate ?? DEFAULT_AUDIO.bitrate };
+}
+
+function spawnWorker(workerUrl: string | URL | undefined): Worker {
+  return workerUrl !== undefined
+    ? new Worker(workerUrl, { type: 'module' })
+    : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+}
+
+/**
+ * A recording worker for a pipeline about to start with these options, already checking the
+ * video settings and loading the audio encoder (about half a second on a busy 2-core
+ * machine): for a page that must first read what it continues (X9). Give it to the pipeline
+ * as `worker`; terminate it when none takes it.
+ */
+export function prepareWorker(
+  options: Pick<PipelineOptions, 'video' | 'audio' | 'workerUrl'>,
+): Worker {
+  const worker = spawnWorker(options.workerUrl);
+  const msg: ToWorker = {
+    type: 'prepare',
+    video: { ...DEFAULT_VIDEO, ...options.video },
+    audio: audioSettings(options),
+  };
+  worker.postMessage(msg);
+  return worker;
+}
 
 /**
  * Records a room's stage, webcams and audio into a fragmented MP4.
@@ -176,7 +213,8 @@ export class MediaPipeline {
     if (typeof VideoEncoder === 'undefined' || typeof OffscreenCanvas === 'undefined') {
       throw new PipelineError('no-webcodecs', 'This browser has no WebCodecs VideoEncoder');
     }
-    const wantAudio = this.options.audio !== false;
+    const audio = audioSettings(this.options);
+    const wantAudio = audio !== null;
     if (!hasTrackProcessor() && (wantAudio || visual > 0)) {
       throw new PipelineError('no-webcodecs', 'This browser has no MediaStreamTrackProcessor');
     }
@@ -202,9 +240,7 @@ export class MediaPipeline {
     const msg: StartMessage = {
       type: 'start',
       video: v,
-      audio: wantAudio
-        ? { ...DEFAULT_AUDIO, bitrate: (this.options.audio || {}).bitrate ?? DEFAULT_AUDIO.bitrate }
-        : null,
+      audio,
       clock: clockSettings,
       sources: descs,
       streams,
@@ -212,10 +248,7 @@ export class MediaPipeline {
       ...(this.options.faults ? { faults: this.options.faults } : {}),
       ...(this.options.continuation ? { continuation: this.options.continuation } : {}),
     };
-    const worker =
-      this.options.workerUrl !== undefined
-        ? new Worker(this.options.workerUrl, { type: 'module' })
-        : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    const worker = this.options.worker ?? spawnWorker(this.options.workerUrl);
     this.worker = worker;
     worker.onmessage = (e: MessageEvent<FromWorker>) => void this.onMessage(e.data);
     worker.onerror = (e) => {

@@ -86,6 +86,8 @@ export interface StartMessage {
 
 export type ToWorker =
   | StartMessage
+  /** Begin what a start with these settings waits for (see warm-up.ts); a start follows. */
+  | { type: 'prepare'; video: VideoSettings; audio: AudioSettings | null }
   | {
       type: 'sources';
       sources: SourceDesc[];

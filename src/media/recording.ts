@@ -10,7 +10,7 @@ import {
   type WasmAacModule,
 } from './audio-encoder.js';
 import { AudioTimeline } from './audio-timing.js';
-import { type AudioChoice, audioChoices, checkVideoSupport } from './encoder-config.js';
+import { type AudioChoice, audioChoices } from './encoder-config.js';
 import { continuationOriginUs } from './continuation.js';
 import { PipelineError, type PipelineErrorCode } from './errors.js';
 import { I420Compositor } from './i420-compositor.js';
@@ -30,6 +30,7 @@ import { SinkPort } from './sink-port.js';
 import { FrameCounts, heapMB, percentile } from './stats.js';
 import type { Continuation, FragmentInfo, FragmentSink, PipelineHealth } from './types.js';
 import { RecordingVideoEncoder } from './video-encoder.js';
+import { videoSupport } from './warm-up.js';
 
 /** The writer as the recording uses it (Mp4FragmentWriter in the worker). */
 export interface PacketWriter {
@@ -174,7 +175,7 @@ export class Recording {
     if (typeof OffscreenCanvas === 'undefined') {
       throw new PipelineError('no-webcodecs', 'This browser has no OffscreenCanvas in workers');
     }
-    await checkVideoSupport(v);
+    await videoSupport(v);
     const c = this.msg.continuation;
     const fileAudio = c ? continuedAudio(c, v.framerate) : undefined;
     this.compositor = new I420Compositor(v.width, v.height);

@@ -7,6 +7,7 @@ import { PipelineError } from './errors.js';
 import { Mp4FragmentWriter } from './mp4/writer.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { Recording } from './recording.js';
+import { warmUp } from './warm-up.js';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
@@ -22,6 +23,10 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
 
 scope.onmessage = (e) => {
   const m = e.data;
+  if (m.type === 'prepare') {
+    warmUp(m.video, m.audio);
+    return;
+  }
   if (m.type !== 'start') {
     recording?.onMessage(m);
     return;

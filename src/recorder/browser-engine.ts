@@ -15,7 +15,7 @@ import type { Journal } from '../journal/types.js';
 import { preflightProbeKey } from '../library/folder-keys.js';
 import { recordingMetadata } from '../library/recording-metadata.js';
 import { rewriteHeader } from '../media/mp4/header-rewrite.js';
-import { MediaPipeline } from '../media/pipeline.js';
+import { MediaPipeline, prepareWorker } from '../media/pipeline.js';
 import type { PipelineOptions } from '../media/pipeline.js';
 import type { Fragment, FragmentSink, PipelineHealth } from '../media/types.js';
 import { systemClock, type Clock } from '../session/clock.js';
@@ -167,6 +167,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
     const calledAt = performance.now();
     const lock = await this.#roomLock(this.#roomId);
     let adopted: Adopted | null = null;
+    // Warms up while storage is read: half a second less of the room's gap.
+    const worker = prepareWorker(this.#pipelineOptions ?? {});
     try {
       this.#faulted = false;
       adopted = await adoptHandoff(
@@ -192,18 +194,26 @@ export class BrowserRecordingEngine implements RecordingEngine {
         part1: context.part1,
         seq: context.seq,
       });
-      // Before recording: a predecessor that comes back must find it taken.
-      await publisher.claim();
+      // While the pipeline starts (a predecessor that comes back needs seconds to, and must
+      // find it taken); a failed claim does not stop the recording, the next checkpoint
+      // names this page again.
+      const claimed = publisher
+        .claim()
+        .catch((e: unknown) =>
+          console.warn('[room-recorder] could not claim the recording in storage yet', e),
+        );
       // elapsedMs was the room's time when this was called; the pipeline adds what followed.
       adopted.continuation.timelineAtMs = performance.timeOrigin + calledAt;
       const recordAt = performance.now();
-      await this.#record({ meta, lock, upload, publisher, sources, adopted });
+      await this.#record({ meta, lock, upload, publisher, sources, adopted, worker });
+      await claimed;
       // Where a takeover's time goes (the room's gap): storage, then the pipeline's start.
       console.info(
         `[room-recorder] recording ${recordingId} continues here ${Math.round(performance.now() - calledAt)} ms after the takeover began (storage ${Math.round(recordAt - calledAt)} ms, pipeline ${Math.round(performance.now() - recordAt)} ms)`,
       );
       return { meta };
     } catch (e) {
+      worker.terminate();
       if (adopted && !this.#active) {
         // Recording here failed: store what storage and the journal hold (X1 for the room).
         void this.#storeAdopted(adopted).catch((err: unknown) =>
@@ -223,6 +233,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
     publisher: HandoffPublisher;
     sources: RecordingSources;
     adopted: Adopted | null;
+    /** A worker warming up for this recording (see `prepareWorker`). */
+    worker?: Worker;
   }): Promise<{ elapsedMs: number }> {
     const { meta, upload, publisher } = r;
     upload.on('part', () => {
@@ -239,6 +251,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
         else console.warn(`[room-recorder] ${error.message}`);
       },
       ...(r.adopted ? { continuation: r.adopted.continuation } : {}),
+      ...(r.worker ? { worker: r.worker } : {}),
     });
     const active: LiveRecording = {
       meta,

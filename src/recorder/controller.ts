@@ -251,12 +251,7 @@ export class RecorderController implements RecorderControllerApi {
       await engine.leave();
       this.#machine.release();
       this.#owning = false;
-      this.#options.channel.publish({
-        v: 1,
-        kind: 'leaving',
-        recordingId: state.recordingId,
-        page: this.#sync.pageId,
-      });
+      this.#publishLeaving(state.recordingId);
     }
     this.dispose();
     return true;
@@ -270,15 +265,22 @@ export class RecorderController implements RecorderControllerApi {
     const state = this.#machine.state;
     if (!state.recordsHere || !state.recordingId || !RECORDING_PHASES.has(state.phase)) return;
     try {
-      this.#options.channel.publish({
-        v: 1,
-        kind: 'leaving',
-        recordingId: state.recordingId,
-        page: this.#sync.pageId,
-      });
+      this.#publishLeaving(state.recordingId);
     } catch {
       // The channel may be closing with the page.
     }
+  }
+
+  /** Tells the room this page's recording goes, naming the page this one chose to continue it. */
+  #publishLeaving(recordingId: string): void {
+    const next = this.#watch.successor();
+    this.#options.channel.publish({
+      v: 1,
+      kind: 'leaving',
+      recordingId,
+      page: this.#sync.pageId,
+      ...(next !== null ? { next } : {}),
+    });
   }
 
   /** Whether this page could continue another's recording now (X9). */

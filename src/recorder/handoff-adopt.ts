@@ -62,9 +62,6 @@ export async function adoptHandoff(
       `The handoff context's header is not the ${context.headerBytes} bytes it says.`,
     );
   }
-  const fragments = unpackFragments(context.fragments);
-  const pieces: Array<{ offset: number; bytes: Uint8Array }> = [];
-  if (context.part1) pieces.push({ offset: 0, bytes: await need(deps.target, context.part1.key) });
   // What storage holds from the start: the header, part 1's object, the confirmed parts; then
   // the tails in order, each from where the bytes before it end (a tail put before part 1's
   // object existed may reach back into part 1).
@@ -72,19 +69,31 @@ export async function adoptHandoff(
   for (const part of [...context.parts].sort((a, b) => a.partNumber - b.partNumber)) {
     if (context.part1 && part.start === covered && part.end !== undefined) covered = part.end;
   }
-  for (const tail of [...context.tails].sort((a, b) => a.start - b.start)) {
-    const bytes = await need(deps.target, tail.key);
-    if (bytes.byteLength !== tail.end - tail.start) {
-      throw new Error(`The handed-over tail ${tail.key} is not the size the context says.`);
-    }
+  const tails = [...context.tails].sort((a, b) => a.start - b.start).filter((t) => t.end > covered);
+  // At once (a page that had no part complete yet left one tail a second), with part 1.
+  const [part1, tailBytes] = await Promise.all([
+    context.part1 ? need(deps.target, context.part1.key) : null,
+    Promise.all(tails.map((t) => deps.target.getObject(t.key))),
+  ]);
+  const pieces: Array<{ offset: number; bytes: Uint8Array }> = [];
+  if (part1) pieces.push({ offset: 0, bytes: part1 });
+  for (const [i, tail] of tails.entries()) {
     if (tail.start > covered) {
       throw new Error(`The handoff context's tails leave bytes [${covered}, ${tail.start}) out.`);
     }
-    if (tail.end <= covered) continue;
-    const skip = covered - tail.start;
-    pieces.push({ offset: covered, bytes: bytes.subarray(skip) });
+    const bytes = tailBytes[i];
+    if (!bytes || bytes.byteLength !== tail.end - tail.start) {
+      // The recording page puts a tail and the context naming it at once, and may have gone
+      // before the tail was whole: the file continues from the bytes before it.
+      console.warn(
+        `[room-recorder] the handed-over tail ${tail.key} is ${bytes ? 'not the size the context says' : 'missing'}: continuing from byte ${covered}`,
+      );
+      break;
+    }
+    pieces.push({ offset: covered, bytes: bytes.subarray(covered - tail.start) });
     covered = tail.end;
   }
+  const fragments = unpackFragments(context.fragments).filter((f) => f.offset + f.size <= covered);
   const last = fragments.at(-1);
   const streamBytes = last ? last.offset + last.size : context.headerBytes;
   const record: RecordingRecord = {

@@ -91,8 +91,7 @@ export class HandoffPublisher {
     this.#writing = this.#writing.then(async () => {
       this.#checkpointQueued = false;
       try {
-        await this.#extendTails();
-        await this.#write();
+        await this.#checkpoint();
       } catch (e) {
         console.warn('[room-recorder] a handoff checkpoint could not be stored', e);
       }
@@ -100,11 +99,14 @@ export class HandoffPublisher {
   }
 
   /**
-   * A successor's first write, before it records: the context now names this page's
-   * generation, so a predecessor coming back leaves the file alone.
+   * A successor's first write, as it starts recording: the context now names this page's
+   * generation, so a predecessor coming back leaves the file alone. Checkpoints queue behind
+   * it; a failure rejects the returned promise only (the next checkpoint names it again).
    */
-  async claim(): Promise<void> {
-    await this.#write();
+  claim(): Promise<void> {
+    const claimed = this.#writing.then(() => this.#write());
+    this.#writing = claimed.catch(() => undefined);
+    return claimed;
   }
 
   /** The file is stored: the handoff objects go (best effort; they are small). */
@@ -155,8 +157,7 @@ export class HandoffPublisher {
   async handOver(): Promise<void> {
     this.#closed = true;
     await this.#writing;
-    await this.#extendTails();
-    await this.#write();
+    await this.#checkpoint();
   }
 
   /** Stops writing (the recording ended here, or was handed over). */
@@ -206,9 +207,12 @@ export class HandoffPublisher {
 
   /**
    * Puts the journaled bytes after the confirmed parts and the tails already stored as one
-   * more tail. Tails whose bytes all went into confirmed parts are retired.
+   * more tail, and the context naming it, both at once: a successor that finds the context but
+   * not the whole tail continues from the bytes before it (see `adoptHandoff`), and a page
+   * that closes loses one round trip less. Tails whose bytes all went into confirmed parts are
+   * retired.
    */
-  async #extendTails(): Promise<void> {
+  async #checkpoint(): Promise<void> {
     const { journal, target, meta, keys } = this.#d;
     this.#startPart1();
     const record = await journal.get(meta.recordingId);
@@ -219,11 +223,21 @@ export class HandoffPublisher {
     }
     const start = Math.max(this.#tails.at(-1)?.end ?? confirmed, confirmed);
     const end = record.bytes;
-    if (end <= start) return;
-    const key = keys.tail(start, end);
+    if (end <= start) {
+      await this.#write();
+      return;
+    }
+    const tail = { key: keys.tail(start, end), start, end };
     const bytes = await journal.read(meta.recordingId, start, end);
-    await target.putObject(key, bytes, 'application/octet-stream');
-    this.#tails.push({ key, start, end });
+    this.#tails.push(tail);
+    const put = target.putObject(tail.key, bytes, 'application/octet-stream');
+    const [stored, written] = await Promise.allSettled([put, this.#write()]);
+    if (stored.status === 'rejected') {
+      // Put again, whole, with the next checkpoint's bytes.
+      this.#tails.splice(this.#tails.indexOf(tail), 1);
+      throw stored.reason;
+    }
+    if (written.status === 'rejected') throw written.reason;
   }
 
   async #write(): Promise<void> {

@@ -72,7 +72,9 @@ export class SuccessionWatch {
         return;
       case 'leaving':
         this.#lastBeat.delete(message.recordingId);
-        this.#succeed(message.recordingId, message.page);
+        if (message.next === undefined) this.#succeed(message.recordingId, message.page);
+        // Named by the page that records: no one else claims, so no claim window to wait.
+        else if (message.next === this.#d.sync.pageId) this.#continueNamed(message.recordingId);
         return;
       case 'takeover': {
         const rec = this.#d.recording();
@@ -106,8 +108,13 @@ export class SuccessionWatch {
 
   /** Whether another page of the room could continue a recording made here (X9). */
   hasSuccessor(): boolean {
+    return this.successor() !== null;
+  }
+
+  /** The page that would continue a recording made here, by the rule on this page's view. */
+  successor(): string | null {
     const others = this.#d.sync.pages.filter((p) => p.page !== this.#d.sync.pageId);
-    return chooseSuccessor(others, this.#d.policy) !== null;
+    return chooseSuccessor(others, this.#d.policy)?.page ?? null;
   }
 
   /** Stops the beats and the watch. */
@@ -150,6 +157,13 @@ export class SuccessionWatch {
     return this.#d.sync.pages.find((p) => p.page === this.#d.sync.pageId && p.canRecord) ?? null;
   }
 
+  /** The leaving recording page named this one to continue. */
+  #continueNamed(recordingId: string): void {
+    const rec = this.#d.recording();
+    if (!rec || rec.recordingId !== recordingId || rec.recordsHere || this.#claim) return;
+    void this.#claimAndContinue(recordingId, 0);
+  }
+
   /** The recording page `gone` left or died: the rule picks who continues. */
   #succeed(recordingId: string, gone: string): void {
     const rec = this.#d.recording();
@@ -164,7 +178,7 @@ export class SuccessionWatch {
     void this.#claimAndContinue(recordingId);
   }
 
-  async #claimAndContinue(recordingId: string): Promise<void> {
+  async #claimAndContinue(recordingId: string, windowMs = CLAIM_WINDOW_MS): Promise<void> {
     const claim = { recordingId, better: false };
     this.#claim = claim;
     this.#d.channel.publish({
@@ -174,7 +188,9 @@ export class SuccessionWatch {
       page: this.#d.sync.pageId,
       name: this.#d.name(),
     });
-    await new Promise<void>((resolve) => this.#d.clock.setTimeout(resolve, CLAIM_WINDOW_MS));
+    if (windowMs > 0) {
+      await new Promise<void>((resolve) => this.#d.clock.setTimeout(resolve, windowMs));
+    }
     try {
       if (claim.better || this.#disposed) return;
       await this.#d.takeOver(recordingId);

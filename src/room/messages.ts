@@ -109,6 +109,12 @@ export interface LeavingMessage extends MessageBase {
   kind: 'leaving';
   recordingId: string;
   page: string;
+  /**
+   * The page the leaving one chose to continue (by the succession rule, on its view of the
+   * room): that page continues at once, with no claim window, and no other claims. Absent
+   * from an earlier release: every page then runs the rule itself.
+   */
+  next?: string;
 }
 
 /** X9: a page claims the recording it was chosen to continue. */

@@ -9,6 +9,7 @@ import {
   ROOM_MESSAGE_KINDS,
   ROOM_PROTOCOL_VERSION,
   STRING_LIMITS,
+  type LeavingMessage,
   type PresenceMessage,
   type PresenceStatus,
   type RoomMessage,
@@ -156,13 +157,22 @@ function messageOf(obj: Obj, kind: RoomMessageKind): RoomMessage {
       return presence;
     }
     case 'heartbeat':
-    case 'leaving':
       return {
         v,
         kind,
         recordingId: id(obj, 'recordingId', where),
         page: id(obj, 'page', where),
       };
+    case 'leaving': {
+      const leaving: LeavingMessage = {
+        v,
+        kind,
+        recordingId: id(obj, 'recordingId', where),
+        page: id(obj, 'page', where),
+      };
+      if (obj['next'] !== undefined) leaving.next = id(obj, 'next', where);
+      return leaving;
+    }
     case 'takeover':
       return {
         v,

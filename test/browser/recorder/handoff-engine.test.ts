@@ -30,7 +30,7 @@ import {
   stopSynthetic,
   type Rgb,
 } from '../media/fixtures.js';
-import { getObject, listKeys, localS3, type LocalS3 } from '../upload/fixtures.js';
+import { getObject, listKeys, localS3, objectUrl, type LocalS3 } from '../upload/fixtures.js';
 import type { FrameCommand } from './handoff-frame.js';
 import { engineOptions, newMeta, roomSources, type FrameSetup } from './handoff-setup.js';
 
@@ -242,6 +242,53 @@ describe('handoff between pages, through storage (X9)', function () {
       `[handoff] killed at ${((killedAt - t0) / 1000).toFixed(2)} s with ${stored.toFixed(2)} s in storage (lost ${lostSec.toFixed(2)} s); file ${duration.toFixed(2)} s`,
     );
     expect(stored, 'seconds the killed page had put in storage').to.be.at.least(2.5);
+    expect(await listKeys(s3, `rooms/${roomId}/.recorder/`)).to.deep.equal([]);
+  });
+
+  it('a page killed mid-checkpoint, its last tail not whole: the successor continues from the bytes before it', async () => {
+    const roomId = `handoff-${crypto.randomUUID().slice(0, 8)}`;
+    const first = await FramePage.open(setupFor(s3, roomId));
+    const meta = newMeta(roomId, title);
+    const t0 = await startOn(first, meta);
+    await first.send({ cmd: 'handoff-possible' });
+    await contextWith(s3, roomId, meta.recordingId, 3);
+    first.kill();
+    // The page puts a tail and the context naming it at once: it died with the context stored
+    // and the tail cut short, as a store that writes in place keeps it.
+    const held = await contextWith(s3, roomId, meta.recordingId, 0);
+    const tail = held.tails.at(-1)!;
+    const whole = (await getObject(s3, tail.key))!;
+    const put = await fetch(objectUrl(s3, tail.key), {
+      method: 'PUT',
+      body: whole.slice(0, whole.byteLength >> 1).buffer,
+    });
+    expect(put.ok, 'the tail was cut short').to.equal(true);
+
+    const engine = await successor(s3, roomId);
+    await engine.continueRecording(
+      meta.recordingId,
+      performance.now() - t0,
+      roomSources(COLOURS.cam1, 660),
+    );
+    // It continued from the fragments before the broken tail.
+    const claimed = await contextWith(s3, roomId, meta.recordingId, 0, 1);
+    const kept = claimed.fragments.filter(([offset]) => offset < tail.start);
+    expect(kept.length, 'fragments before the broken tail').to.be.above(0);
+    expect(
+      held.fragments.filter(([offset]) => offset < tail.start).length,
+      'every fragment before the tail is kept',
+    ).to.equal(kept.length);
+    const lost = held.fragments.filter(([offset]) => offset >= tail.start);
+    type Packed = HandoffContext['fragments'][number];
+    const same = (a: Packed, b: Packed) => a[0] === b[0] && a[1] === b[1];
+    expect(
+      lost.filter((f) => claimed.fragments.some((c) => same(c, f))),
+      "the broken tail's fragments are not in the file",
+    ).to.deep.equal([]);
+    await contextWith(s3, roomId, meta.recordingId, claimed.fragments.length + 2, 1);
+    await engine.stop('user');
+    const span = (performance.now() - t0) / 1000;
+    await judge(await engine.whenStored(), s3, span);
     expect(await listKeys(s3, `rooms/${roomId}/.recorder/`)).to.deep.equal([]);
   });
 

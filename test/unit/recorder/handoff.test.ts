@@ -130,7 +130,21 @@ function room(clock: ManualClock) {
     pages.push(page);
     return page;
   };
-  return { join, pages, sent };
+  /** Delivers `data` from `self` on page `from` to every other live page, as the room would. */
+  const inject = (data: string, from: Page, self: SenderInfo) => {
+    const sender = members[pages.indexOf(from)]!;
+    for (const m of members) if (m !== sender && m.alive) m.room.receive(data, self);
+  };
+  return { join, pages, sent, inject };
+}
+
+/** The page id `userId`'s page announced itself with. */
+function pageOf(sent: readonly string[], userId: string): string {
+  for (const data of sent) {
+    const m = JSON.parse(data) as { kind: string; userId?: string; page?: string };
+    if (m.kind === 'presence' && m.userId === userId && m.page) return m.page;
+  }
+  throw new Error(`no presence of ${userId}`);
 }
 
 const created: RecorderController[] = [];
@@ -161,16 +175,15 @@ describe('handoff in the room (X9)', () => {
     expect(mod.c.view.phase).toBe('recording');
     expect(await host.c.leaveRoom()).toBe(true);
     expect(host.engine!.left).toBe(1);
-    clock.advance(CLAIM_WINDOW_MS);
     await settle();
-    // The successor's clock is the room's: the claim window is a gap in the file, not in the counter.
-    expect(mod.engine!.continued).toEqual([
-      { recordingId: expect.any(String), elapsedMs: 60_000 + CLAIM_WINDOW_MS },
-    ]);
+    // The leaving page named the moderator: it continues at once, with no claim window.
+    expect(mod.engine!.continued).toEqual([{ recordingId: expect.any(String), elapsedMs: 60_000 }]);
+    clock.advance(1_000);
+    await settle();
     expect(mod.c.view.phase).toBe('recording');
     expect(mod.c.view.indicator).toMatchObject({ shown: true, elapsed: true, stop: true });
     // The counter goes on from the original start.
-    expect(mod.c.monotonicNow() - mod.c.view.startedAtMonotonic!).toBe(60_000 + CLAIM_WINDOW_MS);
+    expect(mod.c.monotonicNow() - mod.c.view.startedAtMonotonic!).toBe(61_000);
     expect(guest.c.view.indicator.shown).toBe(true);
     expect(ids(guest.notices)).toEqual(['recording-starting', 'recording-started']);
     // Hosts and moderators are told where it runs now; participants are not bothered.
@@ -214,6 +227,36 @@ describe('handoff in the room (X9)', () => {
     expect(ids(r.mod.notices).at(-1)).toBe('recording-continues');
   });
 
+  it('a clean leave names who continues: that page alone and at once, whatever the others would choose', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = await recording(clock);
+    const mod2 = r.join('mod-0', 'moderator');
+    created.push(mod2.c);
+    await settle();
+    // The rule picks mod-0 (see the test above); the leaving page names mod-1 instead, as a
+    // page that saw the room differently would.
+    let leaving: { next?: string } | null = null;
+    r.host.lose((data) => {
+      if (!data.includes('"kind":"leaving"')) return false;
+      leaving = JSON.parse(data) as { next?: string };
+      return true;
+    });
+    await r.host.c.leaveRoom();
+    expect(leaving!.next).toBe(pageOf(r.sent, 'mod-0'));
+    r.inject(JSON.stringify({ ...leaving!, next: pageOf(r.sent, 'mod-1') }), r.host, {
+      userId: 'host-1',
+      role: 'host',
+    });
+    await settle();
+    expect(r.mod.engine!.continued).toEqual([
+      { recordingId: expect.any(String), elapsedMs: 60_000 },
+    ]);
+    clock.advance(SILENCE_MS + CLAIM_WINDOW_MS + 2_000);
+    await settle();
+    expect(mod2.engine!.continued).toEqual([]);
+    expect(ids(mod2.notices).at(-1)).toBe('recording-continues');
+  });
+
   it('a second handoff: the successor leaves too, the next one continues', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
     const r = await recording(clock);
@@ -221,18 +264,15 @@ describe('handoff in the room (X9)', () => {
     created.push(mod2.c);
     await settle();
     await r.host.c.leaveRoom();
-    clock.advance(CLAIM_WINDOW_MS);
     await settle();
-    expect(r.mod.engine!.continued).toHaveLength(1);
+    const first = [r.mod, mod2].filter((p) => p.engine!.continued.length > 0);
+    expect(first).toHaveLength(1);
+    const [next, last] = first[0] === r.mod ? [r.mod, mod2] : [mod2, r.mod];
     clock.advance(30_000);
-    await r.mod.c.leaveRoom();
-    clock.advance(CLAIM_WINDOW_MS);
+    await next.c.leaveRoom();
     await settle();
-    expect(mod2.engine!.continued).toEqual([
-      {
-        recordingId: expect.any(String),
-        elapsedMs: 60_000 + CLAIM_WINDOW_MS + 30_000 + CLAIM_WINDOW_MS,
-      },
+    expect(last.engine!.continued).toEqual([
+      { recordingId: expect.any(String), elapsedMs: 90_000 },
     ]);
     expect(r.guest.c.view.indicator.shown).toBe(true);
   });

@@ -118,6 +118,18 @@ describe('room message validation (bad input is dropped with one warning, never 
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('reads the successor a leaving page names, and a leaving without one (an earlier release)', () => {
+    const leaving = { v: 1, kind: 'leaving', recordingId: 'r1', page: 'p-1' };
+    expect(decodeBare(JSON.stringify({ ...leaving, next: 'p-2' }), host)?.message).toEqual({
+      ...leaving,
+      next: 'p-2',
+    });
+    expect(decodeBare(JSON.stringify(leaving), host)?.message).toEqual(leaving);
+    expect(warn).not.toHaveBeenCalled();
+    expect(decodeBare(JSON.stringify({ ...leaving, next: 7 }), host)).toBeNull();
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   it('lets a participant ask for the snapshot and announce itself', () => {
     expect(decodeBare('{"v":1,"kind":"snapshot-request"}', participant)).not.toBeNull();
     const presence = {
