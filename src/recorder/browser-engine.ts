@@ -162,6 +162,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     recordingId: string,
     elapsedMs: number,
     sources: RecordingSources,
+    handedOver?: { checkpoint: number },
   ): Promise<{ meta: RecordingMeta }> {
     if (this.#active) throw new Error('This page is already recording.');
     const calledAt = performance.now();
@@ -180,6 +181,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
         },
         recordingId,
         elapsedMs,
+        handedOver?.checkpoint,
       );
       const { meta, context } = adopted;
       // What the page before kept is the measure of a handoff's loss: worth one line.
@@ -415,6 +417,10 @@ export class BrowserRecordingEngine implements RecordingEngine {
       active.publisher.close();
       await this.#release(active.lock);
     }
+  }
+
+  checkpoint(): number | null {
+    return this.#active?.publisher.begun ?? null;
   }
 
   #publisher(

@@ -97,7 +97,7 @@ export class RecorderController implements RecorderControllerApi {
           ? { recordingId: s.recordingId, recordsHere: s.recordsHere }
           : null;
       },
-      takeOver: (id) => this.#takeOver(id),
+      takeOver: (id, checkpoint) => this.#takeOver(id, checkpoint),
       successorPresent: (present) => options.engine?.handoffPossible?.(present),
       continuedBy: (_id, name) => {
         // X9: hosts and moderators are told where the recording now runs.
@@ -274,12 +274,14 @@ export class RecorderController implements RecorderControllerApi {
   /** Tells the room this page's recording goes, naming the page this one chose to continue it. */
   #publishLeaving(recordingId: string): void {
     const next = this.#watch.successor();
+    const checkpoint = this.#options.engine?.checkpoint?.() ?? null;
     this.#options.channel.publish({
       v: 1,
       kind: 'leaving',
       recordingId,
       page: this.#sync.pageId,
       ...(next !== null ? { next } : {}),
+      ...(checkpoint !== null ? { checkpoint } : {}),
     });
   }
 
@@ -302,12 +304,17 @@ export class RecorderController implements RecorderControllerApi {
   }
 
   /** X9: the succession chose this page: the engine continues the recording, the rules follow. */
-  async #takeOver(recordingId: string): Promise<void> {
+  async #takeOver(recordingId: string, checkpoint?: number): Promise<void> {
     const engine = this.#options.engine;
     if (!engine?.continueRecording) throw new Error('This page cannot continue a recording.');
     const elapsed = this.#machine.snapshot().elapsedMs ?? 0;
     try {
-      await engine.continueRecording(recordingId, elapsed, this.#options.sources());
+      await engine.continueRecording(
+        recordingId,
+        elapsed,
+        this.#options.sources(),
+        checkpoint !== undefined ? { checkpoint } : undefined,
+      );
     } catch (e) {
       // This page cannot after all: the room's rule must pick another next time, and this
       // page stops showing a recording no one makes (the engine stored what was kept).

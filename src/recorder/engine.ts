@@ -144,7 +144,14 @@ export interface RecordingEngine {
     recordingId: string,
     elapsedMs: number,
     sources: RecordingSources,
+    handedOver?: { checkpoint: number },
   ): Promise<{ meta: RecordingMeta }>;
+  /**
+   * X9: the number of the newest handoff document this page has begun to store, or null
+   * (none, or no recording here): a leaving page names it, and the page that continues waits
+   * a moment for it (see `continueRecording`'s `handedOver`).
+   */
+  checkpoint?(): number | null;
   /**
    * X9, a clean leave: stops recording here and hands what storage does not hold yet over, so
    * another page continues. Engines that cannot, omit it (the recording then stops on leave).

@@ -35,7 +35,8 @@ export interface Adopted {
 
 /**
  * Reads the recording's handoff objects, journals the recording here and returns where its
- * file continues, `elapsedMs` after its start (the room's time now).
+ * file continues, `elapsedMs` after its start (the room's time now). `checkpoint`: the
+ * document the leaving page named (see `readContext`).
  *
  * @throws Error saying what is missing or wrong (no context: the recording page had not
  *   confirmed anything yet, or the storage cannot be read).
@@ -44,9 +45,10 @@ export async function adoptHandoff(
   deps: AdoptDeps,
   recordingId: string,
   elapsedMs: number,
+  checkpoint?: number,
 ): Promise<Adopted> {
   const keys = new HandoffKeys(deps.keyPrefix, { roomId: deps.roomId, recordingId });
-  const context = await readContext(deps.target, keys);
+  const context = await readContext(deps.target, keys, checkpoint);
   if (!context) {
     throw new Error(
       `Nothing of recording ${recordingId} is in storage yet (no handoff context in ${keys.folder}): it cannot be continued here.`,

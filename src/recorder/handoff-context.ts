@@ -260,15 +260,35 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
+/** How long a page that continues waits for the document a leaving page named. */
+export const CHECKPOINT_WAIT_MS = 1_000;
+const CHECKPOINT_POLL_MS = 100;
+
 /**
  * The newest stored document, or null when there is none. When no slot decodes (a store that
  * writes in place serving both mid-write), they are read again, a few times, before the error
  * stands.
+ *
+ * `atLeast`: the number of the document a leaving page had begun to store. Its write may
+ * still be landing (on localhost s3rver took up to a second under load), so the slots are read
+ * again for up to `waitMs` until it is there; then the newest found is taken, as it was lost.
  */
-export function readContext(
+export async function readContext(
   target: UploadTarget,
   keys: HandoffKeys,
+  atLeast?: number,
+  waitMs = CHECKPOINT_WAIT_MS,
 ): Promise<HandoffContext | null> {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    const context = await readNewest(target, keys);
+    if (atLeast === undefined || (context && context.seq >= atLeast)) return context;
+    if (performance.now() >= deadline) return context;
+    await new Promise((r) => setTimeout(r, CHECKPOINT_POLL_MS));
+  }
+}
+
+function readNewest(target: UploadTarget, keys: HandoffKeys): Promise<HandoffContext | null> {
   return withRetry(
     `Reading the handoff context in ${keys.folder}`,
     async () => {

@@ -62,6 +62,8 @@ export class HandoffPublisher {
   #checkpointQueued = false;
   /** The next document's number. */
   #seq: number;
+  /** The newest document's number whose write began (-1: none). */
+  #begun = -1;
 
   constructor(deps: HandoffPublisherDeps) {
     this.#d = deps;
@@ -158,6 +160,11 @@ export class HandoffPublisher {
     this.#closed = true;
     await this.#writing;
     await this.#checkpoint();
+  }
+
+  /** The newest document's number whose write began, or null before the first. */
+  get begun(): number | null {
+    return this.#begun >= 0 ? this.#begun : null;
   }
 
   /** Stops writing (the recording ended here, or was handed over). */
@@ -271,6 +278,7 @@ export class HandoffPublisher {
       partShift: record.partShift ?? 0,
       seq: this.#seq,
     };
+    this.#begun = context.seq;
     await target.putObject(
       keys.contextFor(context.seq),
       encodeContext(context),

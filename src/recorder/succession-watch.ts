@@ -32,8 +32,11 @@ export interface SuccessionWatchDeps {
   name: () => string;
   /** The recording the room is making now, and whether this page makes it. */
   recording: () => { recordingId: string; recordsHere: boolean } | null;
-  /** This page continues `recordingId`: engine and rules. Rejects when it cannot. */
-  takeOver: (recordingId: string) => Promise<void>;
+  /**
+   * This page continues `recordingId`: engine and rules. Rejects when it cannot. `checkpoint`:
+   * the handoff document a leaving page named.
+   */
+  takeOver: (recordingId: string, checkpoint?: number) => Promise<void>;
   /** Another page continues the recording (for the notice). */
   continuedBy: (recordingId: string, name: string) => void;
   /** On the recording page, once a second: whether another page could continue it now. */
@@ -74,7 +77,9 @@ export class SuccessionWatch {
         this.#lastBeat.delete(message.recordingId);
         if (message.next === undefined) this.#succeed(message.recordingId, message.page);
         // Named by the page that records: no one else claims, so no claim window to wait.
-        else if (message.next === this.#d.sync.pageId) this.#continueNamed(message.recordingId);
+        else if (message.next === this.#d.sync.pageId) {
+          this.#continueNamed(message.recordingId, message.checkpoint);
+        }
         return;
       case 'takeover': {
         const rec = this.#d.recording();
@@ -158,10 +163,10 @@ export class SuccessionWatch {
   }
 
   /** The leaving recording page named this one to continue. */
-  #continueNamed(recordingId: string): void {
+  #continueNamed(recordingId: string, checkpoint?: number): void {
     const rec = this.#d.recording();
     if (!rec || rec.recordingId !== recordingId || rec.recordsHere || this.#claim) return;
-    void this.#claimAndContinue(recordingId, 0);
+    void this.#claimAndContinue(recordingId, 0, checkpoint);
   }
 
   /** The recording page `gone` left or died: the rule picks who continues. */
@@ -178,7 +183,11 @@ export class SuccessionWatch {
     void this.#claimAndContinue(recordingId);
   }
 
-  async #claimAndContinue(recordingId: string, windowMs = CLAIM_WINDOW_MS): Promise<void> {
+  async #claimAndContinue(
+    recordingId: string,
+    windowMs = CLAIM_WINDOW_MS,
+    checkpoint?: number,
+  ): Promise<void> {
     const claim = { recordingId, better: false };
     this.#claim = claim;
     this.#d.channel.publish({
@@ -193,7 +202,7 @@ export class SuccessionWatch {
     }
     try {
       if (claim.better || this.#disposed) return;
-      await this.#d.takeOver(recordingId);
+      await this.#d.takeOver(recordingId, checkpoint);
     } catch (e) {
       console.error('[room-recorder] could not continue the recording here', e);
     } finally {

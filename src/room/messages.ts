@@ -115,6 +115,11 @@ export interface LeavingMessage extends MessageBase {
    * from an earlier release: every page then runs the rule itself.
    */
   next?: string;
+  /**
+   * The number of the newest handoff document the leaving page had begun to store: the page
+   * that continues gives it a moment to land before it reads an older one.
+   */
+  checkpoint?: number;
 }
 
 /** X9: a page claims the recording it was chosen to continue. */

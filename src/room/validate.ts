@@ -60,6 +60,15 @@ function num(obj: Obj, key: string, where: string): number {
   return value;
 }
 
+/** A whole number >= 0 (a count or a sequence number). */
+function count(obj: Obj, key: string, where: string): number {
+  const value = num(obj, key, where);
+  if (!Number.isSafeInteger(value)) {
+    throw new Invalid(`${where}.${key} must be an integer, got ${value}`);
+  }
+  return value;
+}
+
 function oneOf<T extends string>(obj: Obj, key: string, allowed: readonly T[], where: string): T {
   const value = obj[key];
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
@@ -120,8 +129,7 @@ function messageOf(obj: Obj, kind: RoomMessageKind): RoomMessage {
   const where = kind;
   switch (kind) {
     case 'state': {
-      const seq = num(obj, 'seq', where);
-      if (!Number.isSafeInteger(seq)) throw new Invalid(`state.seq must be an integer, got ${seq}`);
+      const seq = count(obj, 'seq', where);
       const title = obj['title'] === null ? null : str(obj, 'title', STRING_LIMITS.title, where);
       return {
         v,
@@ -171,6 +179,7 @@ function messageOf(obj: Obj, kind: RoomMessageKind): RoomMessage {
         page: id(obj, 'page', where),
       };
       if (obj['next'] !== undefined) leaving.next = id(obj, 'next', where);
+      if (obj['checkpoint'] !== undefined) leaving.checkpoint = count(obj, 'checkpoint', where);
       return leaving;
     }
     case 'takeover':

@@ -26,6 +26,8 @@ class HandoffEngine implements RecordingEngine {
   readonly events = new Emitter<EngineEvents>();
   started: RecordingMeta | null = null;
   continued: Array<{ recordingId: string; elapsedMs: number }> = [];
+  /** What each continuation was told to wait for. */
+  handedOver: Array<{ checkpoint: number } | undefined> = [];
   left = 0;
   stops: StopCause[] = [];
   async preflight() {
@@ -35,13 +37,23 @@ class HandoffEngine implements RecordingEngine {
     this.started = meta;
     return { elapsedMs: 0 };
   }
-  async continueRecording(recordingId: string, elapsedMs: number) {
+  async continueRecording(
+    recordingId: string,
+    elapsedMs: number,
+    _sources: unknown,
+    handedOver?: { checkpoint: number },
+  ) {
     this.continued.push({ recordingId, elapsedMs });
+    this.handedOver.push(handedOver);
     this.started = { ...(this.started as RecordingMeta), recordingId };
     return { meta: this.started };
   }
   async leave() {
     this.left++;
+  }
+  /** A page that records has begun its 8th handoff document. */
+  checkpoint() {
+    return this.started ? 7 : null;
   }
   updateSources() {}
   async stop(cause: StopCause) {
@@ -178,6 +190,8 @@ describe('handoff in the room (X9)', () => {
     await settle();
     // The leaving page named the moderator: it continues at once, with no claim window.
     expect(mod.engine!.continued).toEqual([{ recordingId: expect.any(String), elapsedMs: 60_000 }]);
+    // ...told which handoff document the leaving page had begun, to wait a moment for it.
+    expect(mod.engine!.handedOver).toEqual([{ checkpoint: 7 }]);
     clock.advance(1_000);
     await settle();
     expect(mod.c.view.phase).toBe('recording');

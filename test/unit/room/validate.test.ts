@@ -118,7 +118,7 @@ describe('room message validation (bad input is dropped with one warning, never 
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it('reads the successor a leaving page names, and a leaving without one (an earlier release)', () => {
+  it('reads the successor and checkpoint a leaving page names, and a leaving without them', () => {
     const leaving = { v: 1, kind: 'leaving', recordingId: 'r1', page: 'p-1' };
     expect(decodeBare(JSON.stringify({ ...leaving, next: 'p-2' }), host)?.message).toEqual({
       ...leaving,
@@ -126,8 +126,13 @@ describe('room message validation (bad input is dropped with one warning, never 
     });
     expect(decodeBare(JSON.stringify(leaving), host)?.message).toEqual(leaving);
     expect(warn).not.toHaveBeenCalled();
+    const named = { ...leaving, next: 'p-2', checkpoint: 12 };
+    expect(decodeBare(JSON.stringify(named), host)?.message).toEqual(named);
+    expect(warn).not.toHaveBeenCalled();
     expect(decodeBare(JSON.stringify({ ...leaving, next: 7 }), host)).toBeNull();
-    expect(warn).toHaveBeenCalledTimes(1);
+    expect(decodeBare(JSON.stringify({ ...leaving, checkpoint: 1.5 }), host)).toBeNull();
+    expect(decodeBare(JSON.stringify({ ...leaving, checkpoint: -1 }), host)).toBeNull();
+    expect(warn).toHaveBeenCalledTimes(3);
   });
 
   it('lets a participant ask for the snapshot and announce itself', () => {
