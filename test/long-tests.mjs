@@ -46,6 +46,9 @@ export const RELIABILITY_E2E = [
   // X9's "done when" on the headless handoff run's own file: ffmpeg, Chromium seeking over
   // 20 Mb/s, Firefox playing through the switch.
   'test/e2e/headless-handoff-file.test.ts',
+  // X7 with real tabs: a second tab of the recorded room, and two rooms in two tabs (about
+  // 50 s).
+  'test/e2e/two-tabs.test.ts',
 ];
 
 /**

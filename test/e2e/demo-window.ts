@@ -22,7 +22,8 @@ declare global {
             framesEncoded?: number;
             framesDropped?: number;
           } | null;
-          canStart: { ok: boolean };
+          canStart: { ok: boolean; reason?: string };
+          preflight: { ok: boolean; problems: string[] } | null;
           health: {
             framesEncoded: number;
             bytesWritten: number;
@@ -33,6 +34,7 @@ declare global {
           indicator: { shown: boolean; stop: boolean };
         };
         monotonicNow(): number;
+        requestStart(): { ok: boolean; reason?: string };
       };
       notices: string[];
       room: {
