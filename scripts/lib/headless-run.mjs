@@ -120,10 +120,12 @@ function sourceRates(a, b) {
  * machine, and the file would last that much longer than asked. Resolves to the page's
  * monotonic time of the click (later than `at` when the confirm opened late).
  */
-export async function confirmStopAt(page, at) {
+export async function confirmStopAt(page, at, dbg = () => {}) {
   await page.locator('rr-indicator').getByRole('button', { name: 'Stop recording' }).click();
+  dbg('square clicked');
   const confirm = page.getByRole('dialog').getByRole('button', { name: 'Stop recording' });
   await confirm.waitFor();
+  dbg('confirm shown');
   const handle = await confirm.elementHandle();
   return handle.evaluate(
     (button, t) =>
@@ -306,9 +308,16 @@ export async function runHeadless(opts) {
       first = await sample();
       const pageNow = () => page.evaluate(() => window.__rr.controller.monotonicNow());
       await page.waitForTimeout(Math.max(0, startedAt + seconds * 1000 - 1500 - (await pageNow())));
+      const dbg = (what) =>
+        process.env.RR_DEBUG &&
+        console.error(`[headless] ${what} at ${Date.now() - startedAtEpoch} ms`);
+      dbg('sampling');
       last = await sample();
+      dbg('sampled');
       await faulted?.lifted();
-      stoppedAtSec = ((await confirmStopAt(page, startedAt + seconds * 1000)) - startedAt) / 1000;
+      dbg('fault lifted');
+      stoppedAtSec =
+        ((await confirmStopAt(page, startedAt + seconds * 1000, dbg)) - startedAt) / 1000;
       stopClickedAt = Date.now();
       console.error(`[headless] stop confirmed at ${stopClickedAt}`);
       if (process.env.RR_DEBUG)
