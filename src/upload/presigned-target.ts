@@ -20,6 +20,7 @@
 import { decodeMetadata, encodeMetadata } from './metadata-codec.js';
 import { httpError, toUploadError } from './errors.js';
 import { assertSafeKey } from './key-rules.js';
+import { requestBody } from './request-body.js';
 import { UploadError, httpRange } from './types.js';
 import type { ByteSpan, CompletedPart, ObjectMetadata, UploadTarget } from './types.js';
 import type { ListPage } from './types.js';
@@ -75,7 +76,7 @@ export class PresignedTarget implements UploadTarget {
     const what = `UploadPart ${partNumber}`;
     let res: Response;
     try {
-      res = await this.fetch(url, { method: 'PUT', body: body as BodyInit, signal });
+      res = await this.fetch(url, { method: 'PUT', body: requestBody(body) as BodyInit, signal });
     } catch (e) {
       throw toUploadError(what, e);
     }
@@ -120,7 +121,7 @@ export class PresignedTarget implements UploadTarget {
     );
     let res: Response;
     try {
-      res = await this.fetch(url, { method: 'PUT', body: body as BodyInit, headers });
+      res = await this.fetch(url, { method: 'PUT', body: requestBody(body) as BodyInit, headers });
     } catch (e) {
       throw toUploadError('PutObject', e);
     }

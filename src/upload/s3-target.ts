@@ -8,6 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { decodeMetadata, encodeMetadata } from './metadata-codec.js';
 import { toUploadError } from './errors.js';
 import { assertSafeKey } from './key-rules.js';
+import { requestBody } from './request-body.js';
 import { UploadError, httpRange } from './types.js';
 import type { ByteSpan, CompletedPart, ListPage, ObjectMetadata, UploadTarget } from './types.js';
 
@@ -107,7 +108,7 @@ export class S3ClientTarget implements UploadTarget {
           Key: key,
           UploadId: uploadId,
           PartNumber: partNumber,
-          Body: body,
+          Body: requestBody(body),
           ContentLength: body.byteLength,
         }),
         { abortSignal: signal },
@@ -189,7 +190,7 @@ export class S3ClientTarget implements UploadTarget {
         new s3.PutObjectCommand({
           Bucket: this.config.bucket,
           Key: key,
-          Body: body,
+          Body: requestBody(body),
           ContentLength: body.byteLength,
           ContentType: contentType,
           Metadata: encodeMetadata(metadata),
