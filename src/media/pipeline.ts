@@ -91,6 +91,11 @@ export interface PipelineOptions {
 
 type State = 'idle' | 'starting' | 'recording' | 'stopping' | 'stopped';
 
+/** The video a pipeline with these options encodes. */
+function videoSettings(options: Pick<PipelineOptions, 'video'>): VideoSettings {
+  return { ...DEFAULT_VIDEO, ...options.video };
+}
+
 /** The audio a pipeline with these options encodes (null: none). */
 function audioSettings(options: Pick<PipelineOptions, 'audio'>): AudioSettings | null {
   if (options.audio === false) return null;
@@ -115,7 +120,7 @@ export function prepareWorker(
   const worker = spawnWorker(options.workerUrl);
   const msg: ToWorker = {
     type: 'prepare',
-    video: { ...DEFAULT_VIDEO, ...options.video },
+    video: videoSettings(options),
     audio: audioSettings(options),
   };
   worker.postMessage(msg);
@@ -155,7 +160,7 @@ export class MediaPipeline {
 
   constructor(private readonly options: PipelineOptions) {
     this.sources = options.sources;
-    this.video = { ...DEFAULT_VIDEO, ...options.video };
+    this.video = videoSettings(options);
     this.registry = new SourceRegistry(this.video);
     this.stopped = new Promise((resolve, reject) => {
       this.resolveStopped = resolve;

@@ -3,18 +3,15 @@
  * browser asks first (X10: part of the recording is only in memory); once the user confirms,
  * the reloaded page finds the journal and stores the recording without a question (X1).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { emulateLink, launchBrowser } from './browser.js';
 import './demo-window.js';
 import { decodeErrors } from './headless-run.js';
-
-const run = promisify(execFile);
+import { downloadStored } from './stored-file.js';
 
 describe('a page reloaded mid-recording and mid-upload (X1, X10)', () => {
   let browser: Browser;
@@ -103,28 +100,8 @@ describe('a page reloaded mid-recording and mid-upload (X1, X10)', () => {
       polling: 250,
     });
     const stored = await page.evaluate(() => window.__rr.controller.view.lastRecording!);
-    const res = await fetch(stored.url);
-    expect(res.ok).toBe(true);
-    const file = join(dir, `${room}.mp4`);
-    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-    const { stdout } = await run('ffprobe', [
-      '-v',
-      'error',
-      '-select_streams',
-      'v',
-      '-count_packets',
-      '-show_entries',
-      'format=duration:stream=nb_read_packets',
-      '-of',
-      'csv=p=0',
-      file,
-    ]);
-    const [packets, duration] = stdout.trim().split(/\s+/).map(Number);
-    const list = await fetch(
-      `${inject('s3Endpoint')}/room-recorder?list-type=2&prefix=${encodeURIComponent(`rooms/${room}/Recordings/`)}`,
-    );
-    const keys = [...(await list.text()).matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!);
-    return { durationSec: duration!, frames: packets!, file, keys };
+    const { durationSec, packets, file, keys } = await downloadStored(stored, room, dir);
+    return { durationSec, frames: packets, file, keys };
   }
 
   it(

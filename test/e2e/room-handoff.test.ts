@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { newestContext, type HandoffContext } from '../../src/recorder/handoff-context.js';
 import { launchBrowser } from './browser.js';
 import { durationOf, frameFromEnd, regionStats } from './recording-checks.js';
 import './demo-window.js';
@@ -58,32 +59,27 @@ describe('handoff in the demo room (X9): the recording page leaves, a moderator 
   async function secondsInStorage(room: string): Promise<number> {
     const bucket = `${inject('s3Endpoint')}/room-recorder`;
     const list = await (await fetch(`${bucket}?list-type=2&prefix=rooms/`)).text();
-    // Both slots of the document (context-0.json, context-1.json): the newest that parses.
+    // Both slots of the document (context-0.json, context-1.json), read as a successor does.
     const keys = [
       ...list.matchAll(
         new RegExp(`<Key>([^<]*/${room}/\\.recorder/[^<]*/context-[01]\\.json)</Key>`, 'g'),
       ),
     ].map((m) => m[1]!);
-    let newest: Doc | null = null;
-    const rank = (d: Doc) => (d.generation ?? 0) * 1e9 + (d.seq ?? 0);
-    for (const key of keys) {
-      const res = await fetch(`${bucket}/${key}`);
-      let doc: Doc = {};
-      try {
-        doc = res.ok ? (JSON.parse(await res.text()) as Doc) : {};
-      } catch {
-        // s3rver writes in place: a document read mid-write is passed over.
-      }
-      if (doc.fragments && (!newest || rank(doc) > rank(newest))) newest = doc;
+    const stored = await Promise.all(
+      keys.map(async (key) => {
+        const res = await fetch(`${bucket}/${key}`);
+        return res.ok ? new Uint8Array(await res.arrayBuffer()) : null;
+      }),
+    );
+    let newest: HandoffContext | null = null;
+    try {
+      newest = newestContext(stored);
+    } catch {
+      // s3rver writes in place: both slots read mid-write are read again on the next poll.
     }
     const last = newest?.fragments?.at(-1);
     return last ? (last[2] + last[3]) / 1e6 : 0;
   }
-  type Doc = {
-    fragments?: Array<[number, number, number, number]>;
-    generation?: number;
-    seq?: number;
-  };
 
   /** The room's time on `page`: ms since the recording started, by its own clock. */
   const elapsedOn = (page: Page) =>

@@ -6,18 +6,15 @@
  *   cannot start a second one (the room's lock is held by the tab that records).
  * - Two tabs of two rooms: both record at once, each into its own room's Recordings folder.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM_ARGS, executablePath } from './browser.js';
 import './demo-window.js';
 import { decodeErrors } from './headless-run.js';
-
-const run = promisify(execFile);
+import { downloadStored } from './stored-file.js';
 
 describe('tabs of one browser (X7)', () => {
   let browser: Browser;
@@ -118,20 +115,10 @@ describe('tabs of one browser (X7)', () => {
       polling: 250,
     });
     const rec = await page.evaluate(() => window.__rr.controller.view.lastRecording!);
-    const res = await fetch(rec.url);
-    expect(res.ok).toBe(true);
-    const file = join(dir, `${room}.mp4`);
-    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-    const { stdout } = await run('ffprobe', [
-      ...['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file],
-    ]);
-    const list = await fetch(
-      `${inject('s3Endpoint')}/room-recorder?list-type=2&prefix=${encodeURIComponent(`rooms/${room}/Recordings/`)}`,
-    );
-    const keys = [...(await list.text()).matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!);
+    const { file, durationSec, keys } = await downloadStored(rec, room, dir);
     return {
       objectKey: rec.objectKey,
-      durationSec: Number(stdout.trim()),
+      durationSec,
       frames: (rec.framesEncoded ?? 0) + (rec.framesDropped ?? 0),
       dropped: rec.framesDropped ?? 0,
       file,

@@ -3,13 +3,8 @@
  * waiting a moment for the one a leaving page named.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HANDOFF_VERSION,
-  HandoffKeys,
-  encodeContext,
-  readContext,
-  type HandoffContext,
-} from '../../../src/recorder/handoff-context.js';
+import { HandoffKeys, encodeContext, readContext } from '../../../src/recorder/handoff-context.js';
+import { sampleContext } from './handoff-fixture.js';
 import { startS3, type S3Fixture } from '../upload/s3-fixture.js';
 
 let s3: S3Fixture;
@@ -18,39 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => s3?.stop());
 
-const meta = {
-  recordingId: 'rec-read',
-  roomId: 'room-read',
-  roomType: 'single' as const,
-  title: 'Class',
-  ownerId: 'host-1',
-  initiatorId: 'host-1',
-  startedAt: 0,
-  objectKey: 'rooms/room-read/Recordings/Rec.mp4',
-  fileName: 'Rec.mp4',
-};
-
-function context(seq: number): HandoffContext {
-  return {
-    v: HANDOFF_VERSION,
-    meta,
-    uploadId: 'up-1',
-    partPlan: { baseBytes: 5 * 1024 * 1024, growEvery: 2000 },
-    parts: [],
-    headerBytes: 3,
-    header: 'AAAA',
-    part1: null,
-    fragments: [],
-    tails: [],
-    generation: 0,
-    oldTails: [],
-    partShift: 0,
-    seq,
-  };
-}
+/** Document number `seq`, of the page that started the recording. */
+const context = (seq: number) => ({ ...sampleContext, generation: 0, seq });
 
 describe('reading the handoff document (X9)', () => {
-  const keys = new HandoffKeys('rooms', meta);
+  const keys = new HandoffKeys('rooms', sampleContext.meta);
   const put = (seq: number) =>
     s3.target.putObject(keys.contextFor(seq), encodeContext(context(seq)), 'application/json');
 
