@@ -20,6 +20,8 @@ export const HEARTBEAT_MS = 1_000;
 export const SILENCE_MS = 4_000;
 /** A claim waits this long for a better-placed one before the recording continues here. */
 export const CLAIM_WINDOW_MS = 750;
+/** A tick this late means this page itself stood still (a starved or frozen main thread). */
+export const STALL_MS = 1_000;
 
 /** What the watch needs of the page it runs on. */
 export interface SuccessionWatchDeps {
@@ -50,6 +52,10 @@ export class SuccessionWatch {
   /** When each recording was last heard of (monotonic ms). */
   #lastBeat = new Map<string, { at: number; page: string }>();
   #timer: TimerHandle | null = null;
+  /** When the next tick is due (monotonic ms). */
+  #due = 0;
+  /** A verdict of silence put off by one tick, because this page had stood still. */
+  #deferred = false;
   #claim: { recordingId: string; better: boolean } | null = null;
   #disposed = false;
 
@@ -132,6 +138,9 @@ export class SuccessionWatch {
   /** Once a second: beat if this page records, else look for silence. */
   #tick(): void {
     if (this.#disposed) return;
+    const now = this.#d.clock.monotonicMs();
+    const stood = this.#due > 0 && now - this.#due >= STALL_MS;
+    this.#due = now + HEARTBEAT_MS;
     this.#timer = this.#d.clock.setTimeout(() => this.#tick(), HEARTBEAT_MS);
     const rec = this.#d.recording();
     if (!rec) return;
@@ -141,16 +150,25 @@ export class SuccessionWatch {
       return;
     }
     const beat = this.#lastBeat.get(rec.recordingId);
-    const now = this.#d.clock.monotonicMs();
     if (!beat) {
       // Heard of through a state answer only: start counting from now.
       this.#lastBeat.set(rec.recordingId, { at: now, page: '' });
       return;
     }
-    if (now - beat.at >= SILENCE_MS) {
-      this.#lastBeat.delete(rec.recordingId);
-      this.#succeed(rec.recordingId, beat.page);
+    if (now - beat.at < SILENCE_MS) {
+      this.#deferred = false;
+      return;
     }
+    // A page that stood still has the beats (or the stop) it missed still queued, and a timer
+    // can run before them: judge on the next tick, once they are in. Only once, so a page
+    // whose every timer runs late (a throttled background tab) still judges.
+    if (stood && !this.#deferred) {
+      this.#deferred = true;
+      return;
+    }
+    this.#deferred = false;
+    this.#lastBeat.delete(rec.recordingId);
+    this.#succeed(rec.recordingId, beat.page);
   }
 
   #beat(recordingId: string): void {

@@ -13,6 +13,7 @@ import type {
 } from '../../../src/recorder/engine.js';
 import { SILENCE_MS, CLAIM_WINDOW_MS } from '../../../src/recorder/succession-watch.js';
 import { CallbackRoom, type SenderInfo } from '../../../src/room/index.js';
+import type { Clock, TimerHandle } from '../../../src/session/clock.js';
 import { Emitter } from '../../../src/shared/emitter.js';
 import type { Notice, Role, StopCause } from '../../../src/session/types.js';
 import { ManualClock } from '../../support/manual-clock.js';
@@ -86,10 +87,40 @@ interface Page {
   kill(): void;
   /** Loses this page's messages for which `drop` says so, as a flaky link would. */
   lose(drop: (data: string) => boolean): void;
+  /**
+   * Stands this page still, as a starved main thread: its timers and the messages it receives
+   * wait. `resume` runs the waiting timers first, then the messages (the worst order a browser
+   * may choose).
+   */
+  standStill(): { resume(): void };
+}
+
+/** A page's view of the shared clock, whose timers wait while the page stands still. */
+class PageClock implements Clock {
+  held: Array<() => void> | null = null;
+  constructor(readonly base: ManualClock) {}
+  monotonicMs(): number {
+    return this.base.monotonicMs();
+  }
+  epochMs(): number {
+    return this.base.epochMs();
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.base.setTimeout(() => (this.held ? this.held.push(fn) : fn()), ms);
+  }
+  clearTimeout(handle: TimerHandle): void {
+    this.base.clearTimeout(handle);
+  }
+}
+
+interface Member {
+  room: CallbackRoom;
+  alive: boolean;
+  deliver(data: string, from: SenderInfo): void;
 }
 
 function room(clock: ManualClock) {
-  const members: Array<{ room: CallbackRoom; alive: boolean }> = [];
+  const members: Member[] = [];
   const pages: Page[] = [];
   /** Every message that reached the room, in order. */
   const sent: string[] = [];
@@ -99,13 +130,20 @@ function room(clock: ManualClock) {
       room: null as unknown as CallbackRoom,
       alive: true,
       lost: null as ((data: string) => boolean) | null,
+      /** Messages waiting while the page stands still. */
+      queue: null as Array<[string, SenderInfo]> | null,
+      deliver(data: string, from: SenderInfo) {
+        if (this.queue) this.queue.push([data, from]);
+        else this.room.receive(data, from);
+      },
     };
+    const pageClock = new PageClock(clock);
     member.room = new CallbackRoom({
       self,
       send: (data) => {
         if (!member.alive || member.lost?.(data)) return;
         sent.push(data);
-        for (const m of members) if (m !== member && m.alive) m.room.receive(data, self);
+        for (const m of members) if (m !== member && m.alive) m.deliver(data, self);
       },
     });
     members.push(member);
@@ -123,7 +161,7 @@ function room(clock: ManualClock) {
       engine,
       library: null,
       sources: () => ({ stage: null, webcams: [], audio: [] }),
-      clock,
+      clock: pageClock,
     });
     const notices: Notice[] = [];
     c.onNotice((n) => notices.push(n));
@@ -138,6 +176,20 @@ function room(clock: ManualClock) {
       lose: (drop) => {
         member.lost = drop;
       },
+      standStill: () => {
+        pageClock.held = [];
+        member.queue = [];
+        return {
+          resume: () => {
+            const timers = pageClock.held ?? [];
+            const messages = member.queue ?? [];
+            pageClock.held = null;
+            member.queue = null;
+            for (const fn of timers) fn();
+            for (const [data, from] of messages) member.room.receive(data, from);
+          },
+        };
+      },
     };
     pages.push(page);
     return page;
@@ -145,7 +197,7 @@ function room(clock: ManualClock) {
   /** Delivers `data` from `self` on page `from` to every other live page, as the room would. */
   const inject = (data: string, from: Page, self: SenderInfo) => {
     const sender = members[pages.indexOf(from)]!;
-    for (const m of members) if (m !== sender && m.alive) m.room.receive(data, self);
+    for (const m of members) if (m !== sender && m.alive) m.deliver(data, self);
   };
   return { join, pages, sent, inject };
 }
@@ -324,6 +376,53 @@ describe('handoff in the room (X9)', () => {
     expect(guest.c.view.phase).toBe('idle');
     expect(guest.c.view.indicator.shown).toBe(false);
     expect(ids(guest.notices).at(-1)).toBe('recording-orphaned');
+  });
+
+  it('a page that stood still past the silence hears the stop it missed, and is not told the recording was lost', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = room(clock);
+    const host = r.join('host-1', 'host');
+    const guest = r.join('guest-1', 'participant');
+    for (const p of r.pages) created.push(p.c);
+    await settle();
+    host.c.requestStart();
+    await host.c.confirmStart();
+    await settle();
+    clock.advance(30_000);
+    const still = guest.standStill();
+    clock.advance(SILENCE_MS + 1_000);
+    host.c.requestStop();
+    await host.c.confirmStop();
+    await settle();
+    still.resume();
+    await settle();
+    clock.advance(2_000);
+    await settle();
+    expect(ids(guest.notices)).not.toContain('recording-orphaned');
+    expect(ids(guest.notices).at(-1)).toBe('recording-completed');
+  });
+
+  it('a page that stood still while the recording page died still finds it gone', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = room(clock);
+    const host = r.join('host-1', 'host');
+    const guest = r.join('guest-1', 'participant');
+    for (const p of r.pages) created.push(p.c);
+    await settle();
+    host.c.requestStart();
+    await host.c.confirmStart();
+    await settle();
+    const still = guest.standStill();
+    host.kill();
+    clock.advance(SILENCE_MS + 1_000);
+    still.resume();
+    await settle();
+    // The late tick waits for what was queued: nothing was.
+    expect(guest.c.view.indicator.shown).toBe(true);
+    clock.advance(1_000);
+    await settle();
+    expect(ids(guest.notices).at(-1)).toBe('recording-orphaned');
+    expect(guest.c.view.indicator.shown).toBe(false);
   });
 
   it('a page that leaves when no one could continue is told so, and goes on recording', async () => {
