@@ -157,8 +157,8 @@ export class IndexedDbJournal implements Journal {
     };
   }
 
-  async fragments(id: string): Promise<JournalFragment[]> {
-    const rows = await (await this.db()).getAll('fragments', recordingRange(id));
+  async fragments(id: string, from = 0): Promise<JournalFragment[]> {
+    const rows = await (await this.db()).getAll('fragments', recordingRange(id, from));
     return rows.map(toFragment);
   }
 

@@ -91,8 +91,8 @@ export interface Journal {
   update(id: string, patch: Partial<RecordingRecord>): Promise<RecordingRecord>;
   /** A sink that writes the recording's header and fragments durably (strict). */
   sink(id: string): FragmentSink;
-  /** The index of every fragment written, in order. */
-  fragments(id: string): Promise<JournalFragment[]>;
+  /** The index of every fragment written, in order; from fragment number `from` on when given. */
+  fragments(id: string, from?: number): Promise<JournalFragment[]>;
   /** The original header bytes. */
   header(id: string): Promise<Uint8Array>;
   /** Bytes [start, end) of the original stream, from the fragments still held. */

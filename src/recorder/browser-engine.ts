@@ -195,6 +195,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
         tails: context.tails,
         part1: context.part1,
         seq: context.seq,
+        indexBlocks: adopted.indexBlocks,
       });
       // While the pipeline starts (a predecessor that comes back needs seconds to, and must
       // find it taken); a failed claim does not stop the recording, the next checkpoint

@@ -12,8 +12,9 @@ import {
   HandoffKeys,
   readContext,
   fromBase64,
+  INDEX_BLOCK_FRAGMENTS,
+  readFragmentIndex,
   successorPartShift,
-  unpackFragments,
   type HandoffContext,
 } from './handoff-context.js';
 
@@ -31,6 +32,8 @@ export interface Adopted {
   context: HandoffContext;
   keys: HandoffKeys;
   continuation: Continuation;
+  /** The context's index blocks that hold fragments this page adopted, unchanged. */
+  indexBlocks: number;
 }
 
 /**
@@ -73,9 +76,10 @@ export async function adoptHandoff(
   }
   const tails = [...context.tails].sort((a, b) => a.start - b.start).filter((t) => t.end > covered);
   // At once (a page that had no part complete yet left one tail a second), with part 1.
-  const [part1, tailBytes] = await Promise.all([
+  const [part1, tailBytes, index] = await Promise.all([
     context.part1 ? need(deps.target, context.part1.key) : null,
     Promise.all(tails.map((t) => deps.target.getObject(t.key))),
+    readFragmentIndex(deps.target, keys, context),
   ]);
   const pieces: Array<{ offset: number; bytes: Uint8Array }> = [];
   if (part1) pieces.push({ offset: 0, bytes: part1 });
@@ -95,7 +99,7 @@ export async function adoptHandoff(
     pieces.push({ offset: covered, bytes: bytes.subarray(covered - tail.start) });
     covered = tail.end;
   }
-  const fragments = unpackFragments(context.fragments).filter((f) => f.offset + f.size <= covered);
+  const fragments = index.filter((f) => f.offset + f.size <= covered);
   const last = fragments.at(-1);
   const streamBytes = last ? last.offset + last.size : context.headerBytes;
   const record: RecordingRecord = {
@@ -132,7 +136,12 @@ export async function adoptHandoff(
         resumeAtUs: 0,
         timelineStartUs,
       };
-  return { meta, context, keys, continuation };
+  // A block past the fragments adopted holds some this page will number differently.
+  const indexBlocks = Math.min(
+    context.indexBlocks,
+    Math.floor(fragments.length / INDEX_BLOCK_FRAGMENTS),
+  );
+  return { meta, context, keys, continuation, indexBlocks };
 }
 
 async function need(target: UploadTarget, key: string): Promise<Uint8Array> {

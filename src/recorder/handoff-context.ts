@@ -16,8 +16,23 @@ import { withRetry } from '../upload/retry.js';
 import { UploadError, type UploadTarget } from '../upload/types.js';
 import type { RecordingMeta } from './engine.js';
 
-/** The format of the document; a successor refuses another. */
-export const HANDOFF_VERSION = 1;
+/**
+ * The format of the document; a successor refuses another. 2: the fragment index goes in
+ * blocks of its own (`indexBlocks`); a page that reads 1 only refuses it rather than continue
+ * from part of the index. Documents of version 1 are still read.
+ */
+export const HANDOFF_VERSION = 2;
+
+/**
+ * Fragments per index block (about 30 kB of JSON). The document is put once a second while a
+ * successor is present: with the whole index in it, it grew by 60 bytes a second of recording
+ * (430 kB a second after two hours, more than the video itself), read from IndexedDB and
+ * encoded each time. Blocks are put once each, so the document stays under one block's size.
+ */
+export const INDEX_BLOCK_FRAGMENTS = 500;
+
+/** One fragment in the document's compact form (see {@link HandoffContext.fragments}). */
+export type PackedFragment = [number, number, number, number, 0 | 1, number?, number?];
 
 /** Bytes of the stream [start, end), whole fragments, put in storage as an object of their own. */
 export interface HandedTail {
@@ -28,7 +43,7 @@ export interface HandedTail {
 
 /** The document. */
 export interface HandoffContext {
-  v: typeof HANDOFF_VERSION;
+  v: typeof HANDOFF_VERSION | 1;
   meta: RecordingMeta;
   uploadId: string;
   partPlan: PartPlanSpec;
@@ -41,11 +56,17 @@ export interface HandoffContext {
   /** Where the raw bytes of part 1 are, once it was complete; null before. */
   part1: { key: string; end: number } | null;
   /**
-   * Every fragment in the bytes storage holds (and in the tail): offset, size, start,
-   * duration, starts with a keyframe, where its audio ends (-1: it has none) and the next
-   * moof's sequence number (-1: unknown).
+   * The first `indexBlocks` × {@link INDEX_BLOCK_FRAGMENTS} fragments of the index are in
+   * objects of their own (`HandoffKeys.index`), each put once and before any document named
+   * it (0 in version 1).
    */
-  fragments: Array<[number, number, number, number, 0 | 1, number?, number?]>;
+  indexBlocks: number;
+  /**
+   * The rest of the index: every fragment after the blocks in the bytes storage holds (and in
+   * the tails): offset, size, start, duration, starts with a keyframe, where its audio ends
+   * (-1: it has none) and the next moof's sequence number (-1: unknown).
+   */
+  fragments: PackedFragment[];
   /**
    * The bytes after the confirmed parts, as objects of their own, in order and contiguous:
    * put every few seconds while another page could continue (a closed or killed page then
@@ -113,24 +134,34 @@ export class HandoffKeys {
   tail(start: number, end: number): string {
     return `${this.folder}tail-${start}-${end}.bin`;
   }
+
+  /** Index block `n`: fragments [n × 500, n × 500 + 500). */
+  index(n: number): string {
+    return `${this.folder}index-${n}.json`;
+  }
 }
 
-/** The tails a context names: earlier handoffs' and its own. */
-export function tailsOf(context: HandoffContext): string[] {
-  return [...context.oldTails, ...context.tails.map((t) => t.key)];
+/** The objects a context names besides the slots and part 1: tails and index blocks. */
+export function namedObjects(keys: HandoffKeys, context: HandoffContext): string[] {
+  return [
+    ...context.oldTails,
+    ...context.tails.map((t) => t.key),
+    ...Array.from({ length: context.indexBlocks }, (_, n) => keys.index(n)),
+  ];
 }
 
 /**
  * Every handoff object of a recording once its file is stored, to delete: those the pages
- * named, and whatever else its folder holds (a tail a page put after another had continued
- * the recording is named nowhere). The names alone when the folder cannot be listed.
+ * named (`others`: tails and index blocks), and whatever else its folder holds (a tail a page
+ * put after another had continued the recording is named nowhere). The names alone when the
+ * folder cannot be listed.
  */
 export async function handoffObjects(
   target: UploadTarget,
   keys: HandoffKeys,
-  tails: readonly string[],
+  others: readonly string[],
 ): Promise<string[]> {
-  const named = [...keys.contexts, keys.part1, ...tails];
+  const named = [...keys.contexts, keys.part1, ...others];
   const listed: string[] = [];
   try {
     let token: string | undefined;
@@ -146,7 +177,7 @@ export async function handoffObjects(
 }
 
 /** Fragments in the document's compact form. */
-export function packFragments(fragments: readonly JournalFragment[]): HandoffContext['fragments'] {
+export function packFragments(fragments: readonly JournalFragment[]): PackedFragment[] {
   return fragments.map((f) => [
     f.offset,
     f.size,
@@ -158,8 +189,8 @@ export function packFragments(fragments: readonly JournalFragment[]): HandoffCon
   ]);
 }
 
-/** The document's fragments as the journal keeps them, numbered from 0. */
-export function unpackFragments(packed: HandoffContext['fragments']): JournalFragment[] {
+/** Packed fragments as the journal keeps them, numbered from 0. */
+export function unpackFragments(packed: readonly PackedFragment[]): JournalFragment[] {
   return packed.map(([offset, size, startUs, durationUs, key, audioEnd, sequence], index) => ({
     index,
     offset,
@@ -189,7 +220,7 @@ export function decodeContext(bytes: Uint8Array): HandoffContext {
     throw new Error('The handoff context is not JSON.');
   }
   const c = value as Partial<HandoffContext>;
-  if (c?.v !== HANDOFF_VERSION) {
+  if (c?.v !== HANDOFF_VERSION && c?.v !== 1) {
     throw new Error(
       `The handoff context has version ${String(c?.v)}; this page reads ${HANDOFF_VERSION}.`,
     );
@@ -212,8 +243,13 @@ export function decodeContext(bytes: Uint8Array): HandoffContext {
   if (!tails.every((t) => typeof t?.key === 'string' && t.end > t.start)) {
     throw new Error('The handoff context names a tail without its byte range.');
   }
+  const indexBlocks = c.v === 1 ? 0 : c.indexBlocks;
+  if (!Number.isSafeInteger(indexBlocks) || indexBlocks! < 0) {
+    throw new Error('The handoff context does not say how many index blocks it has.');
+  }
   return {
     ...c,
+    indexBlocks,
     tails,
     generation: c.generation ?? 0,
     oldTails: c.oldTails ?? [],
@@ -301,4 +337,55 @@ function readNewest(target: UploadTarget, keys: HandoffKeys): Promise<HandoffCon
     },
     { retries: 3, initialMs: 100, maxMs: 1_000 },
   );
+}
+
+/** How many index blocks a successor reads at once. */
+const INDEX_READS = 8;
+
+/**
+ * The whole fragment index a document describes, numbered from 0: its blocks, read from
+ * storage, then the fragments it holds itself.
+ * @throws Error naming a block that is missing or not the size it must be.
+ */
+export async function readFragmentIndex(
+  target: UploadTarget,
+  keys: HandoffKeys,
+  context: HandoffContext,
+): Promise<JournalFragment[]> {
+  const blocks: PackedFragment[][] = new Array<PackedFragment[]>(context.indexBlocks);
+  let next = 0;
+  const reader = async () => {
+    while (next < context.indexBlocks) {
+      const n = next++;
+      const bytes = await target.getObject(keys.index(n));
+      if (!bytes) throw new Error(`The handoff index block ${keys.index(n)} is missing.`);
+      blocks[n] = decodeBlock(bytes, keys.index(n));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INDEX_READS, context.indexBlocks) }, reader));
+  return unpackFragments([...blocks.flat(), ...context.fragments]);
+}
+
+/** An index block as stored. */
+export function encodeBlock(fragments: readonly JournalFragment[]): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(packFragments(fragments)));
+}
+
+function decodeBlock(bytes: Uint8Array, key: string): PackedFragment[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new Error(`The handoff index block ${key} is not JSON.`);
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== INDEX_BLOCK_FRAGMENTS ||
+    !value.every((f) => Array.isArray(f) && f.length >= 5)
+  ) {
+    throw new Error(
+      `The handoff index block ${key} does not hold ${INDEX_BLOCK_FRAGMENTS} fragments.`,
+    );
+  }
+  return value as PackedFragment[];
 }

@@ -8,12 +8,14 @@
  * parts behind only means a successor re-sends those parts' worth of nothing (it continues
  * from what the context says storage holds).
  */
-import type { Journal } from '../journal/types.js';
+import type { Journal, JournalFragment, RecordingRecord } from '../journal/types.js';
 import type { MultipartUpload } from '../upload/multipart-upload.js';
 import type { UploadTarget } from '../upload/types.js';
 import type { RecordingMeta } from './engine.js';
 import {
   HANDOFF_VERSION,
+  INDEX_BLOCK_FRAGMENTS,
+  encodeBlock,
   encodeContext,
   handoffObjects,
   packFragments,
@@ -42,6 +44,8 @@ export interface HandoffPublisherDeps {
     tails?: HandedTail[];
     /** Its newest document's number: this page's go on from it, in the other slot. */
     seq?: number;
+    /** Its index blocks that hold this page's first fragments unchanged. */
+    indexBlocks?: number;
   };
 }
 
@@ -64,12 +68,21 @@ export class HandoffPublisher {
   #seq: number;
   /** The newest document's number whose write began (-1: none). */
   #begun = -1;
+  /** Index blocks in storage: fragments [0, #indexBlocks × 500) need no more writing. */
+  #indexBlocks: number;
+  /** The fragments after the blocks read from the journal so far, in order. */
+  readonly #unblocked: JournalFragment[] = [];
+  /** An index block on its way to storage. */
+  #blockPut: Promise<void> | null = null;
+  /** The original header, base64: it never changes. */
+  #header: string | null = null;
 
   constructor(deps: HandoffPublisherDeps) {
     this.#d = deps;
     this.#part1 = deps.inherited?.part1 ?? null;
     this.#tails = [...(deps.inherited?.tails ?? [])];
     this.#seq = (deps.inherited?.seq ?? -1) + 1;
+    this.#indexBlocks = deps.inherited?.indexBlocks ?? 0;
   }
 
   /**
@@ -116,15 +129,17 @@ export class HandoffPublisher {
     this.#closed = true;
     await this.#writing;
     await this.#part1Put;
+    await this.#blockPut;
     const { keys, target, inherited } = this.#d;
     // One at a time, each tried twice: deletes in one folder at once make some stores (s3rver
     // among them) answer 500 while they tidy the folder.
-    const tails = [
+    const named = [
       ...(inherited?.oldTails ?? []),
       ...this.#retired,
       ...this.#tails.map((t) => t.key),
+      ...Array.from({ length: this.#indexBlocks }, (_, n) => keys.index(n)),
     ];
-    for (const key of await handoffObjects(target, keys, tails)) {
+    for (const key of await handoffObjects(target, keys, named)) {
       try {
         await target.deleteObject(key).catch(() => target.deleteObject(key));
       } catch (e) {
@@ -176,9 +191,7 @@ export class HandoffPublisher {
    * Where the bytes a successor can have end, contiguous from the stream's start: the header
    * (in the context itself), part 1's object, then the parts storage confirmed.
    */
-  async #confirmedEnd(part1: { end: number } | null): Promise<number> {
-    const record = await this.#d.journal.get(this.#d.meta.recordingId);
-    if (!record) return 0;
+  #confirmedEnd(part1: { end: number } | null, record: RecordingRecord): number {
     if (!part1) return record.headerBytes;
     let end = part1.end;
     for (const p of [...record.parts].sort((a, b) => a.partNumber - b.partNumber)) {
@@ -224,7 +237,7 @@ export class HandoffPublisher {
     this.#startPart1();
     const record = await journal.get(meta.recordingId);
     if (!record) return;
-    const confirmed = await this.#confirmedEnd(this.#part1);
+    const confirmed = this.#confirmedEnd(this.#part1, record);
     while (this.#tails.length > 0 && this.#tails[0]!.end <= confirmed) {
       this.#retired.push(this.#tails.shift()!.key);
     }
@@ -247,6 +260,31 @@ export class HandoffPublisher {
     if (written.status === 'rejected') throw written.reason;
   }
 
+  /**
+   * Puts the next index block once storage holds all of its fragments (`covered`), beside the
+   * documents: they name it, and leave its fragments out, from the first written after it
+   * landed. A block that fails is put again with the next document.
+   */
+  #startBlock(covered: readonly JournalFragment[]): void {
+    if (this.#blockPut || covered.length < INDEX_BLOCK_FRAGMENTS) return;
+    const block = covered.slice(0, INDEX_BLOCK_FRAGMENTS);
+    const n = this.#indexBlocks;
+    const { target, keys } = this.#d;
+    this.#blockPut = target
+      .putObject(keys.index(n), encodeBlock(block), 'application/json')
+      .then(
+        () => {
+          this.#indexBlocks = n + 1;
+          this.#unblocked.splice(0, INDEX_BLOCK_FRAGMENTS);
+        },
+        (e: unknown) =>
+          console.warn(`[room-recorder] the handoff index block ${n} could not be stored`, e),
+      )
+      .finally(() => {
+        this.#blockPut = null;
+      });
+  }
+
   async #write(): Promise<void> {
     this.#startPart1();
     // One view of part 1 for the whole document, though its put may land meanwhile.
@@ -255,13 +293,17 @@ export class HandoffPublisher {
     const uploadId = upload.id;
     const record = await journal.get(meta.recordingId);
     if (!uploadId || !record?.partPlan) return;
-    const confirmed = await this.#confirmedEnd(part1);
+    const confirmed = this.#confirmedEnd(part1, record);
     const tails = this.#tails.filter((t) => t.end > confirmed);
     // The tails continue the confirmed bytes when the first starts at or before their end.
     const end = tails.length > 0 && tails[0]!.start <= confirmed ? tails.at(-1)!.end : confirmed;
-    const fragments = (await journal.fragments(meta.recordingId)).filter(
-      (f) => f.offset + f.size <= end,
-    );
+    this.#header ??= toBase64(await journal.header(meta.recordingId));
+    // Only the fragments journaled since the last read: the index only grows.
+    const known = this.#indexBlocks * INDEX_BLOCK_FRAGMENTS + this.#unblocked.length;
+    this.#unblocked.push(...(await journal.fragments(meta.recordingId, known)));
+    // From here to the put, nothing waits: a block landing meanwhile cannot move the index.
+    const fragments = this.#unblocked.filter((f) => f.offset + f.size <= end);
+    this.#startBlock(fragments);
     const context: HandoffContext = {
       v: HANDOFF_VERSION,
       meta,
@@ -269,8 +311,9 @@ export class HandoffPublisher {
       partPlan: record.partPlan,
       parts: record.parts.filter((p) => p.partNumber > 1 && p.end !== undefined && p.end <= end),
       headerBytes: record.headerBytes,
-      header: toBase64(await journal.header(meta.recordingId)),
+      header: this.#header,
       part1,
+      indexBlocks: this.#indexBlocks,
       fragments: packFragments(fragments),
       tails: end > confirmed ? tails : [],
       generation,

@@ -14,8 +14,8 @@ import {
   HandoffKeys,
   readContext,
   handoffObjects,
-  tailsOf,
-  unpackFragments,
+  namedObjects,
+  readFragmentIndex,
   type HandoffContext,
 } from './handoff-context.js';
 import type { Storage } from './remote-storage.js';
@@ -70,7 +70,8 @@ async function recoverOne(
     // X9: another page continued it after this one went: the file is that page's to finish;
     // what this page held past what storage had goes into a part of its own.
     console.info(`[room-recorder] recording ${record.id} was continued on another device`);
-    const inFile = unpackFragments(context.fragments).map((f) => f.offset + f.size);
+    const index = await readFragmentIndex(deps.storage.target, keys, context);
+    const inFile = index.map((f) => f.offset + f.size);
     const part = await keepUnsavedPart(record, inFile, deps);
     await deps.journal.remove(record.id);
     return part;
@@ -126,6 +127,6 @@ async function contextOf(deps: RecoveryDeps, keys: HandoffKeys): Promise<Handoff
 
 /** The file is stored: its handoff objects go (best effort). */
 async function removeHandoff(deps: RecoveryDeps, keys: HandoffKeys, c: HandoffContext) {
-  const doomed = await handoffObjects(deps.storage.target, keys, tailsOf(c));
+  const doomed = await handoffObjects(deps.storage.target, keys, namedObjects(keys, c));
   await Promise.all(doomed.map((k) => deps.storage.target.deleteObject(k).catch(() => {})));
 }

@@ -82,6 +82,9 @@ describe('IndexedDbJournal', () => {
     expect(infos.map((f) => f.size)).to.deep.equal(sizes);
     expect(infos.map((f) => f.index)).to.deep.equal([0, 1, 2, 3, 4, 5]);
     expect(infos[1]).to.deep.include({ offset: 1234 + 700, startUs: 2_000_000 });
+    // From a fragment on: what a handoff checkpoint reads each second, not the whole index.
+    expect(await journal.fragments('rec-b', 4)).to.deep.equal(infos.slice(4));
+    expect(await journal.fragments('rec-b', 6)).to.deep.equal([]);
   });
 
   it('keeps everything across a reload (close, then a new journal on the same database)', async () => {

@@ -22,6 +22,12 @@ describe('the handoff document (X9)', () => {
     expect(decodeContext(older).tails).toEqual(tails);
   });
 
+  it('reads a version-1 document, whose whole index is in it', () => {
+    const { indexBlocks: _, ...rest } = context;
+    const older = new TextEncoder().encode(JSON.stringify({ ...rest, v: 1 }));
+    expect(decodeContext(older)).toMatchObject({ v: 1, indexBlocks: 0 });
+  });
+
   it("numbers a successor's parts past every page before it, also after an earlier release", () => {
     expect(successorPartShift(context)).toBe(64 + HANDOFF_PART_GAP);
     const { partShift: _, ...older } = context;
@@ -31,8 +37,8 @@ describe('the handoff document (X9)', () => {
   });
 
   it('refuses another version and a document mid-write, saying which', () => {
-    const other = new TextEncoder().encode(JSON.stringify({ ...context, v: 2 }));
-    expect(() => decodeContext(other)).toThrow(/version 2; this page reads 1/);
+    const other = new TextEncoder().encode(JSON.stringify({ ...context, v: 3 }));
+    expect(() => decodeContext(other)).toThrow(/version 3; this page reads 2/);
     const cut = encodeContext(context).subarray(0, 40);
     expect(() => decodeContext(cut)).toThrow(/not JSON/);
   });

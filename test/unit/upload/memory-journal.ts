@@ -108,8 +108,8 @@ export class MemoryJournal implements Journal {
     };
   }
 
-  async fragments(id: string): Promise<JournalFragment[]> {
-    return [...this.must(id).fragments];
+  async fragments(id: string, from = 0): Promise<JournalFragment[]> {
+    return this.must(id).fragments.filter((f) => f.index >= from);
   }
 
   async header(id: string): Promise<Uint8Array> {
