@@ -14,6 +14,8 @@ export const LONG_BROWSER = [
   'test/browser/recorder/storage-outage.test.ts',
   // X9: five handoffs between pages, each recording for seconds on two pages (about 70 s).
   'test/browser/recorder/handoff-engine.test.ts',
+  // Issue 11: a remote webcam's track ending by itself, and one going silent (about 20 s).
+  'test/browser/media/track-ended.test.ts',
 ];
 
 /** End-to-end test files (vitest + playwright-core). */
@@ -49,6 +51,9 @@ export const RELIABILITY_E2E = [
   // X7 with real tabs: a second tab of the recorded room, and two rooms in two tabs (about
   // 50 s).
   'test/e2e/two-tabs.test.ts',
+  // The recording page frozen in the background for 8 s (CDP lifecycle), then woken (about
+  // 20 s).
+  'test/e2e/frozen-page.test.ts',
 ];
 
 /**

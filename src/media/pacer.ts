@@ -22,10 +22,11 @@ export type TickAction =
   | 'drop';
 
 /**
- * Why a tick repeats the previous frame (`late`: the thread woke after it; `busy`: the
+ * Why a tick repeats the previous frame (`late`: the thread woke after it; `asleep`: the
+ * thread woke a second or more after it, from a frozen page or a long pause; `busy`: the
  * encoder still held new frames) or is dropped (`sink`: the writer is behind).
  */
-export type TickCause = 'late' | 'busy' | 'sink';
+export type TickCause = 'late' | 'asleep' | 'busy' | 'sink';
 
 export interface TickPlan {
   index: number;
@@ -47,6 +48,13 @@ export interface PacerLimits {
    * it fell behind at once) for as long as the machine stays overloaded.
    */
   stale?: number;
+  /**
+   * Ticks a thread that woke a second or more late fills with repeats whatever the encoder's
+   * queue (default 10 s): the file holds its last picture over a frozen page's time at its
+   * frame rate, as a continuation holds a handoff's gap. A longer sleep's earlier ticks are
+   * dropped: the frame before them then lasts until the held ones begin.
+   */
+  wake?: number;
 }
 
 /** The encoder's (and the sink's) state at a tick. */
@@ -66,12 +74,14 @@ export class Pacer {
   /** The index of the newest tick planned as a new composite (-Infinity before the first). */
   private lastCompose = -Infinity;
   private readonly stale: number;
+  private readonly wake: number;
 
   constructor(
     readonly framerate: number,
     readonly limits: PacerLimits = { fresh: 3, total: 30 },
   ) {
     this.stale = limits.stale ?? Math.max(1, Math.round(framerate / 2));
+    this.wake = limits.wake ?? framerate * 10;
   }
 
   /** The index of the next tick to plan. */
@@ -92,6 +102,9 @@ export class Pacer {
     const last = Math.floor((elapsedUs * this.framerate) / 1e6 + 1e-9);
     const out: TickPlan[] = [];
     let queue = state.queue;
+    // Woke a second or more late: the last `wake` ticks missed are held (see PacerLimits).
+    // Not at the first plan: a continuation's starts late by design, its gap filled apart.
+    const asleep = this.next > 0 && last - this.next >= this.framerate;
     for (let index = this.next; index <= last; index++) {
       const timestampUs = frameTimestampUs(index, this.framerate);
       let action: TickAction;
@@ -99,6 +112,11 @@ export class Pacer {
       if (state.sinkBusy) {
         action = 'drop';
         cause = 'sink';
+      } else if (asleep && index < last) {
+        if (index >= last - this.wake) {
+          action = 'repeat';
+          cause = 'asleep';
+        } else action = 'drop';
       } else if (queue >= this.limits.total) action = 'drop';
       else if (index < last) {
         action = 'repeat';
@@ -110,7 +128,8 @@ export class Pacer {
         action = 'repeat';
         cause = 'busy';
       }
-      if (action !== 'drop') queue++;
+      // Held ticks are a fill the encoder works through at its own pace, not a backlog.
+      if (action !== 'drop' && cause !== 'asleep') queue++;
       out.push(cause ? { index, timestampUs, action, cause } : { index, timestampUs, action });
     }
     this.next = Math.max(this.next, last + 1);

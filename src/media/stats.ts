@@ -90,7 +90,7 @@ export class FrameCounts {
   /** A repeat; `cause` says why when the tick could not compose (none: nothing changed). */
   repeat(cause: TickCause | undefined): void {
     this.repeated++;
-    if (cause === 'late') this.repeatedLate++;
+    if (cause === 'late' || cause === 'asleep') this.repeatedLate++;
     else if (cause === 'busy') this.repeatedBusy++;
   }
 

@@ -35,6 +35,9 @@ declare global {
         };
         monotonicNow(): number;
         requestStart(): { ok: boolean; reason?: string };
+        confirmStart(): Promise<{ ok: boolean; reason?: string }>;
+        requestStop(): { ok: boolean; reason?: string };
+        confirmStop(): Promise<{ ok: boolean; reason?: string }>;
       };
       notices: string[];
       room: {

@@ -93,6 +93,24 @@ describe('Pacer (constant frame rate)', () => {
     ]);
   });
 
+  it('a thread woken a second or more late holds the ticks it slept through, whatever the backlog', () => {
+    const pacer = new Pacer(30, { fresh: 3, total: 5, wake: 60 });
+    pacer.plan(0, idle);
+    // Asleep 8 s (a frozen page): the last 60 ticks before the wake are held, the rest dropped,
+    // and the tick it woke for is the newest picture.
+    const plans = pacer.plan(240 * FRAME, { queue: 2, sinkBusy: false });
+    expect(plans).to.have.length(240);
+    const held = plans.filter((p) => p.cause === 'asleep');
+    expect(held.map((p) => p.index)).to.deep.equal(Array.from({ length: 60 }, (_, k) => 180 + k));
+    expect(held.every((p) => p.action === 'repeat')).to.equal(true);
+    expect(plans.slice(0, 179).every((p) => p.action === 'drop')).to.equal(true);
+    expect(plans.at(-1)!.action).to.equal('compose');
+    // Under a second late is the usual lateness: bounded by the backlog as before.
+    const late = pacer.plan(268 * FRAME, { queue: 4, sinkBusy: false });
+    expect(late.map((p) => p.cause ?? null)).to.not.include('asleep');
+    expect(late.filter((p) => p.action !== 'drop')).to.have.length(1);
+  });
+
   it('a sink that cannot take more drops the tick', () => {
     const plans = drive(new Pacer(30), [0], () => ({ queue: 0, sinkBusy: true }));
     expect(plans.map((p) => [p.action, p.cause])).to.deep.equal([['drop', 'sink']]);
