@@ -8,9 +8,8 @@
 import {
   BrowserRecordingEngine,
   PresignedLibrary,
-  RR_STRINGS,
-  interpolate,
   createRecorderController,
+  noticeText,
   type RecorderController,
   type RrRecorder,
   type RrRecordings,
@@ -54,19 +53,29 @@ async function main(): Promise<void> {
   const recorder = document.createElement('rr-recorder') as RrRecorder;
   const engine = canRecord ? new BrowserRecordingEngine({ storage, roomId }) : null;
   const library = engine?.library ?? new PresignedLibrary({ baseUrl: storage.baseUrl });
-  const controller: RecorderController = createRecorderController({
-    roomId,
-    roomType: 'single',
-    userId,
-    role,
-    mobile,
-    meetingTitle: title,
-    owners: { mediaOwnerId: userId },
-    channel: room.channel,
-    engine,
-    library,
-    sources: () => room.sources(),
-  });
+  let controller: RecorderController;
+  try {
+    controller = createRecorderController({
+      roomId,
+      roomType: 'single',
+      userId,
+      role,
+      mobile,
+      meetingTitle: title,
+      owners: { mediaOwnerId: userId },
+      channel: room.channel,
+      engine,
+      library,
+      sources: () => room.sources(),
+      // The link's maxRecordingSec and hostAwaySec (params.ts); absent: the product's limits.
+      ...(p.maxRecordingMs !== undefined ? { maxRecordingMs: p.maxRecordingMs } : {}),
+      ...(p.hostAwayTimeoutMs !== undefined ? { hostAwayTimeoutMs: p.hostAwayTimeoutMs } : {}),
+    });
+  } catch (e) {
+    // A limit out of range in the link: say which, rather than record with another.
+    els.status.textContent = `No recorder: ${(e as Error).message}`;
+    throw e;
+  }
   // Someone's camera came or went, or the stage changed: recorded from the next frame.
   room.onChange(() => controller.sourcesChanged());
   recorder.controller = controller;
@@ -90,7 +99,7 @@ async function main(): Promise<void> {
   // The notices as shown, in order (the headless run reports them).
   const notices: string[] = [];
   controller.onNotice((n) => {
-    notices.push(interpolate(RR_STRINGS[`notice.${n.id}`], n.params ?? {}));
+    notices.push(noticeText(n));
     if (n.id === 'recording-available') void refresh();
   });
 
@@ -129,29 +138,43 @@ async function main(): Promise<void> {
     }
   });
 
-  // Leave (X9): a recording made on this page goes on on another host's or moderator's page.
+  // Leave: a recording made on this page goes on on another host's or moderator's page (X9);
+  // when no one can continue it, it goes on here, and stops by itself once no host or
+  // moderator has been in the room for the host-away time (B9).
   const leave = document.getElementById('leave') as HTMLButtonElement;
+  const goodbye = () => {
+    room.leave();
+    const back = document.createElement('a');
+    back.href = location.href;
+    back.textContent = 'Join again';
+    const note = document.createElement('p');
+    note.append('You left the room. ', back);
+    document.body.replaceChildren(note);
+  };
   leave.addEventListener('click', async () => {
     leave.disabled = true;
     try {
-      if (!(await recorder.leaveRoom())) {
-        alert(
-          'No one else in the room can continue this recording. Stop it first, or stay: it is recorded on this page.',
-        );
-        return;
-      }
-      room.leave();
-      const back = document.createElement('a');
-      back.href = location.href;
-      back.textContent = 'Join again';
-      const note = document.createElement('p');
-      note.append('You left the room. ', back);
-      document.body.replaceChildren(note);
+      await recorder.leaveRoom({ keepRecording: true });
     } catch (e) {
       alert(`Leaving failed: ${(e as Error).message}. The recording goes on on this page.`);
-    } finally {
       leave.disabled = false;
+      return;
     }
+    // Handed over (X9), or nothing was recording here: this page is done.
+    if (!controller.view.recordsHere) {
+      goodbye();
+      return;
+    }
+    // The room's media and channel stay open for the recording, which this page still makes.
+    leave.hidden = true;
+    els.status.textContent =
+      'You left the room. This page goes on recording until the recording stops: keep it open.';
+    const unsubscribe = controller.subscribe((view) => {
+      if (view.recordsHere) return;
+      unsubscribe();
+      // After the notices of the end, which the controller gives after the view.
+      setTimeout(goodbye, 0);
+    });
   });
 
   // For the headless run and the e2e tests.

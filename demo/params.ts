@@ -1,8 +1,13 @@
 /**
  * What the demo's link says: `?role=host|moderator|participant&user=ID&room=ID&title=...`,
  * plus `mobile=1` (a phone: no one starts or stops there, B1), `channel=tabs` (the tabs of
- * one browser over a BroadcastChannel instead of the WebSocket room) and `standins=0` (no
- * synthetic people in the host's empty seats).
+ * one browser over a BroadcastChannel instead of the WebSocket room), `standins=0` (no
+ * synthetic people in the host's empty seats), and shorter time limits, in seconds, for
+ * trying them (and for the tests) without waiting hours: `maxRecordingSec=20` (B11: a
+ * recording stops by itself after 20 s; default and most 24 hours) and `hostAwaySec=30` (B9:
+ * it stops 30 s after the last host or moderator left; default and most 15 minutes). They go
+ * to the recorder's `maxRecordingMs` and `hostAwayTimeoutMs`, which refuse a value out of
+ * range (the page then says why), and into the links made for other people.
  *
  * Demo only: the role comes from the link, and the room server believes it. A real room takes
  * it from its own sign-in.
@@ -21,6 +26,17 @@ export interface DemoParams {
   standins: boolean;
   /** The page that shows the stage (slides or a screen share) to the room: the host's. */
   presenter: boolean;
+  /** `maxRecordingSec` in milliseconds, for the recorder's `maxRecordingMs` (B11); absent: 24 h. */
+  maxRecordingMs?: number;
+  /** `hostAwaySec` in milliseconds, for the recorder's `hostAwayTimeoutMs` (B9); absent: 15 min. */
+  hostAwayTimeoutMs?: number;
+}
+
+/** Seconds from the link as milliseconds; absent stays absent, anything else is the recorder's to judge. */
+function secondsParam(params: URLSearchParams, name: string): number | undefined {
+  const value = params.get(name);
+  if (value === null || value.trim() === '') return undefined;
+  return Number(value) * 1000;
 }
 
 const ROLES: readonly Role[] = ['host', 'moderator', 'participant'];
@@ -29,6 +45,8 @@ export function readParams(search: string): DemoParams {
   const params = new URLSearchParams(search);
   const asked = params.get('role') ?? '';
   const role = (ROLES as readonly string[]).includes(asked) ? (asked as Role) : 'participant';
+  const maxRecordingMs = secondsParam(params, 'maxRecordingSec');
+  const hostAwayTimeoutMs = secondsParam(params, 'hostAwaySec');
   return {
     role,
     userId: params.get('user') || `${role}-1`,
@@ -38,6 +56,8 @@ export function readParams(search: string): DemoParams {
     channel: params.get('channel') === 'tabs' ? 'tabs' : 'websocket',
     standins: params.get('standins') !== '0',
     presenter: role === 'host',
+    ...(maxRecordingMs !== undefined ? { maxRecordingMs } : {}),
+    ...(hostAwayTimeoutMs !== undefined ? { hostAwayTimeoutMs } : {}),
   };
 }
 
@@ -56,6 +76,9 @@ export function linkFor(
   });
   if (who.mobile) q.set('mobile', '1');
   if (p.channel === 'tabs') q.set('channel', 'tabs');
+  // Whoever may continue the recording (X9) keeps the room's limits.
+  if (p.maxRecordingMs !== undefined) q.set('maxRecordingSec', String(p.maxRecordingMs / 1000));
+  if (p.hostAwayTimeoutMs !== undefined) q.set('hostAwaySec', String(p.hostAwayTimeoutMs / 1000));
   url.search = q.toString();
   url.hash = '';
   return url.href;

@@ -51,9 +51,12 @@ export const RELIABILITY_E2E = [
   // X7 with real tabs: a second tab of the recorded room, and two rooms in two tabs (about
   // 50 s).
   'test/e2e/two-tabs.test.ts',
-  // The recording page frozen in the background for 8 s (CDP lifecycle), then woken (about
-  // 20 s).
+  // The recording page frozen in the background for 8 s (CDP lifecycle), then woken: alone,
+  // and with a moderator who takes it over meanwhile (about 45 s).
   'test/e2e/frozen-page.test.ts',
+  // B11's cap and B9's host-away stop firing on a hidden page, with Chromium's background
+  // throttling on (about 50 s).
+  'test/e2e/background-timers.test.ts',
 ];
 
 /**

@@ -35,13 +35,19 @@ import type {
   StoredRecording,
 } from './engine.js';
 import { adoptHandoff, type Adopted } from './handoff-adopt.js';
-import { HandoffKeys } from './handoff-context.js';
+import {
+  HandoffKeys,
+  readContext,
+  readFragmentIndex,
+  type HandoffContext,
+} from './handoff-context.js';
 import { journalFields } from './journal-meta.js';
 import { HandoffPublisher, type HandoffPublisherDeps } from './handoff-publisher.js';
 import { runPreflight } from './preflight.js';
 import { SaveGuard } from './save-guard.js';
 import { StorageBudget, type StorageBudgetOptions } from './storage-budget.js';
 import { recoverUnfinished } from './recovery.js';
+import { keepUnsavedPart } from './unsaved-part.js';
 import { storeRecording, storeWhenStorageAnswers } from './store-recording.js';
 import { createStorage, type Storage } from './remote-storage.js';
 import type { StorageConfig } from './storage-config.js';
@@ -397,6 +403,49 @@ export class BrowserRecordingEngine implements RecordingEngine {
   handoffPossible(possible: boolean): void {
     this.#handoffPossible = possible;
     this.#active?.publisher.setCheckpoints(possible);
+  }
+
+  async standDown(recordingId: string): Promise<{ part: StoredRecording | null } | null> {
+    const active = this.#active;
+    if (!active || active.stored || active.meta.recordingId !== recordingId) return null;
+    const keys = new HandoffKeys(this.#storage.keyPrefix, active.meta);
+    active.publisher.pause();
+    let context: HandoffContext | null;
+    try {
+      context = await readContext(this.#storage.target, keys);
+    } catch (e) {
+      active.publisher.resume();
+      throw e;
+    }
+    if (!context || context.generation <= active.publisher.generation || this.#active !== active) {
+      active.publisher.resume();
+      return null;
+    }
+    this.#active = null;
+    // Nothing more from this page reaches the file or its handoff objects.
+    active.publisher.close();
+    let part: StoredRecording | null = null;
+    try {
+      await active.pipeline.stop();
+      await active.upload.stopSending();
+      console.info(
+        `[room-recorder] recording ${recordingId} goes on on another page (its document is generation ${context.generation}, this page's ${active.publisher.generation}): this page stops`,
+      );
+      const record = await this.#journal.get(recordingId);
+      if (record) {
+        const index = await readFragmentIndex(this.#storage.target, keys, context);
+        part = await keepUnsavedPart(
+          record,
+          index.map((f) => f.offset + f.size),
+          { journal: this.#journal, storage: this.#storage, uploader: (id) => this.#uploader(id) },
+        );
+        await this.#journal.remove(recordingId);
+      }
+      this.#save.set({ where: 'saved', unsavedBytes: 0 });
+    } finally {
+      await this.#release(active.lock);
+    }
+    return { part };
   }
 
   /**

@@ -23,6 +23,11 @@ export type {
 export interface RecorderView {
   /** This page's phase: includes the local confirming-start / confirming-stop steps. */
   phase: RecordingPhase;
+  /**
+   * Whether this page makes the room's recording, from Start (or a takeover, X9) until it is
+   * stored or failed: it must stay open meanwhile, also after its user left the room (B9).
+   */
+  recordsHere: boolean;
   role: Role;
   mobile: boolean;
   /** Whether Record may be offered, and why not (B1, X4). */
@@ -66,6 +71,17 @@ export interface IndicatorView {
   stop: boolean;
 }
 
+/** How a page leaves the room (`leaveRoom`). */
+export interface LeaveOptions {
+  /**
+   * B9: when no other page can continue a recording made here, leave anyway: the recording
+   * goes on on this page (keep it open) and, with no host or moderator left in the room,
+   * stops by itself after `hostAwayTimeoutMs` (default 15 minutes) unless one is back.
+   * Default false: `leaveRoom` then resolves false and nothing changes.
+   */
+  keepRecording?: boolean;
+}
+
 export interface RecorderControllerApi {
   readonly view: RecorderView;
   /** Now on the monotonic clock `view.startedAtMonotonic` is on. */
@@ -92,9 +108,10 @@ export interface RecorderControllerApi {
   linkTo(entry: LibraryEntry, purpose: 'play' | 'download' | 'share'): Promise<string>;
   /**
    * X9: this page leaves the room; a recording made here is handed over and goes on on another
-   * page. Resolves false, doing nothing, when no page can continue it.
+   * page. When no page can continue it: resolves false, doing nothing, or, with
+   * `keepRecording` (B9), leaves while the recording goes on here until it stops.
    */
-  leaveRoom?(): Promise<boolean>;
+  leaveRoom?(options?: LeaveOptions): Promise<boolean>;
   /** X9: the page is being unloaded: the room is told at once, so a successor takes over. */
   pageHidden?(): void;
 }
@@ -115,6 +132,10 @@ export interface RecorderElementConfig {
   readonly galleryOwnerId: string | undefined;
   readonly mediaOwnerId: string | undefined;
   readonly timeZone: string | undefined;
+  /** B11 cap in milliseconds, unchecked until the factory reads it; undefined: 24 hours. */
+  readonly maxRecordingMs: number | undefined;
+  /** B9 delay in milliseconds, unchecked until the factory reads it; undefined: 15 minutes. */
+  readonly hostAwayTimeoutMs: number | undefined;
   /** A `StorageConfig`, unchecked until the factory reads it. */
   readonly storage: unknown;
   readonly channel: RoomChannel | null;

@@ -14,9 +14,11 @@ import { DEFAULT_KEY_PREFIX, objectKey, recordingFileName } from '../session/nam
 import { recordingOwner } from '../session/owner.js';
 import {
   RECORDING_PHASES,
+  hostAwayTimeoutMs,
   isHostRole,
   mayControl,
   recordOffer,
+  recordingCapMs,
   seesElapsed,
   stopOffer,
 } from '../session/rules.js';
@@ -27,7 +29,7 @@ import type {
   SessionEvent,
   StopCause,
 } from '../session/types.js';
-import type { RecorderControllerApi, RecorderView } from './controller-types.js';
+import type { LeaveOptions, RecorderControllerApi, RecorderView } from './controller-types.js';
 import type {
   EngineHealth,
   PreflightResult,
@@ -36,6 +38,7 @@ import type {
   StoredRecording,
 } from './engine.js';
 import type { RecorderOptions } from './options.js';
+import { backgroundClock } from './background-clock.js';
 import { SuccessionWatch } from './succession-watch.js';
 
 const NOT_CONFIGURED: PreflightResult = { ok: false, problems: ['not-configured'] };
@@ -66,13 +69,26 @@ export class RecorderController implements RecorderControllerApi {
   #announcedCapability = false;
   /** A takeover failed here (X9): this page no longer offers to continue recordings. */
   #continueFailed = false;
+  /** X9: a look at storage for which of two recording pages goes on, while one is under way. */
+  #rivalCheck: Promise<void> | null = null;
+  #rivalQuietUntil = 0;
+  /**
+   * B9: this page's user left the room while the page goes on recording; the page stops
+   * listening once the recording is stored.
+   */
+  #away = false;
 
+  /** @throws TypeError for a time limit out of range (`maxRecordingMs`, `hostAwayTimeoutMs`). */
   constructor(options: RecorderOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#machine = new SessionMachine({
       user: { id: options.userId, role: options.role, mobile: options.mobile },
-      clock: this.#clock,
+      // The cap and the host-away time must stop on time in a background tab too.
+      clock: options.clock ?? backgroundClock(systemClock),
+      // Checked here under the names the integrator used.
+      recordingCapMs: recordingCapMs(options.maxRecordingMs, 'maxRecordingMs'),
+      hostAwayTimeoutMs: hostAwayTimeoutMs(options.hostAwayTimeoutMs, 'hostAwayTimeoutMs'),
       reportError: (e) => console.error('[room-recorder]', e),
     });
     const self: SenderInfo = { userId: options.userId, role: options.role };
@@ -110,6 +126,7 @@ export class RecorderController implements RecorderControllerApi {
           this.#emitNotice({ id: 'recording-orphaned', audience: 'everyone' });
         }
       },
+      rival: (id, page, name) => void this.#checkRival(id, page, name),
     });
 
     this.#cleanups.push(
@@ -119,16 +136,15 @@ export class RecorderController implements RecorderControllerApi {
           if (state.phase === 'available' || state.phase === 'failed') this.#owning = false;
         }
         this.#emitView();
+        // After the notices of this change (the machine gives them next), not before.
+        if (this.#away && !state.recordsHere) queueMicrotask(() => this.dispose());
       }),
       this.#machine.onNotice((notice) => this.#emitNotice(notice)),
       this.#machine.onEvent((event) => this.#onSessionEvent(event)),
       this.#sync.on('state', (state) => {
         if (!state.local) this.#machine.applyRemote(state.snapshot);
       }),
-      this.#sync.on('presence', (present) => {
-        const hosts = [...present].filter(([, role]) => isHostRole(role)).map(([id]) => id);
-        this.#machine.setPresence(hosts);
-      }),
+      this.#sync.on('presence', () => this.#reportPresence()),
       options.channel.subscribe((message, sender) => this.#onRoomMessage(message, sender)),
       () => this.#watch.dispose(),
     );
@@ -171,6 +187,7 @@ export class RecorderController implements RecorderControllerApi {
     const shown = recording || saving;
     return {
       phase: state.phase,
+      recordsHere: state.recordsHere,
       role: this.#options.role,
       mobile: this.#options.mobile,
       canStart,
@@ -236,25 +253,83 @@ export class RecorderController implements RecorderControllerApi {
   }
 
   /**
-   * X9: this page leaves the room. A recording made here is handed over to another page (its
-   * unsent tail put in storage first) and goes on there, and this page stops listening
-   * (`dispose()`). Resolves false, doing nothing, when a recording made here cannot be handed
-   * over (an engine without handoff, or no page in the room that could continue it): it then
-   * goes on on this page, which must stay open (B9), or be stopped first.
+   * This page's user leaves the room.
+   *
+   * - X9: a recording made here is handed over to another page (its unsent tail put in
+   *   storage first) and goes on there, and this page stops listening (`dispose()`).
+   * - B9, with `keepRecording`, when no page can continue it: the recording goes on on this
+   *   page, which must stay open, but its user no longer counts as in the room. With no other
+   *   host or moderator there, it stops by itself `hostAwayTimeoutMs` later, unless one is
+   *   back. The page keeps telling the room about the recording until it is stored, then
+   *   stops listening.
+   *
+   * Resolves false, doing nothing, when a recording made here cannot be handed over (an
+   * engine without handoff, or no page in the room that could continue it) and
+   * `keepRecording` is not set: it then goes on on this page, whose user stays in the room,
+   * or is stopped first.
    */
-  async leaveRoom(): Promise<boolean> {
+  async leaveRoom(options: LeaveOptions = {}): Promise<boolean> {
     const state = this.#machine.state;
     const engine = this.#options.engine;
     const recordsHere = state.recordsHere && RECORDING_PHASES.has(state.phase);
-    if (recordsHere && state.recordingId) {
-      if (!engine?.leave || !this.#watch.hasSuccessor()) return false;
+    if (recordsHere && state.recordingId && engine?.leave && this.#watch.hasSuccessor()) {
       await engine.leave();
       this.#machine.release();
       this.#owning = false;
       this.#publishLeaving(state.recordingId);
+    } else if (state.recordsHere && options.keepRecording === true) {
+      this.#away = true;
+      this.#reportPresence();
+      return true;
+    } else if (recordsHere) {
+      return false;
     }
     this.dispose();
     return true;
+  }
+
+  /**
+   * X9: another page beats for the recording made here. Storage decides which of the two goes
+   * on (see `RecordingEngine.standDown`); asked once at a time, and again only 2 s later, since
+   * the page that goes on hears the other's beats every second until it stops.
+   */
+  async #checkRival(recordingId: string, page: string, name: string | null): Promise<void> {
+    const engine = this.#options.engine;
+    const now = this.#clock.monotonicMs();
+    if (!engine?.standDown || this.#rivalCheck !== null || now < this.#rivalQuietUntil) return;
+    this.#rivalCheck = engine.standDown(recordingId).then(
+      (stood) => {
+        if (!stood || !this.#machine.release().ok) return;
+        const { part } = stood;
+        this.#owning = false;
+        // Its user goes on seeing the recording, now mirrored from the page that makes it.
+        this.#emitNotice({
+          id: 'recording-taken-over',
+          audience: 'hosts',
+          params: {
+            name:
+              name ??
+              this.#sync.pages.find((p) => p.page === page)?.userId ??
+              'another participant',
+          },
+        });
+        this.#sync.reannounce();
+        if (part) this.#announceStored(part);
+      },
+      (e: unknown) => console.warn('[room-recorder] could not learn which page goes on', e),
+    );
+    await this.#rivalCheck;
+    this.#rivalCheck = null;
+    this.#rivalQuietUntil = this.#clock.monotonicMs() + 2_000;
+  }
+
+  /** B9: who counts as in the room for the host-away timer; this page once its user left. */
+  #reportPresence(): void {
+    const self = this.#sync.pageId;
+    const hosts = this.#sync.pages
+      .filter((p) => isHostRole(p.role) && !(this.#away && p.page === self))
+      .map((p) => p.userId);
+    this.#machine.setPresence(hosts);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { BroadcastChannelRoom } from '../room/index.js';
 import { parseRole, parseRoomType } from '../session/parse.js';
-import { mayControl } from '../session/rules.js';
+import { hostAwayTimeoutMs, mayControl, recordingCapMs } from '../session/rules.js';
 import { BrowserRecordingEngine } from './browser-engine.js';
 import { RecorderController } from './controller.js';
 import type { RecorderElementConfig } from './controller-types.js';
@@ -24,6 +24,20 @@ export function controllerForElement(el: RecorderElementConfig): RecorderControl
     console.error(
       `[room-recorder] <rr-recorder> needs ${missing.map((k) => (k === 'userId' ? 'user-id' : 'room-id')).join(' and ')}.`,
     );
+    return null;
+  }
+  let limits: { maxRecordingMs: number; hostAwayTimeoutMs: number };
+  try {
+    limits = {
+      maxRecordingMs: recordingCapMs(el.maxRecordingMs, 'max-recording-ms (maxRecordingMs)'),
+      hostAwayTimeoutMs: hostAwayTimeoutMs(
+        el.hostAwayTimeoutMs,
+        'host-away-timeout-ms (hostAwayTimeoutMs)',
+      ),
+    };
+  } catch (e) {
+    // No recorder rather than one with another limit than the integrator's plan allows.
+    console.error(`[room-recorder] <rr-recorder> ${e instanceof Error ? e.message : String(e)}`);
     return null;
   }
   const role = parseRole(el.userRole);
@@ -69,6 +83,7 @@ export function controllerForElement(el: RecorderElementConfig): RecorderControl
     engine,
     library,
     sources: () => ({ stage: el.stage, webcams: el.webcams, audio: el.audioTracks }),
+    ...limits,
     ...(el.timeZone ? { timeZone: el.timeZone } : {}),
     ...(keyPrefix ? { keyPrefix } : {}),
   });

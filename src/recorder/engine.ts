@@ -158,6 +158,15 @@ export interface RecordingEngine {
    */
   leave?(): Promise<void>;
   /**
+   * X9: another page records `recordingId` too (this page was frozen or cut off long enough for
+   * the room to take it over). When storage says that page continues it (its handoff document
+   * is a later page's), this page stops recording without finishing the file, stores what it
+   * holds that the file lacks as a part of its own (as a device that comes back does) and
+   * lets go: resolves with that part (null: the file lacks nothing of this page's). Null for
+   * `stood` when this page is the one that goes on.
+   */
+  standDown?(recordingId: string): Promise<{ part: StoredRecording | null } | null>;
+  /**
    * X9: whether another page in the room could continue this page's recording now. While one
    * could, the engine keeps what storage does not hold yet in storage every few seconds, so a
    * page closed or killed without a word loses at most that.

@@ -62,6 +62,7 @@ export class HandoffPublisher {
   /** Tails no longer needed (their bytes are in confirmed parts): deleted at the end. */
   readonly #retired: string[] = [];
   #checkpoints = false;
+  #paused = false;
   /** A checkpoint is queued and has not begun: later fragments ride with it. */
   #checkpointQueued = false;
   /** The next document's number. */
@@ -101,7 +102,7 @@ export class HandoffPublisher {
    * other one and doubles the loss.
    */
   journaled(): void {
-    if (!this.#checkpoints || this.#closed || this.#checkpointQueued) return;
+    if (!this.#checkpoints || this.#closed || this.#paused || this.#checkpointQueued) return;
     this.#checkpointQueued = true;
     this.#writing = this.#writing.then(async () => {
       this.#checkpointQueued = false;
@@ -153,7 +154,7 @@ export class HandoffPublisher {
 
   /** Storage confirmed a part (or part 1 became complete): the context is written again soon. */
   changed(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#paused) return;
     if (this.#dirty) return;
     this.#dirty = true;
     this.#writing = this.#writing.then(async () => {
@@ -175,6 +176,24 @@ export class HandoffPublisher {
     this.#closed = true;
     await this.#writing;
     await this.#checkpoint();
+  }
+
+  /**
+   * Writes nothing new until `resume`: while it is unsure whether another page took the
+   * recording over, a page must not put an older document over that page's.
+   */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.changed();
+  }
+
+  /** Pages that recorded it before this one (0: this page started it). */
+  get generation(): number {
+    return this.#d.generation;
   }
 
   /** The newest document's number whose write began, or null before the first. */

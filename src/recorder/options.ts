@@ -44,9 +44,32 @@ export interface RecorderOptions {
   /** Object key prefix, default `rooms`. */
   keyPrefix?: string;
   /**
+   * B11: the longest one recording may last, in milliseconds; at it the recording stops by
+   * itself, everyone is told, and it is kept. Default and maximum 24 hours (86,400,000): a
+   * plan may allow shorter recordings (`2 * 60 * 60 * 1000` for 2 hours), never longer. The
+   * cap counts the recording's own time, on the monotonic clock, and holds with the page in
+   * the background.
+   *
+   * @throws TypeError from `createRecorderController` when it is not a number of milliseconds
+   *   above 0, or is above 24 hours; the message says which and what to pass.
+   */
+  maxRecordingMs?: number;
+  /**
+   * B9: how long a recording goes on once no host or moderator is in the room, in
+   * milliseconds; then it stops by itself, everyone is told, and it is kept (unless a host or
+   * moderator is back before). Default and maximum 15 minutes (900,000); it may be shortened,
+   * never lengthened.
+   *
+   * @throws TypeError from `createRecorderController` when it is not a number of milliseconds
+   *   above 0, or is above 15 minutes; the message says which and what to pass.
+   */
+  hostAwayTimeoutMs?: number;
+  /**
    * Time for the rules, the room and the elapsed counter: monotonic for every duration, wall
-   * time only for the file's name and date. Default the system's; pass the same clock to the
-   * engine.
+   * time only for the file's name and date. Default the system's, its timers for the cap and
+   * the host-away time kept in a small worker too, so they stop on time in a background tab
+   * (give the page's Content-Security-Policy `worker-src blob:`; without it they fall back to
+   * the page's timers, up to about a second late there). Pass the same clock to the engine.
    */
   clock?: Clock;
 }

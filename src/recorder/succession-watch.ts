@@ -45,6 +45,11 @@ export interface SuccessionWatchDeps {
   successorPresent?: (present: boolean) => void;
   /** The recording page is gone and no page can continue: it ends where it was kept (X1). */
   orphaned: (recordingId: string) => void;
+  /**
+   * On the recording page: another page beats for the same recording (it took it over while
+   * this page was frozen or cut off). `name`: what that page called itself when it claimed it.
+   */
+  rival?: (recordingId: string, page: string, name: string | null) => void;
 }
 
 export class SuccessionWatch {
@@ -57,6 +62,8 @@ export class SuccessionWatch {
   /** A verdict of silence put off by one tick, because this page had stood still. */
   #deferred = false;
   #claim: { recordingId: string; better: boolean } | null = null;
+  /** The names pages gave when they claimed a recording, by page. */
+  readonly #claimants = new Map<string, string>();
   #disposed = false;
 
   constructor(deps: SuccessionWatchDeps) {
@@ -68,11 +75,25 @@ export class SuccessionWatch {
   onMessage(message: RoomMessage, sender: SenderInfo): void {
     const now = this.#d.clock.monotonicMs();
     switch (message.kind) {
-      case 'heartbeat':
+      case 'heartbeat': {
+        const rec = this.#d.recording();
+        if (
+          rec?.recordsHere &&
+          rec.recordingId === message.recordingId &&
+          message.page !== this.#d.sync.pageId
+        ) {
+          this.#d.rival?.(
+            message.recordingId,
+            message.page,
+            this.#claimants.get(message.page) ?? null,
+          );
+          return;
+        }
         this.#lastBeat.set(message.recordingId, { at: now, page: message.page });
         // The recording page is alive after all (only its beats were lost): no second writer.
         if (this.#claim?.recordingId === message.recordingId) this.#claim.better = true;
         return;
+      }
       case 'state':
         // A state from the recording page is as good as a beat (it also starts the watch).
         if (message.snapshot.recordingId !== null) {
@@ -88,6 +109,7 @@ export class SuccessionWatch {
         }
         return;
       case 'takeover': {
+        this.#claimants.set(message.page, message.name);
         const rec = this.#d.recording();
         if (rec?.recordsHere && rec.recordingId === message.recordingId) {
           // Someone thinks this page is gone: a beat at once ends their claim.

@@ -13,8 +13,10 @@ export {
   RECORDING_CAP_MS,
   RECORDING_PHASES,
   ROOM_SESSION_MAX_MS,
+  hostAwayTimeoutMs,
   isHostRole,
   mayControl,
+  recordingCapMs,
   recordOffer,
   seesElapsed,
   stopOffer,
@@ -32,6 +34,8 @@ export {
   parseStopCause,
   parseUserId,
 } from './parse.js';
+export { describeLimit, limitInUnits } from './duration.js';
+export type { LimitInUnits, LimitUnit } from './duration.js';
 export { noticesFor } from './notices.js';
 export type { NoticeLimits } from './notices.js';
 export { SessionMachine } from './machine.js';

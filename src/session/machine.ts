@@ -21,12 +21,12 @@ import {
 } from './parse.js';
 import {
   ACTIVE_PHASES,
-  HOST_AWAY_TIMEOUT_MS,
   RECORDING_PHASES,
   RESTING_PHASES,
-  RECORDING_CAP_MS,
   ROOM_SESSION_MAX_MS,
+  hostAwayTimeoutMs,
   mayControl,
+  recordingCapMs,
 } from './rules.js';
 import type {
   Decision,
@@ -52,9 +52,9 @@ export interface SessionMachineOptions {
    * read against the wall clock once, here; from then on the limit runs on monotonic time.
    */
   roomOpenedAt?: number;
-  /** B9 delay; default 15 minutes. */
+  /** B9 delay; default and longest 15 minutes (see `hostAwayTimeoutMs` in rules.ts). */
   hostAwayTimeoutMs?: number;
-  /** B11 cap of one recording; default 24 hours. */
+  /** B11 cap of one recording; default and longest 24 hours (see `recordingCapMs` in rules.ts). */
   recordingCapMs?: number;
   /** B11 limit of a room session; default 72 hours. */
   roomSessionMaxMs?: number;
@@ -76,7 +76,7 @@ export interface SessionState extends SessionSnapshot {
   url: string | null;
   /** When the recording's time zero was, on the clock's monotonic time (the elapsed counter). */
   startedAtMonotonic: number | null;
-  /** When the 24-hour cap will stop the recording (B11), on the clock's monotonic time. */
+  /** When the cap will stop the recording (B11), on the clock's monotonic time. */
   capDeadline: number | null;
   /** When the host-away countdown will stop it (B9), on the clock's monotonic time. */
   hostAwayDeadline: number | null;
@@ -147,6 +147,8 @@ export class SessionMachine {
   private initiatorId: string | null = null;
   private stopCause: StopCause | null = null;
   private stoppedBy: string | null = null;
+  /** The limit behind a stop by a timer (B9, B11), as the recording page had it. */
+  private stopLimitMs: number | null = null;
   private failure: string | null = null;
   private url: string | null = null;
   private hostAwayDeadline: number | null = null;
@@ -175,12 +177,8 @@ export class SessionMachine {
         ? null
         : this.clock.monotonicMs() -
           (this.clock.epochMs() - epochMs('roomOpenedAt', options.roomOpenedAt));
-    this.hostAwayTimeoutMs = positiveMs(
-      'hostAwayTimeoutMs',
-      options.hostAwayTimeoutMs,
-      HOST_AWAY_TIMEOUT_MS,
-    );
-    this.recordingCapMs = positiveMs('recordingCapMs', options.recordingCapMs, RECORDING_CAP_MS);
+    this.hostAwayTimeoutMs = hostAwayTimeoutMs(options.hostAwayTimeoutMs, 'hostAwayTimeoutMs');
+    this.recordingCapMs = recordingCapMs(options.recordingCapMs, 'recordingCapMs');
     this.roomSessionMaxMs = positiveMs(
       'roomSessionMaxMs',
       options.roomSessionMaxMs,
@@ -201,6 +199,7 @@ export class SessionMachine {
       hostAwayRemainingMs: this.hostAwayRemainingMs(),
       stopCause: this.stopCause,
       stoppedBy: this.stoppedBy,
+      stopLimitMs: this.stopLimitMs,
       failure: this.failure,
       url: this.url,
       startedAtMonotonic: this.startedAtMonotonic,
@@ -232,6 +231,7 @@ export class SessionMachine {
       hostAwayRemainingMs: this.hostAwayRemainingMs(),
       stopCause: this.stopCause,
       stoppedBy: this.stoppedBy,
+      ...(this.stopLimitMs !== null ? { stopLimitMs: this.stopLimitMs } : {}),
       failure: this.failure,
     };
   }
@@ -305,6 +305,7 @@ export class SessionMachine {
     this.initiatorId = this.user.id;
     this.stopCause = null;
     this.stoppedBy = null;
+    this.stopLimitMs = null;
     this.failure = null;
     this.url = null;
     this.emitChange();
@@ -605,6 +606,7 @@ export class SessionMachine {
       next.hostAwayRemainingMs === null ? null : now + next.hostAwayRemainingMs;
     this.stopCause = next.stopCause ?? null;
     this.stoppedBy = next.stoppedBy ?? null;
+    this.stopLimitMs = next.stopLimitMs ?? null;
     this.failure = next.failure ?? null;
     this.capDeadline =
       this.startedAtMonotonic === null ? null : this.startedAtMonotonic + this.recordingCapMs;
@@ -715,6 +717,8 @@ export class SessionMachine {
     this.phase = 'stopping';
     this.stopCause = cause;
     this.stoppedBy = stoppedBy;
+    this.stopLimitMs =
+      cause === 'cap' ? this.recordingCapMs : cause === 'host-away' ? this.hostAwayTimeoutMs : null;
     this.emitChange();
     this.stoppedNoticed.add(this.recordingId ?? '');
     this.emitEvent({
@@ -722,6 +726,7 @@ export class SessionMachine {
       initiatorId: this.initiatorId ?? '',
       cause,
       stoppedBy,
+      ...(this.stopLimitMs !== null ? { limitMs: this.stopLimitMs } : {}),
     });
   }
 
@@ -801,6 +806,8 @@ export class SessionMachine {
         initiatorId,
         cause: next.stopCause ?? 'user',
         stoppedBy: next.stoppedBy ?? null,
+        // The recording page's limit, which may not be this page's (B9, B11).
+        ...(typeof next.stopLimitMs === 'number' ? { limitMs: next.stopLimitMs } : {}),
       });
     }
     if (next.phase === 'failed' && before !== 'failed' && !RESTING_PHASES.has(before)) {

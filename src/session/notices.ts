@@ -7,7 +7,7 @@
 import { HOST_AWAY_TIMEOUT_MS, RECORDING_CAP_MS, isHostRole } from './rules.js';
 import type { Notice, NoticeId, SessionEvent, StopCause, Viewer } from './types.js';
 
-/** The limits a notice names, as this room configured them. */
+/** The limits a notice names when its event does not carry the one that ran out. */
 export interface NoticeLimits {
   recordingCapMs: number;
   hostAwayTimeoutMs: number;
@@ -18,14 +18,19 @@ const DEFAULT_NOTICE_LIMITS: NoticeLimits = {
   hostAwayTimeoutMs: HOST_AWAY_TIMEOUT_MS,
 };
 
-/** `{hours}` of the cap notice and `{minutes}` of the host-away notice (B11, B9). */
-function causeParams(id: NoticeId, limits: NoticeLimits): Pick<Notice, 'params'> {
+/**
+ * The values the cap notice (B11) and the host-away notice (B9) may name: `{limitMs}`, the
+ * limit that ran out in milliseconds (the UI words it, e.g. "20 seconds" or "24 hours", as
+ * `{limit}`), and, for translations written for them, `{hours}` (cap) and `{minutes}`
+ * (host-away) rounded to a tenth.
+ */
+function causeParams(id: NoticeId, limitMs: number): Pick<Notice, 'params'> {
   const round = (n: number) => String(Math.round(n * 10) / 10);
   if (id === 'recording-cap-reached') {
-    return { params: { hours: round(limits.recordingCapMs / 3_600_000) } };
+    return { params: { limitMs: String(limitMs), hours: round(limitMs / 3_600_000) } };
   }
   if (id === 'recording-host-away-stopped') {
-    return { params: { minutes: round(limits.hostAwayTimeoutMs / 60_000) } };
+    return { params: { limitMs: String(limitMs), minutes: round(limitMs / 60_000) } };
   }
   return {};
 }
@@ -46,7 +51,8 @@ const CAUSE_NOTICE: Partial<Record<StopCause, NoticeId>> = {
  *   (the initiator) see "Recording ended, starting upload"; everyone else sees "The
  *   recording has completed."
  * - stopped by itself at the cap (B11), with no host present (B9) or because the room ended
- *   (B15): everyone sees why, and the initiator then sees the upload notice.
+ *   (B15): everyone sees why, and the initiator then sees the upload notice. The first two
+ *   carry the limit that ran out (the event's, else `limits`): see `causeParams`.
  * - stopped by an error or full storage (what was written is kept): as a person's stop,
  *   the initiator's notice carrying `{cause}`.
  * - available (B8): the initiator only, with `{url}`.
@@ -67,7 +73,11 @@ export function noticesFor(
       const uploading: Notice = { id: 'recording-ended-uploading', audience: 'initiator' };
       const why = CAUSE_NOTICE[event.cause];
       if (why) {
-        const notices: Notice[] = [{ id: why, audience: 'everyone', ...causeParams(why, limits) }];
+        // The recording page's own limit when the event carries it: it is the one that ran out.
+        const limitMs =
+          event.limitMs ??
+          (event.cause === 'cap' ? limits.recordingCapMs : limits.hostAwayTimeoutMs);
+        const notices: Notice[] = [{ id: why, audience: 'everyone', ...causeParams(why, limitMs) }];
         if (isInitiator) notices.push(uploading);
         return notices;
       }

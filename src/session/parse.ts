@@ -186,6 +186,15 @@ export function parseSnapshot(value: unknown): SessionSnapshot {
   if (v['stoppedBy'] !== undefined) {
     snapshot.stoppedBy = nullableString('stoppedBy', v['stoppedBy']);
   }
+  if (v['stopLimitMs'] !== undefined && v['stopLimitMs'] !== null) {
+    const limit = v['stopLimitMs'];
+    if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) {
+      throw new TypeError(
+        `Invalid snapshot stopLimitMs ${describeValue(limit)}: expected milliseconds above 0, or null.`,
+      );
+    }
+    snapshot.stopLimitMs = limit;
+  }
   if (v['failure'] !== undefined) {
     snapshot.failure = nullableString('failure', v['failure']);
   }

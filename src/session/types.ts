@@ -64,7 +64,9 @@ export type NoticeId =
   | 'recording-continues'
   | 'recording-continues-here'
   /** X9: the recording device left and no page here can continue it. */
-  | 'recording-orphaned';
+  | 'recording-orphaned'
+  /** X9: this page was paused long enough for another to take its recording over. */
+  | 'recording-taken-over';
 
 /** A notice to show, with the values its text may interpolate. */
 export interface Notice {
@@ -103,6 +105,11 @@ export interface SessionSnapshot {
   stopCause?: StopCause | null;
   /** User id of whoever pressed Stop, when a person did (B7: they get the upload notice). */
   stoppedBy?: string | null;
+  /**
+   * For a stop by a timer (cause 'host-away' or 'cap'): that limit in milliseconds, as the
+   * recording page had it configured, so every page's notice names the same limit (B9, B11).
+   */
+  stopLimitMs?: number | null;
   /** Why the recording failed, when phase is 'failed'. */
   failure?: string | null;
 }
@@ -137,6 +144,8 @@ export type SessionEvent =
       cause: StopCause;
       /** User id of whoever pressed Stop; null when it stopped by itself. */
       stoppedBy: string | null;
+      /** For a stop by a timer (B9, B11): the limit that ran out, in milliseconds. */
+      limitMs?: number;
     }
   | { type: 'available'; initiatorId: string; url: string }
   | { type: 'failed'; initiatorId: string; reason: string };

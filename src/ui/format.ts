@@ -1,4 +1,5 @@
-/** Display formats for the Recordings folder, from the browser's Intl. */
+/** Display formats for the Recordings folder and the notices, from the browser's Intl. */
+import { limitInUnits } from '../session/duration.js';
 import { formatElapsed } from './controllers/elapsed-clock.js';
 
 /** `H:MM:SS`, as the indicator shows it. */
@@ -37,4 +38,18 @@ export function formatDate(epochMs: number, timeZone?: string, locale?: string):
       epochMs,
     );
   }
+}
+
+/**
+ * A time limit (B9, B11) as words in the reader's language: "24 hours", "15 minutes",
+ * "20 seconds", "1.5 hours" (the unit chosen by `limitInUnits`).
+ */
+export function formatLimit(ms: number, locale?: string): string {
+  const { value, unit } = limitInUnits(ms);
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit,
+    unitDisplay: 'long',
+    maximumFractionDigits: 3,
+  }).format(value);
 }

@@ -26,7 +26,8 @@ export const RR_ELEMENTS = {
   'rr-recorder': RrRecorder,
 } as const;
 
-export { RR_STRINGS, interpolate, resolveStrings } from './strings.js';
+export { RR_STRINGS, interpolate, noticeParams, noticeText, resolveStrings } from './strings.js';
+export { formatLimit } from './format.js';
 export type { RrStringKey, RrStrings, RrStringsOverride } from './strings.js';
 export type * from './events.js';
 export { formatElapsed } from './controllers/elapsed-clock.js';

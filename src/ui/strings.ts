@@ -7,7 +7,8 @@
  * (Lit escapes it), so nothing here is ever parsed as HTML.
  */
 import type { HealthWarning, PreflightProblem } from '../recorder/controller-types.js';
-import type { NoticeId, RefusalReason } from '../session/types.js';
+import type { Notice, NoticeId, RefusalReason } from '../session/types.js';
+import { formatLimit } from './format.js';
 
 export const RR_STRINGS = {
   // rr-menu
@@ -46,15 +47,18 @@ export const RR_STRINGS = {
   'notice.recording-completed': 'The recording has completed.',
   'notice.recording-available': 'The recording is available.',
   'notice.recording-available.link': 'Open the recording',
+  // {limit} is the limit that ran out, worded by `noticeText` ("24 hours", "20 seconds").
   'notice.recording-cap-reached':
-    'The recording reached its {hours}-hour limit and has stopped. It has been saved.',
+    'The recording reached its time limit of {limit} and has stopped. It has been saved.',
   'notice.recording-host-away-stopped':
-    'The recording stopped because no host or moderator was in the room for {minutes} minutes. It has been saved.',
+    'The recording stopped because no host or moderator was in the room for {limit}. It has been saved.',
   'notice.recording-room-ended': 'The room has ended, so the recording stopped. It has been saved.',
   'notice.recording-failed': 'The recording failed: {reason}',
   'notice.recording-continues': "Recording continues on {name}'s device.",
   'notice.recording-continues-here':
     'The recording continues on this device now. Keep this page open until the recording is stopped.',
+  'notice.recording-taken-over':
+    "This page was paused, and {name}'s device took the recording over: it continues there. What this page recorded meanwhile is kept as a separate part.",
   'notice.recording-orphaned':
     'The device recording this session left, and no one here can continue the recording. What was recorded is kept.',
 
@@ -124,4 +128,34 @@ export function resolveStrings(override?: RrStringsOverride | null): RrStrings {
 /** Fills `{name}` placeholders; unknown names become empty rather than leaking braces. */
 export function interpolate(template: string, params?: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => params?.[name] ?? '');
+}
+
+/**
+ * A notice's params with what the UI adds: `{limit}`, the limit that ran out (B9, B11) in
+ * words (from `limitMs`, else from `hours` or `minutes`, as a notice made by hand may carry).
+ */
+export function noticeParams(notice: Notice, locale?: string): Record<string, string> {
+  const params = { ...notice.params };
+  const ms =
+    params['limitMs'] !== undefined
+      ? Number(params['limitMs'])
+      : params['hours'] !== undefined
+        ? Number(params['hours']) * 3_600_000
+        : params['minutes'] !== undefined
+          ? Number(params['minutes']) * 60_000
+          : NaN;
+  if (Number.isFinite(ms) && ms > 0) params['limit'] = formatLimit(ms, locale);
+  return params;
+}
+
+/**
+ * The text of a notice as `<rr-toasts>` shows it, for a page that shows notices its own way.
+ * @param strings a translation, whole or partial; default English.
+ */
+export function noticeText(
+  notice: Notice,
+  strings?: RrStringsOverride | null,
+  locale?: string,
+): string {
+  return interpolate(resolveStrings(strings)[`notice.${notice.id}`], noticeParams(notice, locale));
 }

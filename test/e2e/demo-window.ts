@@ -16,6 +16,7 @@ declare global {
           phase: string;
           startedAtMonotonic: number | null;
           lastRecording: {
+            recordingId: string;
             url: string;
             objectKey: string;
             durationSec: number;

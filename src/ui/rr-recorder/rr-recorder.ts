@@ -6,6 +6,7 @@ import type {
   RecorderControllerApi,
   RecorderControllerFactory,
   RecorderElementConfig,
+  LeaveOptions,
   RecorderView,
   RoomChannel,
   VisualSource,
@@ -39,6 +40,8 @@ const REBUILD_ON = [
   'roomType',
   'mobile',
   'meetingTitle',
+  'maxRecordingMs',
+  'hostAwayTimeoutMs',
 ] as const;
 interface Disposable {
   dispose(): void;
@@ -129,6 +132,21 @@ export class RrRecorder extends RrElement implements RecorderElementConfig {
   @property({ type: Number, attribute: 'notice-duration' }) noticeDuration = 6000;
   /** Hides Media and Files (when the page shows the Recordings folder itself). */
   @property({ type: Boolean, attribute: 'hide-media-files' }) hideMediaFiles = false;
+  /**
+   * B11: the longest one recording may last, in milliseconds; at it the recording stops by
+   * itself, with a notice, and is kept. Default (unset) and maximum: 24 hours (86400000). A
+   * value above it, or not a number above 0, leaves the element without a recorder and says
+   * why on the console.
+   */
+  @property({ type: Number, attribute: 'max-recording-ms' }) maxRecordingMs: number | undefined =
+    undefined;
+  /**
+   * B9: how long a recording goes on with no host or moderator in the room, in milliseconds,
+   * before it stops by itself (with a notice) and is kept. Default (unset) and maximum:
+   * 15 minutes (900000); checked as `max-recording-ms` is.
+   */
+  @property({ type: Number, attribute: 'host-away-timeout-ms' }) hostAwayTimeoutMs:
+    number | undefined = undefined;
 
   /** The stage content (slides, screen share). */
   @property({ attribute: false }) stage: VisualSource | null = null;
@@ -198,11 +216,14 @@ export class RrRecorder extends RrElement implements RecorderElementConfig {
 
   /**
    * Leave the room (X9): a recording made on this page is handed over to another page of the
-   * room and goes on there. Resolves false, doing nothing, when no page can continue it: the
-   * recording then goes on here, and the page must stay open or stop it first.
+   * room and goes on there. When no page can continue it, resolves false, doing nothing (the
+   * recording goes on here, and the page must stay open or stop it first), unless
+   * `keepRecording` (B9): then the user leaves while the recording goes on on this page, which
+   * must stay open, until it stops (by itself `host-away-timeout-ms` after the last host or
+   * moderator left, unless one is back).
    */
-  async leaveRoom(): Promise<boolean> {
-    return (await this.binding.controller?.leaveRoom?.()) ?? true;
+  async leaveRoom(options?: LeaveOptions): Promise<boolean> {
+    return (await this.binding.controller?.leaveRoom?.(options)) ?? true;
   }
 
   // A page kept in the back-forward cache (`persisted`) may come back: it is not leaving.

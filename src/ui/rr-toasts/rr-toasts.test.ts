@@ -55,7 +55,7 @@ describe('rr-toasts', () => {
     await settle(el);
     expect(texts(el)).to.deep.equal([
       'Recording will start momentarily, please wait.',
-      'The recording reached its 24-hour limit and has stopped. It has been saved.',
+      'The recording reached its time limit of 24 hours and has stopped. It has been saved.',
     ]);
     expect(dismissals).to.have.length(1);
     expect(dismissals[0]!.detail).to.deep.include({
@@ -119,11 +119,22 @@ describe('rr-toasts', () => {
 
   it('B11 and refusals: every notice id and refusal has text', async () => {
     const el = await mount('rr-toasts', { max: 10 });
-    el.show({ id: 'recording-cap-reached', audience: 'everyone', params: { hours: '24' } });
+    el.show({
+      id: 'recording-cap-reached',
+      audience: 'everyone',
+      params: { limitMs: '20000', hours: '0' },
+    });
+    el.show({
+      id: 'recording-host-away-stopped',
+      audience: 'everyone',
+      params: { limitMs: '900000', minutes: '15' },
+    });
     el.showRefusal('locked-elsewhere');
     await settle(el);
+    // An integrator's shorter cap is named as it is, never as "0 hours".
     expect(texts(el)).to.deep.equal([
-      'The recording reached its 24-hour limit and has stopped. It has been saved.',
+      'The recording reached its time limit of 20 seconds and has stopped. It has been saved.',
+      'The recording stopped because no host or moderator was in the room for 15 minutes. It has been saved.',
       'Another tab is already recording this room.',
     ]);
   });

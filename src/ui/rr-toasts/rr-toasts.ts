@@ -7,7 +7,7 @@ import type { ToastItem } from '../controllers/toast-queue.js';
 import { emit } from '../events.js';
 import { RrElement } from '../rr-element.js';
 import { safeUrl } from '../safe-url.js';
-import type { RrStringKey } from '../strings.js';
+import { noticeParams, type RrStringKey } from '../strings.js';
 import { tokens } from '../theme.js';
 import { toastsStyles } from './rr-toasts.styles.js';
 
@@ -83,7 +83,7 @@ export class RrToasts extends RrElement {
     const url = safeUrl(notice.params?.url);
     return this.queue.add({
       key: `notice.${notice.id}`,
-      params: notice.params,
+      params: noticeParams(notice),
       notice,
       url,
       duration: url ? this.linkDuration : this.duration,

@@ -31,6 +31,13 @@ class HandoffEngine implements RecordingEngine {
   handedOver: Array<{ checkpoint: number } | undefined> = [];
   left = 0;
   stops: StopCause[] = [];
+  /** What storage would say: another page's document is newer than this page's. */
+  superseded = false;
+  standDowns = 0;
+  async standDown() {
+    this.standDowns++;
+    return this.superseded ? { part: null } : null;
+  }
   async preflight() {
     return { ok: true, problems: [] };
   }
@@ -423,6 +430,38 @@ describe('handoff in the room (X9)', () => {
     await settle();
     expect(ids(guest.notices).at(-1)).toBe('recording-orphaned');
     expect(guest.c.view.indicator.shown).toBe(false);
+  });
+
+  it('a recording page frozen past the silence wakes to find the moderator recording: it stands down, and only one page records', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const { host, mod, guest } = await recording(clock);
+    const frozen = host.standStill();
+    clock.advance(SILENCE_MS + CLAIM_WINDOW_MS + 2_000);
+    await settle();
+    expect(mod.engine!.continued).toHaveLength(1);
+    // Storage holds the moderator's document now: the host's page is the one to stop.
+    host.engine!.superseded = true;
+    frozen.resume();
+    await settle();
+    clock.advance(1_000);
+    await settle();
+    expect(host.engine!.standDowns).toBe(1);
+    expect(ids(host.notices).at(-1)).toBe('recording-taken-over');
+    expect(host.notices.at(-1)!.params).toEqual({ name: 'MOD-1' });
+    expect(host.c.view.phase).toBe('recording');
+    expect(host.c.view.indicator).toMatchObject({ shown: true, stop: true });
+    // The moderator heard the woken page's beats too, asked storage, and goes on.
+    expect(mod.engine!.standDowns).toBe(1);
+    expect(mod.c.view.phase).toBe('recording');
+    // From now on the host's page mirrors: the moderator's stop reaches it, and it records
+    // nothing of its own.
+    mod.c.requestStop();
+    await mod.c.confirmStop();
+    await settle();
+    expect(mod.engine!.stops).toEqual(['user']);
+    expect(host.engine!.stops).toEqual([]);
+    expect(host.c.view.phase).not.toBe('recording');
+    expect(ids(guest.notices).at(-1)).toBe('recording-completed');
   });
 
   it('a page that leaves when no one could continue is told so, and goes on recording', async () => {

@@ -25,7 +25,10 @@ interface Harness {
 }
 
 function make(user: LocalUser = host, extra: Partial<{ roomOpenedAt: number }> = {}): Harness {
-  const machine = new SessionMachine({ user, clock, ...extra });
+  return harness(new SessionMachine({ user, clock, ...extra }));
+}
+
+function harness(machine: SessionMachine): Harness {
   const notices: Notice[] = [];
   const events: SessionEvent[] = [];
   const states: SessionState[] = [];
@@ -435,14 +438,15 @@ describe('24-hour cap and room session', () => {
       recordingId: 'rec-1',
       startedAt: T0,
     });
+    const capParams = { limitMs: String(RECORDING_CAP_MS), hours: '24' };
     expect(h.notices.slice(-2)).toEqual([
-      { id: 'recording-cap-reached', audience: 'everyone', params: { hours: '24' } },
+      { id: 'recording-cap-reached', audience: 'everyone', params: capParams },
       { id: 'recording-ended-uploading', audience: 'initiator' },
     ]);
     expect(participant.notices.at(-1)).toEqual({
       id: 'recording-cap-reached',
       audience: 'everyone',
-      params: { hours: '24' },
+      params: capParams,
     });
     expect(h.machine.markUploading()).toEqual({ ok: true });
     expect(h.machine.markAvailable('https://s3.example/a.mp4')).toEqual({ ok: true });
@@ -495,6 +499,79 @@ describe('24-hour cap and room session', () => {
     now.t = T0 + 25 * HOUR;
     machine.checkDeadlines();
     expect(machine.state).toMatchObject({ phase: 'stopping', stopCause: 'cap' });
+  });
+});
+
+describe('limits an integrator configured (B9, B11)', () => {
+  it('B11: a 20-second cap stops at 20 s, and a page with the default cap names 20 seconds too', () => {
+    const h = harness(new SessionMachine({ user: host, clock, recordingCapMs: 20_000 }));
+    // The participant's page was configured with the defaults: the limit comes with the stop.
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
+    recording(h);
+    expect(h.machine.state.capDeadline).toBe(T0 + 20_000);
+    clock.advance(20_000 - 1);
+    expect(h.machine.state.phase).toBe('recording');
+    clock.advance(1);
+    expect(h.machine.state).toMatchObject({ phase: 'stopping', stopCause: 'cap' });
+    expect(h.machine.snapshot().stopLimitMs).toBe(20_000);
+    const capParams = { limitMs: '20000', hours: '0' };
+    expect(h.notices.at(-2)).toEqual({
+      id: 'recording-cap-reached',
+      audience: 'everyone',
+      params: capParams,
+    });
+    expect(participant.notices.at(-1)).toEqual({
+      id: 'recording-cap-reached',
+      audience: 'everyone',
+      params: capParams,
+    });
+    // A new recording starts with a fresh cap, and its snapshot no longer names a limit.
+    h.machine.markUploading();
+    h.machine.markAvailable('https://s3.example/a.mp4');
+    recording(h, 'rec-2');
+    expect(h.machine.snapshot().stopLimitMs).toBeUndefined();
+    expect(h.machine.state.capDeadline).toBe(T0 + 40_000);
+  });
+
+  it('B9: a 90-second host-away time stops 90 s after the last host left, and says so', () => {
+    const h = harness(new SessionMachine({ user: host, clock, hostAwayTimeoutMs: 90_000 }));
+    const participant = make({ id: 'p1', role: 'participant', mobile: false });
+    h.machine.onChange(() => participant.machine.applyRemote(h.machine.snapshot()));
+    recording(h);
+    clock.advance(HOUR);
+    h.machine.setPresence([]);
+    expect(h.machine.state.hostAwayDeadline).toBe(T0 + HOUR + 90_000);
+    clock.advance(90_000 - 1);
+    expect(h.machine.state.phase).toBe('recording');
+    clock.advance(1);
+    expect(h.machine.state).toMatchObject({ phase: 'stopping', stopCause: 'host-away' });
+    const params = { limitMs: '90000', minutes: '1.5' };
+    expect(h.notices.at(-2)).toMatchObject({ id: 'recording-host-away-stopped', params });
+    expect(participant.notices.at(-1)).toMatchObject({ id: 'recording-host-away-stopped', params });
+  });
+
+  it('a stop by a person or the room names no limit', () => {
+    const h = make();
+    recording(h);
+    h.machine.roomEnded();
+    expect(h.machine.snapshot().stopLimitMs).toBeUndefined();
+    expect(h.events.at(-1)).not.toHaveProperty('limitMs');
+  });
+
+  it("refuses a limit above the product's or not above 0, naming the option", () => {
+    const build = (o: { recordingCapMs?: number; hostAwayTimeoutMs?: number }) => () =>
+      new SessionMachine({ user: host, clock, ...o });
+    expect(build({ recordingCapMs: 25 * HOUR })).toThrow(
+      /^recordingCapMs 90000000 \(25 hours\) is longer than the product allows: one recording lasts at most 24 hours \(B11\)/,
+    );
+    expect(build({ hostAwayTimeoutMs: 16 * MIN })).toThrow(
+      /^hostAwayTimeoutMs 960000 .*15 minutes/,
+    );
+    expect(build({ recordingCapMs: 0 })).toThrow(TypeError);
+    expect(
+      build({ recordingCapMs: RECORDING_CAP_MS, hostAwayTimeoutMs: HOST_AWAY_TIMEOUT_MS }),
+    ).not.toThrow();
   });
 });
 

@@ -76,11 +76,39 @@ describe('who sees what', () => {
     const cap: SessionEvent = { type: 'stopped', initiatorId: 'h1', cause: 'cap', stoppedBy: null };
     const away: SessionEvent = { ...cap, cause: 'host-away' };
     expect(noticesFor(cap, participant)).toEqual([
-      { id: 'recording-cap-reached', audience: 'everyone', params: { hours: '24' } },
+      {
+        id: 'recording-cap-reached',
+        audience: 'everyone',
+        params: { limitMs: '86400000', hours: '24' },
+      },
     ]);
-    expect(noticesFor(away, participant)[0]?.params).toEqual({ minutes: '15' });
+    expect(noticesFor(away, participant)[0]?.params).toEqual({ limitMs: '900000', minutes: '15' });
     const limits = { recordingCapMs: 2 * 3_600_000, hostAwayTimeoutMs: 90_000 };
-    expect(noticesFor(cap, participant, limits)[0]?.params).toEqual({ hours: '2' });
-    expect(noticesFor(away, participant, limits)[0]?.params).toEqual({ minutes: '1.5' });
+    expect(noticesFor(cap, participant, limits)[0]?.params).toEqual({
+      limitMs: '7200000',
+      hours: '2',
+    });
+    expect(noticesFor(away, participant, limits)[0]?.params).toEqual({
+      limitMs: '90000',
+      minutes: '1.5',
+    });
+  });
+
+  it("B9, B11: the limit that ran out on the recording page wins over this page's own", () => {
+    const cap: SessionEvent = {
+      type: 'stopped',
+      initiatorId: 'h1',
+      cause: 'cap',
+      stoppedBy: null,
+      limitMs: 20_000,
+    };
+    // This page was configured with the defaults; the recording page with a 20-s cap.
+    expect(noticesFor(cap, participant)[0]?.params).toMatchObject({ limitMs: '20000' });
+    expect(noticesFor(cap, initiator).map((n) => n.id)).toEqual([
+      'recording-cap-reached',
+      'recording-ended-uploading',
+    ]);
+    const away: SessionEvent = { ...cap, cause: 'host-away', limitMs: 45_000 };
+    expect(noticesFor(away, moderator)[0]?.params).toMatchObject({ limitMs: '45000' });
   });
 });
