@@ -59,6 +59,11 @@ export function webcamTile(canvas: HTMLCanvasElement, name: string): HTMLElement
 /** A tone (440 Hz by default) as an audio track. */
 export function toneTrack(frequency = 440): {
   track: MediaStreamTrack;
+  /**
+   * Resolves once the tone sounds: until its context runs, the track carries silence (50-70 ms
+   * with Chromium 156 here), which a test timing the tone's onset would blame on the recorder.
+   */
+  sounding: Promise<void>;
   close: () => Promise<void>;
 } {
   const ctx = new AudioContext({ sampleRate: 48_000 });
@@ -69,8 +74,10 @@ export function toneTrack(frequency = 440): {
   const dest = ctx.createMediaStreamDestination();
   osc.connect(gain).connect(dest);
   osc.start();
-  void ctx.resume();
-  return { track: dest.stream.getAudioTracks()[0]!, close: () => ctx.close() };
+  const sounding = ctx.resume().then(async () => {
+    while (ctx.currentTime < 0.1) await new Promise((r) => setTimeout(r, 10));
+  });
+  return { track: dest.stream.getAudioTracks()[0]!, sounding, close: () => ctx.close() };
 }
 
 export function stopSynthetic(): void {

@@ -73,6 +73,7 @@ async function record(
     ...(continuation ? { continuation } : {}),
   });
   try {
+    await tone.sounding;
     await pipeline.start();
     await pipeline.whenFramesDone();
     // The frames are made faster than real time; the audio comes in real time, and its clock

@@ -302,10 +302,19 @@ describe('Handoff: a file continued by another encoder after a gap (X9)', functi
     expect(rms(samples, rate, 0.2, h.switchSec - 0.1)).to.be.above(0.2);
     expect(rms(samples, rate, h.switchSec + 0.1, h.resumeSec - 0.1)).to.be.below(0.01);
     expect(rms(samples, rate, h.resumeSec + 0.1, h.durationSec - 0.1)).to.be.above(0.2);
-    // The second tone begins where its video does (its own time zero).
+    // The second tone begins where its video does (its own time zero), as promptly as the
+    // first began after the recording's start: the pipeline's audio starts some tens of
+    // milliseconds after its video (73 ms with Chromium 156.0.8078.114 here, FAULTS.md), and a
+    // continuation must add nothing to that.
+    let first = 0;
+    while (Math.abs(samples[first]!) < 0.02) first++;
     let onset = Math.round((h.resumeSec - 0.5) * rate);
     while (Math.abs(samples[onset]!) < 0.02) onset++;
-    expect(onset / rate).to.be.closeTo(h.resumeSec, 0.03);
+    console.log(
+      `[handoff] audio begins ${((first / rate) * 1000).toFixed(1)} ms after the start, ${((onset / rate - h.resumeSec) * 1000).toFixed(1)} ms after the continuation's`,
+    );
+    expect(onset / rate - h.resumeSec).to.be.closeTo(first / rate, 0.03);
+    expect(first / rate, 'audio begins within 0.15 s of the video').to.be.below(0.15);
     // No click: the tone rises, its first samples step no more than the tone itself does
     // (2 pi f / rate of its amplitude); one that started at full level at an arbitrary phase
     // would jump by up to its amplitude.
