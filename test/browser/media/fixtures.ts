@@ -80,6 +80,22 @@ export function toneTrack(frequency = 440): {
   return { track: dest.stream.getAudioTracks()[0]!, sounding, close: () => ctx.close() };
 }
 
+/**
+ * Waits until the audio has caught up with frames a deterministic clock made faster than real
+ * time: the audio comes in real time, and its clock cuts it where the frames end, so a test
+ * that stops at once gets as much audio as the machine was fast. `drift` reads the newest
+ * health report's `avDriftMs` (-Infinity before one counts).
+ */
+export async function audioCaughtUp(drift: () => number, timeoutMs = 20_000): Promise<void> {
+  const from = performance.now();
+  while (drift() < -100) {
+    if (performance.now() - from > timeoutMs) {
+      throw new Error(`The audio did not catch up with the video within ${timeoutMs} ms.`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function stopSynthetic(): void {
   for (const t of timers.splice(0)) clearInterval(t);
   document.body.replaceChildren();

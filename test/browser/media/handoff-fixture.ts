@@ -13,6 +13,7 @@ import {
   type VideoSettings,
 } from '../../../src/media/pipeline.js';
 import {
+  audioCaughtUp,
   COLOURS,
   MemorySink,
   type Rgb,
@@ -80,10 +81,7 @@ async function record(
     // cuts it where the frames end. Wait until it got there, so the audio ends with the video
     // as a real recording's does.
     driftMs = -Infinity; // Only a report from now on counts: the last frames are out by then.
-    const waitFrom = performance.now();
-    while (driftMs < -100 && performance.now() - waitFrom < 20_000) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await audioCaughtUp(() => driftMs);
     return { result: await pipeline.stop(), sink };
   } finally {
     await tone.close();
