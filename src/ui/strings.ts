@@ -105,6 +105,8 @@ export const RR_STRINGS = {
   'recordings.loading': 'Loading recordings…',
   'recordings.error': 'The recordings could not be loaded.',
   'recordings.retry': 'Try again',
+  'recordings.linkFailed': 'The link to {name} could not be made. Try again.',
+  'recordings.linkUnsafe': 'The link to {name} is not a web address, so it was not opened.',
   'recordings.playing': 'Playing {name}',
   'recordings.closePlayer': 'Close player',
   'recorder.closeRecordings': 'Close',

@@ -99,6 +99,56 @@ describe('rr-recordings', () => {
     expect(retries.map((e) => e.detail)).to.deep.equal([{}]);
   });
 
+  it('a hostile title is shown as text, and a javascript: link is refused with its reason', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1"> javascript:alert(1) "quoted"';
+    const entries = sampleEntries().map((e, i) =>
+      i === 0
+        ? { ...e, fileName: `Rec - 2026-11-26 14:03:00 - ${hostile}.mp4`, title: hostile }
+        : e,
+    );
+    const seen: string[] = [];
+    const el = await mount('rr-recordings', {
+      entries,
+      resolveLink: async (_entry: LibraryEntry, purpose: LinkPurpose) => {
+        seen.push(purpose);
+        return 'javascript:window.__pwned=2';
+      },
+    });
+    const plays = record(el, 'rr-recording-play');
+    const downloads = record(el, 'rr-recording-download');
+    const name = el.shadowRoot!.querySelector('tbody tr td')!;
+    expect(name.textContent!.trim()).to.equal(`Rec - 2026-11-26 14:03:00 - ${hostile}.mp4`);
+    expect(el.shadowRoot!.querySelector('img'), 'no element made from the title').to.equal(null);
+    q<HTMLButtonElement>(el, '[part="play"]')!.click();
+    await until(() => seen.length === 1);
+    await settle(el);
+    expect(q(el, 'video'), 'no player for a javascript: link').to.equal(null);
+    expect(q(el, '[part="notice"]')!.textContent!.trim()).to.equal(
+      `The link to Rec - 2026-11-26 14:03:00 - ${hostile}.mp4 is not a web address, so it was not opened.`,
+    );
+    q<HTMLButtonElement>(el, '[part="download"]')!.click();
+    await until(() => seen.length === 2);
+    await settle(el);
+    expect(el.shadowRoot!.querySelector('a[href^="javascript"]')).to.equal(null);
+    expect([plays.length, downloads.length]).to.deep.equal([0, 0]);
+    expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
+  it('a link that cannot be made says so, not that the list failed', async () => {
+    const el = await mount('rr-recordings', {
+      entries: sampleEntries(),
+      resolveLink: async () => {
+        throw new Error('signer down');
+      },
+    });
+    q<HTMLButtonElement>(el, '[part="play"]')!.click();
+    await until(() => q(el, '[part="notice"]')!.textContent!.trim() !== '');
+    expect(q(el, '[part="notice"]')!.textContent!.trim()).to.equal(
+      'The link to Rec - 2026-11-26 14:03:00 - Weekly class.mp4 could not be made. Try again.',
+    );
+    expect(el.shadowRoot!.querySelectorAll('tbody tr')).to.have.length(2);
+  });
+
   it('without a link resolver the actions are disabled', async () => {
     const el = await mount('rr-recordings', { entries: sampleEntries() });
     expect(q<HTMLButtonElement>(el, '[part="play"]')!.disabled).to.equal(true);

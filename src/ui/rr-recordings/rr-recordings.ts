@@ -72,12 +72,18 @@ export class RrRecordings extends RrElement {
 
   private async link(entry: LibraryEntry, purpose: LinkPurpose): Promise<string | null> {
     if (!this.resolveLink) return null;
+    let resolved: string;
     try {
-      return safeUrl(await this.resolveLink(entry, purpose));
-    } catch {
-      this.note = { text: this.t('recordings.error') };
+      resolved = await this.resolveLink(entry, purpose);
+    } catch (e) {
+      // The list loaded; only this link failed: say so, not that the recordings did not load.
+      console.warn(`[room-recorder] no ${purpose} link for ${entry.key}`, e);
+      this.note = { text: this.t('recordings.linkFailed', { name: entry.fileName }) };
       return null;
     }
+    const url = safeUrl(resolved);
+    if (!url) this.note = { text: this.t('recordings.linkUnsafe', { name: entry.fileName }) };
+    return url;
   }
 
   private async play(entry: LibraryEntry): Promise<void> {
