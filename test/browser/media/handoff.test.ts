@@ -302,10 +302,11 @@ describe('Handoff: a file continued by another encoder after a gap (X9)', functi
     expect(rms(samples, rate, 0.2, h.switchSec - 0.1)).to.be.above(0.2);
     expect(rms(samples, rate, h.switchSec + 0.1, h.resumeSec - 0.1)).to.be.below(0.01);
     expect(rms(samples, rate, h.resumeSec + 0.1, h.durationSec - 0.1)).to.be.above(0.2);
-    // The second tone begins where its video does (its own time zero), as promptly as the
-    // first began after the recording's start: the pipeline's audio starts some tens of
-    // milliseconds after its video (51-73 ms on one machine of this project's kind, FAULTS.md), and a
-    // continuation must add nothing to that.
+    // The second tone begins where its video does (its own time zero), as the first does
+    // after the recording's start: the pipeline's audio starts some tens of milliseconds
+    // after its video, 31-74 ms from run to run on one machine of this project's kind
+    // (FAULTS.md, found and not fixed). Bounded here at 0.1 s: audio that starts later than
+    // that after its video, at the start or after the switch, fails.
     let first = 0;
     while (Math.abs(samples[first]!) < 0.02) first++;
     let onset = Math.round((h.resumeSec - 0.5) * rate);
@@ -313,8 +314,8 @@ describe('Handoff: a file continued by another encoder after a gap (X9)', functi
     console.log(
       `[handoff] audio begins ${((first / rate) * 1000).toFixed(1)} ms after the start, ${((onset / rate - h.resumeSec) * 1000).toFixed(1)} ms after the continuation's`,
     );
-    expect(onset / rate - h.resumeSec).to.be.closeTo(first / rate, 0.03);
-    expect(first / rate, 'audio begins within 0.15 s of the video').to.be.below(0.15);
+    expect(first / rate, 'audio begins within 0.1 s of the video').to.be.within(0, 0.1);
+    expect(onset / rate - h.resumeSec, 'and so after the switch').to.be.within(0, 0.1);
     // No click: the tone rises, its first samples step no more than the tone itself does
     // (2 pi f / rate of its amplitude); one that started at full level at an arbitrary phase
     // would jump by up to its amplitude.
