@@ -3,6 +3,7 @@
  * camera when the browser has one, animated canvases otherwise) and audio (the fake
  * microphone, or quiet tones).
  */
+import { every } from './ticker.js';
 
 const SLIDES = [
   { title: 'Welcome to the weekly class', body: 'Recorded in the host’s browser' },
@@ -51,9 +52,10 @@ export function createSlideDeck(): DrawnSource {
     ctx.fillText(`t = ${t.toFixed(1)} s`, 80, 1000);
   };
   draw();
-  // A timer, not requestAnimationFrame, so the slide keeps moving in a background tab.
-  const timer = setInterval(draw, 1000 / 30);
-  return { canvas, frames: () => frames, stop: () => clearInterval(timer) };
+  // A worker's timer, not requestAnimationFrame nor the page's own timer, so the slide keeps
+  // moving in a background tab (see ticker.ts).
+  const stop = every(1000 / 30, draw);
+  return { canvas, frames: () => frames, stop };
 }
 
 /** An animated stand-in for a participant's camera. */
@@ -79,8 +81,8 @@ export function createCanvasWebcam(hue: number): DrawnSource {
     ctx.fill();
   };
   draw();
-  const timer = setInterval(draw, 1000 / 15);
-  return { canvas, frames: () => frames, stop: () => clearInterval(timer) };
+  const stop = every(1000 / 15, draw);
+  return { canvas, frames: () => frames, stop };
 }
 
 /**
@@ -124,8 +126,8 @@ export function createPreview(
     ctx.drawImage(source, 0, 0, width, height);
   };
   draw();
-  const timer = setInterval(draw, 1000 / fps);
-  return { canvas, frames: () => frames, stop: () => clearInterval(timer) };
+  const stop = every(1000 / fps, draw);
+  return { canvas, frames: () => frames, stop };
 }
 
 /** A quiet tone as a participant's microphone, for rooms without a real one. */
