@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error: plain ESM module without types
-import { LONG_E2E, RELIABILITY_E2E, suite } from './test/long-tests.mjs';
+import { BY_HAND_E2E, LONG_E2E, RELIABILITY_E2E, suite } from './test/long-tests.mjs';
 
 // The e2e suite drives Debian's Chromium against the demo server; one file at a time,
 // since each launches browsers on a 2-core machine.
@@ -11,7 +11,7 @@ export default defineConfig({
     include: { long: LONG_E2E, reliability: RELIABILITY_E2E }[suite() as string] ?? [
       'test/e2e/**/*.test.ts',
     ],
-    exclude: suite() === 'core' ? [...LONG_E2E, ...RELIABILITY_E2E] : [],
+    exclude: suite() === 'core' ? [...LONG_E2E, ...RELIABILITY_E2E, ...BY_HAND_E2E] : [],
     environment: 'node',
     globalSetup: ['test/e2e/global-setup.ts'],
     fileParallelism: false,
