@@ -49,10 +49,13 @@ export function backgroundClock(base: Clock): Clock {
     pending.delete(id);
     base.clearTimeout(timer.backup);
     worker?.postMessage({ id });
-    release();
     return timer;
   };
-  const run = (id: number): void => drop(id)?.fn();
+  // Released after the callback: one that arms its next timer keeps the worker it runs on.
+  const run = (id: number): void => {
+    drop(id)?.fn();
+    release();
+  };
 
   // An idle recorder holds no thread: the worker goes with the last timer.
   const release = (): void => {
@@ -96,6 +99,7 @@ export function backgroundClock(base: Clock): Clock {
     },
     clearTimeout(handle: TimerHandle): void {
       drop(handle as number);
+      release();
     },
   };
 }

@@ -35,19 +35,14 @@ import type {
   StoredRecording,
 } from './engine.js';
 import { adoptHandoff, type Adopted } from './handoff-adopt.js';
-import {
-  HandoffKeys,
-  readContext,
-  readFragmentIndex,
-  type HandoffContext,
-} from './handoff-context.js';
+import { HandoffKeys, readContext, type HandoffContext } from './handoff-context.js';
 import { journalFields } from './journal-meta.js';
 import { HandoffPublisher, type HandoffPublisherDeps } from './handoff-publisher.js';
 import { runPreflight } from './preflight.js';
 import { SaveGuard } from './save-guard.js';
 import { StorageBudget, type StorageBudgetOptions } from './storage-budget.js';
 import { recoverUnfinished } from './recovery.js';
-import { keepUnsavedPart } from './unsaved-part.js';
+import { yieldToContinuation } from './unsaved-part.js';
 import { storeRecording, storeWhenStorageAnswers } from './store-recording.js';
 import { createStorage, type Storage } from './remote-storage.js';
 import type { StorageConfig } from './storage-config.js';
@@ -433,13 +428,11 @@ export class BrowserRecordingEngine implements RecordingEngine {
       );
       const record = await this.#journal.get(recordingId);
       if (record) {
-        const index = await readFragmentIndex(this.#storage.target, keys, context);
-        part = await keepUnsavedPart(
-          record,
-          index.map((f) => f.offset + f.size),
-          { journal: this.#journal, storage: this.#storage, uploader: (id) => this.#uploader(id) },
-        );
-        await this.#journal.remove(recordingId);
+        part = await yieldToContinuation(record, context, keys, {
+          journal: this.#journal,
+          storage: this.#storage,
+          uploader: (id) => this.#uploader(id),
+        });
       }
       this.#save.set({ where: 'saved', unsavedBytes: 0 });
     } finally {

@@ -12,6 +12,7 @@
 import type { PartPlanSpec } from '../journal/part-plan.js';
 import { handoffFolder } from '../library/folder-keys.js';
 import type { CompletedPart, JournalFragment } from '../journal/types.js';
+import { limiter } from '../shared/limiter.js';
 import { withRetry } from '../upload/retry.js';
 import { UploadError, type UploadTarget } from '../upload/types.js';
 import type { RecordingMeta } from './engine.js';
@@ -25,8 +26,8 @@ export const HANDOFF_VERSION = 2;
 
 /**
  * Fragments per index block (about 30 kB of JSON). The document is put once a second while a
- * successor is present: with the whole index in it, it grew by 60 bytes a second of recording
- * (430 kB a second after two hours, more than the video itself), read from IndexedDB and
+ * successor is present: with the whole index in it, it grew by 56 bytes a second of recording
+ * (406 kB a second after two hours, more than the demo's video itself), read from IndexedDB and
  * encoded each time. Blocks are put once each, so the document stays under one block's size.
  */
 export const INDEX_BLOCK_FRAGMENTS = 500;
@@ -352,17 +353,16 @@ export async function readFragmentIndex(
   keys: HandoffKeys,
   context: HandoffContext,
 ): Promise<JournalFragment[]> {
-  const blocks: PackedFragment[][] = new Array<PackedFragment[]>(context.indexBlocks);
-  let next = 0;
-  const reader = async () => {
-    while (next < context.indexBlocks) {
-      const n = next++;
-      const bytes = await target.getObject(keys.index(n));
-      if (!bytes) throw new Error(`The handoff index block ${keys.index(n)} is missing.`);
-      blocks[n] = decodeBlock(bytes, keys.index(n));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(INDEX_READS, context.indexBlocks) }, reader));
+  const slot = limiter(INDEX_READS);
+  const blocks = await Promise.all(
+    Array.from({ length: context.indexBlocks }, (_, n) =>
+      slot(async () => {
+        const bytes = await target.getObject(keys.index(n));
+        if (!bytes) throw new Error(`The handoff index block ${keys.index(n)} is missing.`);
+        return decodeBlock(bytes, keys.index(n));
+      }),
+    ),
+  );
   return unpackFragments([...blocks.flat(), ...context.fragments]);
 }
 

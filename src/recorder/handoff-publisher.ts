@@ -263,14 +263,14 @@ export class HandoffPublisher {
     const start = Math.max(this.#tails.at(-1)?.end ?? confirmed, confirmed);
     const end = record.bytes;
     if (end <= start) {
-      await this.#write();
+      await this.#write(record);
       return;
     }
     const tail = { key: keys.tail(start, end), start, end };
     const bytes = await journal.read(meta.recordingId, start, end);
     this.#tails.push(tail);
     const put = target.putObject(tail.key, bytes, 'application/octet-stream');
-    const [stored, written] = await Promise.allSettled([put, this.#write()]);
+    const [stored, written] = await Promise.allSettled([put, this.#write(record)]);
     if (stored.status === 'rejected') {
       // Put again, whole, with the next checkpoint's bytes.
       this.#tails.splice(this.#tails.indexOf(tail), 1);
@@ -304,13 +304,14 @@ export class HandoffPublisher {
       });
   }
 
-  async #write(): Promise<void> {
+  /** `read`: the record a checkpoint has just read, so it is not read again. */
+  async #write(read?: RecordingRecord): Promise<void> {
     this.#startPart1();
     // One view of part 1 for the whole document, though its put may land meanwhile.
     const part1 = this.#part1;
     const { journal, target, upload, meta, keys, generation, inherited } = this.#d;
     const uploadId = upload.id;
-    const record = await journal.get(meta.recordingId);
+    const record = read ?? (await journal.get(meta.recordingId));
     if (!uploadId || !record?.partPlan) return;
     const confirmed = this.#confirmedEnd(part1, record);
     const tails = this.#tails.filter((t) => t.end > confirmed);

@@ -15,13 +15,12 @@ import {
   readContext,
   handoffObjects,
   namedObjects,
-  readFragmentIndex,
   type HandoffContext,
 } from './handoff-context.js';
 import type { Storage } from './remote-storage.js';
 import { metaOfRecord } from './journal-meta.js';
 import { storeRecording } from './store-recording.js';
-import { keepUnsavedPart } from './unsaved-part.js';
+import { keepUnsavedPart, yieldToContinuation } from './unsaved-part.js';
 
 export interface RecoveryDeps {
   journal: Journal;
@@ -70,11 +69,7 @@ async function recoverOne(
     // X9: another page continued it after this one went: the file is that page's to finish;
     // what this page held past what storage had goes into a part of its own.
     console.info(`[room-recorder] recording ${record.id} was continued on another device`);
-    const index = await readFragmentIndex(deps.storage.target, keys, context);
-    const inFile = index.map((f) => f.offset + f.size);
-    const part = await keepUnsavedPart(record, inFile, deps);
-    await deps.journal.remove(record.id);
-    return part;
+    return yieldToContinuation(record, context, keys, deps);
   }
   if (await deps.storage.target.headObject(record.objectKey).catch(() => null)) {
     // Already stored: by a page that continued it (X9), or by this one just before it closed.

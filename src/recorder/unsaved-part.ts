@@ -14,6 +14,7 @@ import { readTracks } from '../media/mp4/tracks.js';
 import { partFileName } from '../session/naming.js';
 import type { MultipartUpload } from '../upload/multipart-upload.js';
 import type { StoredRecording } from './engine.js';
+import { readFragmentIndex, type HandoffContext, type HandoffKeys } from './handoff-context.js';
 import { journalFields, metaOfRecord } from './journal-meta.js';
 import type { Storage } from './remote-storage.js';
 import { storeRecording } from './store-recording.js';
@@ -94,4 +95,24 @@ export async function keepUnsavedPart(
     `[room-recorder] ${(durationUs / 1e6).toFixed(2)} s this device recorded of ${record.id} were not in its file (another device had continued it): stored as ${meta.objectKey}`,
   );
   return stored;
+}
+
+/**
+ * X9: another page continued `record` from what `context` says storage held: this device lets
+ * go of it, keeping what it holds beyond the file as a part (see {@link keepUnsavedPart}).
+ */
+export async function yieldToContinuation(
+  record: RecordingRecord,
+  context: HandoffContext,
+  keys: HandoffKeys,
+  deps: UnsavedPartDeps,
+): Promise<StoredRecording | null> {
+  const index = await readFragmentIndex(deps.storage.target, keys, context);
+  const part = await keepUnsavedPart(
+    record,
+    index.map((f) => f.offset + f.size),
+    deps,
+  );
+  await deps.journal.remove(record.id);
+  return part;
 }

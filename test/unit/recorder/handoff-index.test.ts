@@ -9,6 +9,7 @@ import {
   HandoffKeys,
   INDEX_BLOCK_FRAGMENTS,
   encodeContext,
+  packFragments,
   readContext,
   readFragmentIndex,
   type HandoffContext,
@@ -124,6 +125,27 @@ describe('the handoff index over a long recording (X9)', () => {
     expect(adopted.indexBlocks).toBe(
       Math.min(c.indexBlocks, Math.floor(adoptedFragments.length / INDEX_BLOCK_FRAGMENTS)),
     );
+
+    // The figure the docs quote: two hours of 1-s fragments at 6 Mb/s as one document held
+    // them (version 1), against what the document holds now (under one block).
+    const twoHours = Array.from({ length: 7_200 }, (_, i) => ({
+      index: i,
+      offset: 1_234 + i * 750_000,
+      size: 750_000,
+      startUs: i * 1_000_000,
+      durationUs: 1_000_000,
+      startsWithKeyframe: true,
+      audioEndUs: (i + 1) * 1_000_000,
+      nextSequence: i + 2,
+    }));
+    const whole = JSON.stringify(packFragments(twoHours)).length;
+    const rest = JSON.stringify(
+      packFragments(twoHours.slice(-(7_200 % INDEX_BLOCK_FRAGMENTS))),
+    ).length;
+    console.log(
+      `[handoff-index] two hours' index: ${(whole / 1000).toFixed(0)} kB in every document before, ${(rest / 1000).toFixed(0)} kB now (${(whole / 7_200).toFixed(0)} bytes a fragment)`,
+    );
+    expect(rest).toBeLessThan(whole / 10);
 
     // A missing block is named, not read past.
     await s3.target.deleteObject(keys.index(2));

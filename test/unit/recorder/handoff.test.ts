@@ -237,6 +237,19 @@ async function recording(clock: ManualClock) {
   return { ...r, host, mod, guest };
 }
 
+/** A host and a participant, no one else who could continue: the host records. */
+async function hostAndGuest(clock: ManualClock) {
+  const r = room(clock);
+  const host = r.join('host-1', 'host');
+  const guest = r.join('guest-1', 'participant');
+  for (const p of r.pages) created.push(p.c);
+  await settle();
+  host.c.requestStart();
+  await host.c.confirmStart();
+  await settle();
+  return { host, guest };
+}
+
 const ids = (notices: Notice[]) => notices.map((n) => n.id);
 
 describe('handoff in the room (X9)', () => {
@@ -369,14 +382,7 @@ describe('handoff in the room (X9)', () => {
 
   it('no page can continue: the recording ends where it was kept, and everyone is told', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
-    const r = room(clock);
-    const host = r.join('host-1', 'host');
-    const guest = r.join('guest-1', 'participant');
-    for (const p of r.pages) created.push(p.c);
-    await settle();
-    host.c.requestStart();
-    await host.c.confirmStart();
-    await settle();
+    const { host, guest } = await hostAndGuest(clock);
     host.kill();
     clock.advance(SILENCE_MS + 1_000);
     await settle();
@@ -387,14 +393,7 @@ describe('handoff in the room (X9)', () => {
 
   it('a page that stood still past the silence hears the stop it missed, and is not told the recording was lost', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
-    const r = room(clock);
-    const host = r.join('host-1', 'host');
-    const guest = r.join('guest-1', 'participant');
-    for (const p of r.pages) created.push(p.c);
-    await settle();
-    host.c.requestStart();
-    await host.c.confirmStart();
-    await settle();
+    const { host, guest } = await hostAndGuest(clock);
     clock.advance(30_000);
     const still = guest.standStill();
     clock.advance(SILENCE_MS + 1_000);
@@ -411,14 +410,7 @@ describe('handoff in the room (X9)', () => {
 
   it('a page that stood still while the recording page died still finds it gone', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
-    const r = room(clock);
-    const host = r.join('host-1', 'host');
-    const guest = r.join('guest-1', 'participant');
-    for (const p of r.pages) created.push(p.c);
-    await settle();
-    host.c.requestStart();
-    await host.c.confirmStart();
-    await settle();
+    const { host, guest } = await hostAndGuest(clock);
     const still = guest.standStill();
     host.kill();
     clock.advance(SILENCE_MS + 1_000);
@@ -466,14 +458,7 @@ describe('handoff in the room (X9)', () => {
 
   it('a page that leaves when no one could continue is told so, and goes on recording', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
-    const r = room(clock);
-    const host = r.join('host-1', 'host');
-    const guest = r.join('guest-1', 'participant');
-    for (const p of r.pages) created.push(p.c);
-    await settle();
-    host.c.requestStart();
-    await host.c.confirmStart();
-    await settle();
+    const { host, guest } = await hostAndGuest(clock);
     expect(await host.c.leaveRoom()).toBe(false);
     expect(host.engine!.left).toBe(0);
     expect(host.c.view.phase).toBe('recording');

@@ -7,68 +7,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecorderController } from '../../../src/recorder/controller.js';
 import { controllerForElement } from '../../../src/recorder/element-controller.js';
 import type { RecorderElementConfig } from '../../../src/recorder/controller-types.js';
-import type {
-  EngineEvents,
-  RecordingEngine,
-  RecordingMeta,
-  StoredRecording,
-} from '../../../src/recorder/engine.js';
 import type { RecorderOptions } from '../../../src/recorder/options.js';
-import { CallbackRoom, type SenderInfo } from '../../../src/room/index.js';
-import type { Notice, Role, StopCause } from '../../../src/session/types.js';
+import type { Notice, Role } from '../../../src/session/types.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import type { CallbackRoom } from '../../../src/room/index.js';
+import { ScriptedEngine, roomBus } from './scripted-engine.js';
 
 const MIN = 60_000;
-
-/** Rooms wired to each other in memory, each delivering with its sender as a server would. */
-function roomBus() {
-  const rooms: CallbackRoom[] = [];
-  return (self: SenderInfo) => {
-    const room: CallbackRoom = new CallbackRoom({
-      self,
-      send: (data) => {
-        for (const other of rooms) if (other !== room) other.receive(data, self);
-      },
-    });
-    rooms.push(room);
-    return room;
-  };
-}
-
-/** An engine that records nothing, keeps the contract's order, and cannot hand over (no leave). */
-class ScriptedEngine implements RecordingEngine {
-  started: RecordingMeta | null = null;
-  stops: StopCause[] = [];
-  async preflight() {
-    return { ok: true, problems: [] };
-  }
-  async start(meta: RecordingMeta) {
-    this.started = meta;
-    return { elapsedMs: 0 };
-  }
-  updateSources() {}
-  async stop(cause: StopCause) {
-    this.stops.push(cause);
-  }
-  async whenStored(): Promise<StoredRecording> {
-    const m = this.started!;
-    return {
-      recordingId: m.recordingId,
-      objectKey: m.objectKey,
-      fileName: m.fileName,
-      bytes: 1,
-      durationSec: 1,
-      url: 'https://x/y.mp4',
-    };
-  }
-  async recover() {
-    return [];
-  }
-  on<K extends keyof EngineEvents>(_event: K, _listener: EngineEvents[K]) {
-    return () => undefined;
-  }
-  async dispose() {}
-}
 
 const created: RecorderController[] = [];
 afterEach(() => {
