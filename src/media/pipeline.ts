@@ -323,6 +323,19 @@ export class MediaPipeline {
     return this.stopped;
   }
 
+  /**
+   * Ends the pipeline at once, writing nothing more (what its sink has not yet taken is lost):
+   * for a recording that must start again differently (a continuation that turned out to be
+   * elsewhere in the file), never to end a recording (see {@link stop}).
+   */
+  async abort(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.started?.reject(new PipelineError('invalid-state', 'The pipeline was aborted'));
+    await this.teardown();
+    this.rejectStopped(new PipelineError('invalid-state', 'The pipeline was aborted'));
+  }
+
   private send(msg: ToWorker, transfer: Transferable[] = []): void {
     this.worker?.postMessage(msg, transfer);
   }

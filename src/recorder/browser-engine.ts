@@ -34,7 +34,7 @@ import type {
   SaveState,
   StoredRecording,
 } from './engine.js';
-import { adoptHandoff, type Adopted } from './handoff-adopt.js';
+import { adoptFound, findHandoff, sameContinuation, type Adopted } from './handoff-adopt.js';
 import { HandoffKeys, readContext, type HandoffContext } from './handoff-context.js';
 import { journalFields } from './journal-meta.js';
 import { HandoffPublisher, type HandoffPublisherDeps } from './handoff-publisher.js';
@@ -96,6 +96,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
   readonly #clock: Clock;
   readonly #events = new Emitter<EngineEvents>();
   #active: LiveRecording | null = null;
+  /** A recording worker loaded while this page stands by to continue a recording (X9). */
+  #spare: Worker | null = null;
   /** Another page could continue a recording made here (X9): checkpoints on. */
   #handoffPossible = false;
   readonly #save = new SaveGuard((state) => this.#events.emit('save', state));
@@ -169,56 +171,67 @@ export class BrowserRecordingEngine implements RecordingEngine {
     const calledAt = performance.now();
     const lock = await this.#roomLock(this.#roomId);
     let adopted: Adopted | null = null;
-    // Warms up while storage is read: half a second less of the room's gap.
-    const worker = prepareWorker(this.#pipelineOptions ?? {});
+    // Loaded while another page recorded (see standBy), or warming up while storage is read:
+    // half a second or more of the room's gap on a busy machine.
+    const worker = this.#spare ?? prepareWorker(this.#pipelineOptions ?? {});
+    this.#spare = null;
+    const deps = {
+      journal: this.#journal,
+      target: this.#storage.target,
+      keyPrefix: this.#storage.keyPrefix,
+      roomId: this.#roomId,
+    };
     try {
       this.#faulted = false;
-      adopted = await adoptHandoff(
-        {
-          journal: this.#journal,
-          target: this.#storage.target,
-          keyPrefix: this.#storage.keyPrefix,
-          roomId: this.#roomId,
-        },
-        recordingId,
-        elapsedMs,
-        handedOver?.checkpoint,
-      );
-      const { meta, context } = adopted;
+      const found = await findHandoff(deps, recordingId, elapsedMs, handedOver?.checkpoint);
+      const { meta } = found.context;
+      const expected: Adopted = {
+        meta,
+        context: found.context,
+        keys: found.keys,
+        ...found.expected,
+      };
+      // elapsedMs was the room's time when this was called; the pipeline adds what followed.
+      expected.continuation.timelineAtMs = performance.timeOrigin + calledAt;
       // What the page before kept is the measure of a handoff's loss: worth one line.
       console.info(
-        `[room-recorder] continuing recording ${recordingId} from ${(adopted.continuation.resumeAtUs / 1e6).toFixed(2)} s in storage, ${(elapsedMs / 1000).toFixed(2)} s into the room`,
+        `[room-recorder] continuing recording ${recordingId} from ${(expected.continuation.resumeAtUs / 1e6).toFixed(2)} s in storage, ${(elapsedMs / 1000).toFixed(2)} s into the room`,
       );
-      const upload = this.#uploader(recordingId);
-      await upload.start(recordingMetadata(meta));
-      const publisher = this.#publisher(meta, upload, context.generation + 1, {
-        oldTails: context.oldTails,
-        tails: context.tails,
-        part1: context.part1,
-        seq: context.seq,
-        indexBlocks: adopted.indexBlocks,
-      });
-      // While the pipeline starts (a predecessor that comes back needs seconds to, and must
-      // find it taken); a failed claim does not stop the recording, the next checkpoint
-      // names this page again.
-      const claimed = publisher
+      // The pipeline starts on what the document says storage holds while the bytes are read
+      // and journaled (half a second of the room's gap on a busy machine): it writes nothing
+      // before its first fragment closes, a second on, and its sink waits for the journal.
+      const adopting = adoptFound(deps, found, elapsedMs);
+      adopting.catch(() => undefined);
+      let open!: () => void;
+      const journaled = new Promise<void>((resolve) => (open = resolve));
+      const recordAt = performance.now();
+      let live = await this.#continueOn(expected, lock, sources, journaled, worker);
+      adopted = await adopting;
+      if (!sameContinuation(adopted.continuation, expected.continuation)) {
+        // A tail the document names is missing or cut short (its page closed while putting
+        // it): the file continues from the bytes before it, so the pipeline starts again.
+        await this.#abortActive();
+        adopted.continuation.timelineAtMs = expected.continuation.timelineAtMs;
+        live = await this.#continueOn(adopted, lock, sources, Promise.resolve());
+      }
+      await live.upload.start(recordingMetadata(meta));
+      open();
+      // At once: a predecessor that comes back must find the recording taken. A failed claim
+      // does not stop the recording, the next checkpoint names this page again.
+      await live.publisher
         .claim()
         .catch((e: unknown) =>
           console.warn('[room-recorder] could not claim the recording in storage yet', e),
         );
-      // elapsedMs was the room's time when this was called; the pipeline adds what followed.
-      adopted.continuation.timelineAtMs = performance.timeOrigin + calledAt;
-      const recordAt = performance.now();
-      await this.#record({ meta, lock, upload, publisher, sources, adopted, worker });
-      await claimed;
       // Where a takeover's time goes (the room's gap): storage, then the pipeline's start.
       console.info(
-        `[room-recorder] recording ${recordingId} continues here ${Math.round(performance.now() - calledAt)} ms after the takeover began (storage ${Math.round(recordAt - calledAt)} ms, pipeline ${Math.round(performance.now() - recordAt)} ms)`,
+        `[room-recorder] recording ${recordingId} continues here ${Math.round(performance.now() - calledAt)} ms after the takeover began (handoff document ${Math.round(recordAt - calledAt)} ms, then pipeline and journal ${Math.round(performance.now() - recordAt)} ms)`,
       );
       return { meta };
     } catch (e) {
       worker.terminate();
-      if (adopted && !this.#active) {
+      await this.#abortActive();
+      if (adopted) {
         // Recording here failed: store what storage and the journal hold (X1 for the room).
         void this.#storeAdopted(adopted).catch((err: unknown) =>
           console.error('[room-recorder] could not store the recording taken over', err),
@@ -227,6 +240,45 @@ export class BrowserRecordingEngine implements RecordingEngine {
       await this.#release(lock);
       throw e;
     }
+  }
+
+  /** Starts the pipeline that continues `adopted`, its fragments held until `journaled`. */
+  async #continueOn(
+    adopted: Adopted,
+    lock: RoomLock,
+    sources: RecordingSources,
+    journaled: Promise<void>,
+    worker?: Worker,
+  ): Promise<{ upload: MultipartUpload; publisher: HandoffPublisher }> {
+    const { meta, context } = adopted;
+    const upload = this.#uploader(meta.recordingId);
+    const publisher = this.#publisher(meta, upload, context.generation + 1, {
+      oldTails: context.oldTails,
+      tails: context.tails,
+      part1: context.part1,
+      seq: context.seq,
+      indexBlocks: adopted.indexBlocks,
+    });
+    await this.#record({
+      meta,
+      lock,
+      upload,
+      publisher,
+      sources,
+      adopted,
+      journaled,
+      ...(worker ? { worker } : {}),
+    });
+    return { upload, publisher };
+  }
+
+  /** Ends a pipeline that began a continuation, writing nothing (see `continueRecording`). */
+  async #abortActive(): Promise<void> {
+    const active = this.#active;
+    if (!active) return;
+    this.#active = null;
+    active.publisher.close();
+    await active.pipeline.abort();
   }
 
   /** Starts the pipeline of a recording begun or taken over here. */
@@ -239,6 +291,8 @@ export class BrowserRecordingEngine implements RecordingEngine {
     adopted: Adopted | null;
     /** A worker warming up for this recording (see `prepareWorker`). */
     worker?: Worker;
+    /** A continuation's journal is ready: its fragments wait for it. */
+    journaled?: Promise<void>;
   }): Promise<{ elapsedMs: number }> {
     const { meta, upload, publisher } = r;
     upload.on('part', () => {
@@ -248,7 +302,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
     const pipeline: MediaPipeline = new MediaPipeline({
       ...this.#pipelineOptions,
       sources: r.sources,
-      sink: this.#sink(meta.recordingId, upload, publisher),
+      sink: this.#sink(meta.recordingId, upload, publisher, r.journaled),
       onHealth: (h) => void this.#emitHealth(h, upload, meta.recordingId),
       onFault: (error, fatal) => {
         if (fatal) this.#fault('error', error.message);
@@ -390,7 +444,17 @@ export class BrowserRecordingEngine implements RecordingEngine {
     return this.#events.on(event, listener);
   }
 
+  standBy(ready: boolean): void {
+    if (ready && !this.#spare && !this.#active) {
+      this.#spare = prepareWorker(this.#pipelineOptions ?? {});
+    } else if (!ready && this.#spare) {
+      this.#spare.terminate();
+      this.#spare = null;
+    }
+  }
+
   async dispose(): Promise<void> {
+    this.standBy(false);
     this.#save.dispose();
     this.#events.clear();
   }
@@ -493,7 +557,12 @@ export class BrowserRecordingEngine implements RecordingEngine {
    * The journal's sink, which also tells the uploader (and the handoff context, once part 1
    * is complete) and turns a full disk into a stop.
    */
-  #sink(id: string, upload: MultipartUpload, publisher: HandoffPublisher): FragmentSink {
+  #sink(
+    id: string,
+    upload: MultipartUpload,
+    publisher: HandoffPublisher,
+    journaled: Promise<void> = Promise.resolve(),
+  ): FragmentSink {
     const sink = this.#journal.sink(id);
     const guard = async (write: () => Promise<void>) => {
       try {
@@ -512,6 +581,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
         }),
       writeFragment: (fragment: Fragment) =>
         guard(async () => {
+          await journaled;
           await sink.writeFragment(fragment);
           const hadPart1 = upload.firstPart !== null;
           upload.notifyBytes(fragment.offset + fragment.bytes.byteLength);

@@ -562,6 +562,12 @@ export class RecorderController implements RecorderControllerApi {
 
   #emitView(): void {
     if (this.#disposed) return;
+    // X9: while another page records and this one could continue it, the engine keeps its
+    // recording code loaded, so a takeover does not wait for it.
+    const state = this.#machine.state;
+    this.#options.engine?.standBy?.(
+      !state.recordsHere && RECORDING_PHASES.has(state.phase) && this.#canContinue(),
+    );
     const view = this.view;
     this.#events.emit('view', view);
   }

@@ -147,6 +147,12 @@ export interface RecordingEngine {
     handedOver?: { checkpoint: number },
   ): Promise<{ meta: RecordingMeta }>;
   /**
+   * X9: whether this page may soon be asked to continue a recording (another page records it,
+   * and this one could): the engine then keeps what a start loads (the recording worker, its
+   * codecs' code) loaded, and lets it go when told false.
+   */
+  standBy?(ready: boolean): void;
+  /**
    * X9: the number of the newest handoff document this page has begun to store, or null
    * (none, or no recording here): a leaving page names it, and the page that continues waits
    * a moment for it (see `continueRecording`'s `handedOver`).

@@ -3,7 +3,8 @@
  * context, part 1's bytes, the tails it put there) into a recording in this page's journal,
  * and says where the file goes on from, so the pipeline continues it into the same object.
  */
-import type { Journal, RecordingRecord } from '../journal/types.js';
+import type { Journal, JournalFragment, RecordingRecord } from '../journal/types.js';
+
 import { continuationOf, type Continuation } from '../media/pipeline.js';
 import type { UploadTarget } from '../upload/types.js';
 import type { RecordingMeta } from './engine.js';
@@ -15,6 +16,7 @@ import {
   INDEX_BLOCK_FRAGMENTS,
   readFragmentIndex,
   successorPartShift,
+  type HandedTail,
   type HandoffContext,
 } from './handoff-context.js';
 
@@ -37,19 +39,39 @@ export interface Adopted {
 }
 
 /**
- * Reads the recording's handoff objects, journals the recording here and returns where its
- * file continues, `elapsedMs` after its start (the room's time now). `checkpoint`: the
- * document the leaving page named (see `readContext`).
+ * What a recording's handoff document says storage holds, and where the file would continue
+ * if every tail it names is whole (the usual case): enough to start the pipeline while
+ * {@link adoptFound} reads the bytes themselves.
+ */
+export interface FoundHandoff {
+  recordingId: string;
+  context: HandoffContext;
+  keys: HandoffKeys;
+  header: Uint8Array;
+  /** The whole fragment index the document describes. */
+  index: JournalFragment[];
+  /** Where the header, part 1's object and the confirmed parts end. */
+  confirmedEnd: number;
+  /** The tails after those bytes, in order. */
+  tails: HandedTail[];
+  /** The file's continuation and index blocks, if every tail is whole. */
+  expected: { continuation: Continuation; indexBlocks: number };
+}
+
+/**
+ * Reads the recording's handoff document (and its index blocks), `elapsedMs` after the
+ * recording's start (the room's time now). `checkpoint`: the document the leaving page named
+ * (see `readContext`).
  *
  * @throws Error saying what is missing or wrong (no context: the recording page had not
  *   confirmed anything yet, or the storage cannot be read).
  */
-export async function adoptHandoff(
+export async function findHandoff(
   deps: AdoptDeps,
   recordingId: string,
   elapsedMs: number,
   checkpoint?: number,
-): Promise<Adopted> {
+): Promise<FoundHandoff> {
   const keys = new HandoffKeys(deps.keyPrefix, { roomId: deps.roomId, recordingId });
   const context = await readContext(deps.target, keys, checkpoint);
   if (!context) {
@@ -70,16 +92,43 @@ export async function adoptHandoff(
   // What storage holds from the start: the header, part 1's object, the confirmed parts; then
   // the tails in order, each from where the bytes before it end (a tail put before part 1's
   // object existed may reach back into part 1).
-  let covered = context.part1 ? context.part1.end : context.headerBytes;
+  let confirmedEnd = context.part1 ? context.part1.end : context.headerBytes;
   for (const part of [...context.parts].sort((a, b) => a.partNumber - b.partNumber)) {
-    if (context.part1 && part.start === covered && part.end !== undefined) covered = part.end;
+    if (context.part1 && part.start === confirmedEnd && part.end !== undefined) {
+      confirmedEnd = part.end;
+    }
   }
-  const tails = [...context.tails].sort((a, b) => a.start - b.start).filter((t) => t.end > covered);
+  const tails = [...context.tails]
+    .sort((a, b) => a.start - b.start)
+    .filter((t) => t.end > confirmedEnd);
+  const index = await readFragmentIndex(deps.target, keys, context);
+  let covered = confirmedEnd;
+  for (const tail of tails) {
+    if (tail.start > covered) break;
+    covered = tail.end;
+  }
+  const found = { recordingId, context, keys, header, index, confirmedEnd, tails };
+  return { ...found, expected: continuing(found, covered, elapsedMs) };
+}
+
+/**
+ * Reads the bytes `found` names (part 1's object, the tails) and journals the recording here.
+ * Its continuation is `found.expected`'s unless a tail is missing or cut short (a page that
+ * closed while putting it): the file then continues from the bytes before that tail.
+ *
+ * @throws Error naming an object that is missing or a hole between the tails.
+ */
+export async function adoptFound(
+  deps: AdoptDeps,
+  found: FoundHandoff,
+  elapsedMs: number,
+): Promise<Adopted> {
+  const { context, header, tails, keys } = found;
+  let covered = found.confirmedEnd;
   // At once (a page that had no part complete yet left one tail a second), with part 1.
-  const [part1, tailBytes, index] = await Promise.all([
+  const [part1, tailBytes] = await Promise.all([
     context.part1 ? need(deps.target, context.part1.key) : null,
     Promise.all(tails.map((t) => deps.target.getObject(t.key))),
-    readFragmentIndex(deps.target, keys, context),
   ]);
   const pieces: Array<{ offset: number; bytes: Uint8Array }> = [];
   if (part1) pieces.push({ offset: 0, bytes: part1 });
@@ -99,9 +148,12 @@ export async function adoptHandoff(
     pieces.push({ offset: covered, bytes: bytes.subarray(covered - tail.start) });
     covered = tail.end;
   }
-  const fragments = index.filter((f) => f.offset + f.size <= covered);
-  const last = fragments.at(-1);
-  const streamBytes = last ? last.offset + last.size : context.headerBytes;
+  const { continuation, indexBlocks, fragments, streamBytes } = continuing(
+    found,
+    covered,
+    elapsedMs,
+  );
+  const { meta } = context;
   const record: RecordingRecord = {
     ...journalFields(meta),
     state: 'recording',
@@ -117,6 +169,48 @@ export async function adoptHandoff(
     partShift: successorPartShift(context),
   };
   await deps.journal.adopt(record, header, fragments, pieces);
+  return { meta, context, keys, continuation, indexBlocks };
+}
+
+/**
+ * Reads the recording's handoff objects, journals the recording here and returns where its
+ * file continues ({@link findHandoff}, then {@link adoptFound}).
+ */
+export async function adoptHandoff(
+  deps: AdoptDeps,
+  recordingId: string,
+  elapsedMs: number,
+  checkpoint?: number,
+): Promise<Adopted> {
+  return adoptFound(deps, await findHandoff(deps, recordingId, elapsedMs, checkpoint), elapsedMs);
+}
+
+/** Whether two continuations put the next fragment at the same place with the same number. */
+export function sameContinuation(a: Continuation, b: Continuation): boolean {
+  return (
+    a.startOffsetBytes === b.startOffsetBytes &&
+    a.nextFragmentIndex === b.nextFragmentIndex &&
+    a.nextSequence === b.nextSequence &&
+    a.resumeAtUs === b.resumeAtUs &&
+    a.audioResumeAtUs === b.audioResumeAtUs
+  );
+}
+
+/** The file's continuation once storage holds its bytes up to `covered`. */
+function continuing(
+  found: Pick<FoundHandoff, 'header' | 'index' | 'context'>,
+  covered: number,
+  elapsedMs: number,
+): {
+  continuation: Continuation;
+  indexBlocks: number;
+  fragments: JournalFragment[];
+  streamBytes: number;
+} {
+  const { header, context } = found;
+  const fragments = found.index.filter((f) => f.offset + f.size <= covered);
+  const last = fragments.at(-1);
+  const streamBytes = last ? last.offset + last.size : context.headerBytes;
   const timelineStartUs = Math.round(elapsedMs * 1000);
   const continuation: Continuation = last
     ? continuationOf(
@@ -141,7 +235,7 @@ export async function adoptHandoff(
     context.indexBlocks,
     Math.floor(fragments.length / INDEX_BLOCK_FRAGMENTS),
   );
-  return { meta, context, keys, continuation, indexBlocks };
+  return { continuation, indexBlocks, fragments, streamBytes };
 }
 
 async function need(target: UploadTarget, key: string): Promise<Uint8Array> {

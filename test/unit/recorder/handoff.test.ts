@@ -34,6 +34,11 @@ class HandoffEngine implements RecordingEngine {
   /** What storage would say: another page's document is newer than this page's. */
   superseded = false;
   standDowns = 0;
+  /** What the controller last told it of standing by (null: never told). */
+  standingBy: boolean | null = null;
+  standBy(ready: boolean) {
+    this.standingBy = ready;
+  }
   async standDown() {
     this.standDowns++;
     return this.superseded ? { part: null } : null;
@@ -283,6 +288,24 @@ describe('handoff in the room (X9)', () => {
     expect(mod.engine!.stops).toEqual(['user']);
     expect(mod.c.view.phase).toBe('available');
     expect(ids(guest.notices).at(-1)).toBe('recording-completed');
+  });
+
+  it('while another page records, the pages that could continue stand by; the recording page and participants do not', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const { host, mod, guest } = await recording(clock);
+    expect(mod.engine!.standingBy).toBe(true);
+    expect(host.engine!.standingBy).toBe(false);
+    expect(guest.engine?.standingBy ?? false).toBe(false);
+    // The moderator continues: it records now, the host's page is gone.
+    expect(await host.c.leaveRoom()).toBe(true);
+    await settle();
+    expect(mod.engine!.continued).toHaveLength(1);
+    expect(mod.engine!.standingBy).toBe(false);
+    mod.c.requestStop();
+    await mod.c.confirmStop();
+    await settle();
+    expect(mod.c.view.phase).toBe('available');
+    expect(mod.engine!.standingBy).toBe(false);
   });
 
   it('a killed recording page: the moderator continues after the heartbeats stop', async () => {
