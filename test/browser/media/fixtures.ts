@@ -29,13 +29,17 @@ export function syntheticCanvas(width: number, height: number, rgb: Rgb): HTMLCa
     ctx.fillStyle = `rgb(${rgb.join(',')})`;
     ctx.fillRect(0, 0, width, height);
     // A darker bar along the bottom edge moves, so frames differ; tile centres stay solid.
+    // It wraps at the right edge, so all of it is always in the picture (a bar half off the
+    // edge would vanish from a test's view of the tile's inner pixels).
     ctx.fillStyle = 'rgb(0,0,0)';
-    ctx.fillRect(
-      (i * 7) % width,
+    const x = (i * 7) % width;
+    const [y, w, h] = [
       height - Math.ceil(height / 12),
       Math.ceil(width / 10),
       Math.ceil(height / 12),
-    );
+    ];
+    ctx.fillRect(x, y, w, h);
+    if (x + w > width) ctx.fillRect(x - width, y, w, h);
     i++;
   };
   draw();
