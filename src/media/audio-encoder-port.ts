@@ -26,11 +26,21 @@ export interface RecordingAudioEncoder {
   close(): void;
 }
 
+/** The WASM AAC encoder, which can be opened before its recording's start is known. */
+export interface WasmAacEncoderHandle extends RecordingAudioEncoder {
+  /**
+   * Sends its packets to `callbacks`, its audio beginning at `startUs` in the file: for an
+   * encoder opened ahead (its WASM loaded, a second or so on a busy machine).
+   * @throws Error once it has been given audio, or when it failed or was closed meanwhile.
+   */
+  retarget(callbacks: AudioEncoderCallbacks, startUs: number): void;
+}
+
 /** The lazily loaded module of the WASM AAC encoder (see wasm-aac.ts). */
 export interface WasmAacModule {
   openWasmAac(
     config: AudioEncoderConfig,
     callbacks: AudioEncoderCallbacks,
     startUs?: number,
-  ): Promise<RecordingAudioEncoder>;
+  ): Promise<WasmAacEncoderHandle>;
 }

@@ -30,7 +30,7 @@ import { SinkPort } from './sink-port.js';
 import { FrameCounts, heapMB, percentile } from './stats.js';
 import type { Continuation, FragmentInfo, FragmentSink, PipelineHealth } from './types.js';
 import { RecordingVideoEncoder } from './video-encoder.js';
-import { videoSupport } from './warm-up.js';
+import { videoSupport, wasmAacWithSpare } from './warm-up.js';
 
 /** The writer as the recording uses it (Mp4FragmentWriter in the worker). */
 export interface PacketWriter {
@@ -271,7 +271,7 @@ export class Recording {
         output: (chunk, meta) => this.onAudioChunk(chunk, meta),
         error: (e) => this.audioFailed(`The audio encoder failed: ${e.message}`),
       },
-      this.msg.faults?.wasmAacUnavailable ? unavailableWasmAac : undefined,
+      this.msg.faults?.wasmAacUnavailable ? unavailableWasmAac : wasmAacWithSpare,
       this.audioFromUs,
     );
     this.audio = encoder;

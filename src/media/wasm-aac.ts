@@ -21,7 +21,7 @@ import {
   Quality,
   type EncodedPacket,
 } from 'mediabunny';
-import type { AudioEncoderCallbacks, RecordingAudioEncoder } from './audio-encoder-port.js';
+import type { AudioEncoderCallbacks, WasmAacEncoderHandle } from './audio-encoder-port.js';
 
 /**
  * FFmpeg's AAC encoder delays its signal by one frame (`initial_padding`, 1024 samples): the
@@ -30,28 +30,39 @@ import type { AudioEncoderCallbacks, RecordingAudioEncoder } from './audio-encod
  * packets that fall before the recording's media starts are left out.
  *
  * The encoder stamps its packets by counting samples from the first one it was given (gaps
- * are filled with silence by mediabunny), so that first one must sit where this recording's
- * audio begins: 0, or, for a continuation, where the file's media ended.
+ * are filled with silence by mediabunny), so it runs on a time of its own whose zero is where
+ * this recording's audio begins in the file (0, or, for a continuation, where the file's media
+ * ended): samples go in moved back by that much and packets come out moved forward. So an
+ * encoder opened before its recording's start was known (see `retarget`) needs nothing redone.
  */
 const AAC_ENCODER_DELAY = 1024;
 
-class WasmAacEncoder implements RecordingAudioEncoder {
+class WasmAacEncoder implements WasmAacEncoderHandle {
   readonly kind = 'wasm-aac';
   readonly codec = 'aac';
   private pending = 0;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private failed = false;
+  /** Whether audio was given: the time base is fixed from then on. */
+  private fed = false;
   /** The decoder config, held until the first packet that is kept. */
   private config: EncodedAudioChunkMetadata | undefined;
 
   constructor(
     private readonly output: Output,
     private readonly source: AudioSampleSource,
-    private readonly callbacks: AudioEncoderCallbacks,
-    /** The first sample kept, in samples from the file's start. */
-    private readonly firstSample: number,
+    private callbacks: AudioEncoderCallbacks,
+    /** Where the encoder's time zero is in the file, in microseconds. */
+    private originUs: number,
   ) {}
+
+  retarget(callbacks: AudioEncoderCallbacks, startUs: number): void {
+    if (this.fed) throw new Error('retarget: this encoder has already been given audio');
+    if (this.failed || this.closed) throw new Error('retarget: this encoder failed or closed');
+    this.callbacks = callbacks;
+    this.originUs = startUs;
+  }
 
   get queueSize(): number {
     return this.pending;
@@ -65,10 +76,10 @@ class WasmAacEncoder implements RecordingAudioEncoder {
   ): void {
     if (meta?.decoderConfig) this.config = meta;
     const start = Math.round(packet.timestamp * sampleRate) - AAC_ENCODER_DELAY;
-    if (start < this.firstSample || this.closed) return;
+    if (start < 0 || this.closed) return;
     const chunk = new EncodedAudioChunk({
       type: 'key',
-      timestamp: Math.round((start / sampleRate) * 1e6),
+      timestamp: Math.round(this.originUs + (start / sampleRate) * 1e6),
       duration: Math.round(packet.duration * 1e6),
       data: packet.data,
     });
@@ -81,6 +92,8 @@ class WasmAacEncoder implements RecordingAudioEncoder {
     if (this.closed || this.failed) return;
     // A clone: the caller closes its AudioData at once, the encoder reads it later.
     const sample = new AudioSample(data.clone());
+    sample.setTimestamp((data.timestamp - this.originUs) / 1e6);
+    this.fed = true;
     this.pending++;
     this.chain = this.chain
       .then(() => this.source.add(sample))
@@ -126,10 +139,9 @@ export async function openWasmAac(
   config: AudioEncoderConfig,
   callbacks: AudioEncoderCallbacks,
   startUs = 0,
-): Promise<RecordingAudioEncoder> {
+): Promise<WasmAacEncoderHandle> {
   registerAacEncoder();
   const { sampleRate, numberOfChannels } = config;
-  const firstSample = Math.round((startUs / 1e6) * sampleRate);
   let encoder: WasmAacEncoder | null = null;
   const source = new AudioSampleSource({
     codec: 'aac',
@@ -139,7 +151,7 @@ export async function openWasmAac(
   const output = new Output({ format: new AdtsOutputFormat(), target: new NullTarget() });
   output.addAudioTrack(source);
   await output.start();
-  encoder = new WasmAacEncoder(output, source, callbacks, firstSample);
+  encoder = new WasmAacEncoder(output, source, callbacks, startUs);
   // One frame of silence just before the start loads the WASM now, not at the first sound, and
   // is what the encoder's delay pushes out first; its packets fall before the start and are
   // left out.
@@ -148,7 +160,7 @@ export async function openWasmAac(
     sampleRate,
     numberOfChannels,
     numberOfFrames: AAC_ENCODER_DELAY,
-    timestamp: (firstSample - AAC_ENCODER_DELAY) / sampleRate,
+    timestamp: -AAC_ENCODER_DELAY / sampleRate,
     data: new Float32Array(AAC_ENCODER_DELAY * numberOfChannels),
   });
   try {

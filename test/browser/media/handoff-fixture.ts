@@ -9,6 +9,7 @@ import {
   type Continuation,
   continuationOf,
   MediaPipeline,
+  prepareWorker,
   type PipelineResult,
   type VideoSettings,
 } from '../../../src/media/pipeline.js';
@@ -71,7 +72,9 @@ async function record(
     video,
     clock: { mode: 'deterministic', frames: SEGMENT_FRAMES },
     onHealth: (health) => (driftMs = health.avDriftMs),
-    ...(continuation ? { continuation } : {}),
+    // A successor's page continues with a worker it prepared while it read storage or stood
+    // by (its WASM AAC encoder opened ahead, then given the continuation's start).
+    ...(continuation ? { continuation, worker: prepareWorker({ video }) } : {}),
   });
   try {
     await tone.sounding;
