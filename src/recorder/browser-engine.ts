@@ -258,6 +258,7 @@ export class BrowserRecordingEngine implements RecordingEngine {
       part1: context.part1,
       seq: context.seq,
       indexBlocks: adopted.indexBlocks,
+      partBlocks: context.partBlocks,
     });
     await this.#record({
       meta,

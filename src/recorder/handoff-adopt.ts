@@ -3,7 +3,7 @@
  * context, part 1's bytes, the tails it put there) into a recording in this page's journal,
  * and says where the file goes on from, so the pipeline continues it into the same object.
  */
-import type { Journal, JournalFragment, RecordingRecord } from '../journal/types.js';
+import type { CompletedPart, Journal, JournalFragment, RecordingRecord } from '../journal/types.js';
 
 import { continuationOf, type Continuation } from '../media/pipeline.js';
 import type { UploadTarget } from '../upload/types.js';
@@ -14,6 +14,7 @@ import {
   readContext,
   fromBase64,
   INDEX_BLOCK_FRAGMENTS,
+  readConfirmedParts,
   readFragmentIndex,
   successorPartShift,
   type HandedTail,
@@ -50,6 +51,8 @@ export interface FoundHandoff {
   header: Uint8Array;
   /** The whole fragment index the document describes. */
   index: JournalFragment[];
+  /** Every part storage confirmed that the document names. */
+  parts: CompletedPart[];
   /** Where the header, part 1's object and the confirmed parts end. */
   confirmedEnd: number;
   /** The tails after those bytes, in order. */
@@ -92,8 +95,12 @@ export async function findHandoff(
   // What storage holds from the start: the header, part 1's object, the confirmed parts; then
   // the tails in order, each from where the bytes before it end (a tail put before part 1's
   // object existed may reach back into part 1).
+  const [index, parts] = await Promise.all([
+    readFragmentIndex(deps.target, keys, context),
+    readConfirmedParts(deps.target, keys, context),
+  ]);
   let confirmedEnd = context.part1 ? context.part1.end : context.headerBytes;
-  for (const part of [...context.parts].sort((a, b) => a.partNumber - b.partNumber)) {
+  for (const part of [...parts].sort((a, b) => a.partNumber - b.partNumber)) {
     if (context.part1 && part.start === confirmedEnd && part.end !== undefined) {
       confirmedEnd = part.end;
     }
@@ -101,13 +108,12 @@ export async function findHandoff(
   const tails = [...context.tails]
     .sort((a, b) => a.start - b.start)
     .filter((t) => t.end > confirmedEnd);
-  const index = await readFragmentIndex(deps.target, keys, context);
   let covered = confirmedEnd;
   for (const tail of tails) {
     if (tail.start > covered) break;
     covered = tail.end;
   }
-  const found = { recordingId, context, keys, header, index, confirmedEnd, tails };
+  const found = { recordingId, context, keys, header, index, parts, confirmedEnd, tails };
   return { ...found, expected: continuing(found, covered, elapsedMs) };
 }
 
@@ -162,7 +168,7 @@ export async function adoptFound(
     headerBytes: context.headerBytes,
     uploadId: context.uploadId,
     partPlan: context.partPlan,
-    parts: context.parts,
+    parts: found.parts,
     durationUs: null,
     error: null,
     handoffGeneration: context.generation + 1,

@@ -8,14 +8,16 @@
  * parts behind only means a successor re-sends those parts' worth of nothing (it continues
  * from what the context says storage holds).
  */
-import type { Journal, JournalFragment, RecordingRecord } from '../journal/types.js';
+import type { CompletedPart, Journal, JournalFragment, RecordingRecord } from '../journal/types.js';
 import type { MultipartUpload } from '../upload/multipart-upload.js';
 import type { UploadTarget } from '../upload/types.js';
 import type { RecordingMeta } from './engine.js';
 import {
   HANDOFF_VERSION,
   INDEX_BLOCK_FRAGMENTS,
+  PART_BLOCK_PARTS,
   encodeBlock,
+  encodePartBlock,
   encodeContext,
   handoffObjects,
   packFragments,
@@ -46,7 +48,11 @@ export interface HandoffPublisherDeps {
     seq?: number;
     /** Its index blocks that hold this page's first fragments unchanged. */
     indexBlocks?: number;
+    /** Its part blocks (the parts in them are this page's first confirmed parts). */
+    partBlocks?: number;
   };
+  /** Parts per part block (tests make it small). */
+  partBlockParts?: number;
 }
 
 export class HandoffPublisher {
@@ -75,6 +81,10 @@ export class HandoffPublisher {
   readonly #unblocked: JournalFragment[] = [];
   /** An index block on its way to storage. */
   #blockPut: Promise<void> | null = null;
+  /** Part blocks in storage: the first #partBlocks × partBlockParts confirmed parts. */
+  #partBlocks: number;
+  /** A part block on its way to storage. */
+  #partBlockPut: Promise<void> | null = null;
   /** The original header, base64: it never changes. */
   #header: string | null = null;
 
@@ -84,6 +94,7 @@ export class HandoffPublisher {
     this.#tails = [...(deps.inherited?.tails ?? [])];
     this.#seq = (deps.inherited?.seq ?? -1) + 1;
     this.#indexBlocks = deps.inherited?.indexBlocks ?? 0;
+    this.#partBlocks = deps.inherited?.partBlocks ?? 0;
   }
 
   /**
@@ -131,6 +142,7 @@ export class HandoffPublisher {
     await this.#writing;
     await this.#part1Put;
     await this.#blockPut;
+    await this.#partBlockPut;
     const { keys, target, inherited } = this.#d;
     // One at a time, each tried twice: deletes in one folder at once make some stores (s3rver
     // among them) answer 500 while they tidy the folder.
@@ -139,6 +151,7 @@ export class HandoffPublisher {
       ...this.#retired,
       ...this.#tails.map((t) => t.key),
       ...Array.from({ length: this.#indexBlocks }, (_, n) => keys.index(n)),
+      ...Array.from({ length: this.#partBlocks }, (_, n) => keys.parts(n)),
     ];
     for (const key of await handoffObjects(target, keys, named)) {
       try {
@@ -304,6 +317,40 @@ export class HandoffPublisher {
       });
   }
 
+  /**
+   * Puts the next part block once the confirmed parts, in stream order and contiguous from
+   * part 1's end, fill it: parts confirm out of order, and a block must hold the same parts
+   * whatever confirms later. A block that fails is put again with the next document.
+   */
+  #startPartBlock(parts: readonly CompletedPart[]): void {
+    const size = this.#d.partBlockParts ?? PART_BLOCK_PARTS;
+    const n = this.#partBlocks;
+    const first = this.#d.upload.firstPart;
+    if (this.#partBlockPut || !first || parts.length < (n + 1) * size) return;
+    let end = first.end;
+    for (const p of parts.slice(0, (n + 1) * size)) {
+      if (p.start !== end || p.end === undefined) return;
+      end = p.end;
+    }
+    const { target, keys } = this.#d;
+    this.#partBlockPut = target
+      .putObject(
+        keys.parts(n),
+        encodePartBlock(parts.slice(n * size, (n + 1) * size)),
+        'application/json',
+      )
+      .then(
+        () => {
+          this.#partBlocks = n + 1;
+        },
+        (e: unknown) =>
+          console.warn(`[room-recorder] the handoff part block ${n} could not be stored`, e),
+      )
+      .finally(() => {
+        this.#partBlockPut = null;
+      });
+  }
+
   /** `read`: the record a checkpoint has just read, so it is not read again. */
   async #write(read?: RecordingRecord): Promise<void> {
     this.#startPart1();
@@ -324,12 +371,18 @@ export class HandoffPublisher {
     // From here to the put, nothing waits: a block landing meanwhile cannot move the index.
     const fragments = this.#unblocked.filter((f) => f.offset + f.size <= end);
     this.#startBlock(fragments);
+    const parts = record.parts
+      .filter((p) => p.partNumber > 1 && p.end !== undefined && p.end <= end)
+      .sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+    this.#startPartBlock(parts);
+    const partBlocks = this.#partBlocks;
     const context: HandoffContext = {
       v: HANDOFF_VERSION,
       meta,
       uploadId,
       partPlan: record.partPlan,
-      parts: record.parts.filter((p) => p.partNumber > 1 && p.end !== undefined && p.end <= end),
+      parts: parts.slice(partBlocks * (this.#d.partBlockParts ?? PART_BLOCK_PARTS)),
+      partBlocks,
       headerBytes: record.headerBytes,
       header: this.#header,
       part1,

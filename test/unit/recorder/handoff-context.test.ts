@@ -22,6 +22,18 @@ describe('the handoff document (X9)', () => {
     expect(decodeContext(older).tails).toEqual(tails);
   });
 
+  it('reads a version-2 document, whose confirmed parts are all in it', () => {
+    const { partBlocks: _, ...rest } = context;
+    const older = new TextEncoder().encode(JSON.stringify({ ...rest, v: 2, partBlocks: 9 }));
+    expect(decodeContext(older)).toMatchObject({ v: 2, partBlocks: 0 });
+  });
+
+  it('refuses a version-3 document that does not say how many part blocks it has', () => {
+    const { partBlocks: _, ...rest } = context;
+    const without = new TextEncoder().encode(JSON.stringify(rest));
+    expect(() => decodeContext(without)).toThrow(/how many part blocks/);
+  });
+
   it('reads a version-1 document, whose whole index is in it', () => {
     const { indexBlocks: _, ...rest } = context;
     const older = new TextEncoder().encode(JSON.stringify({ ...rest, v: 1 }));
@@ -37,8 +49,8 @@ describe('the handoff document (X9)', () => {
   });
 
   it('refuses another version and a document mid-write, saying which', () => {
-    const other = new TextEncoder().encode(JSON.stringify({ ...context, v: 3 }));
-    expect(() => decodeContext(other)).toThrow(/version 3; this page reads 2/);
+    const other = new TextEncoder().encode(JSON.stringify({ ...context, v: 4 }));
+    expect(() => decodeContext(other)).toThrow(/version 4; this page reads 3/);
     const cut = encodeContext(context).subarray(0, 40);
     expect(() => decodeContext(cut)).toThrow(/not JSON/);
   });

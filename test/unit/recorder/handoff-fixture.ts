@@ -21,6 +21,7 @@ export const sampleContext: HandoffContext = {
   header: 'AAAA',
   part1: null,
   indexBlocks: 0,
+  partBlocks: 0,
   fragments: [[3, 100, 0, 1_000_000, 1, -1, -1]],
   tails: [{ key: 'rooms/room-1/.recorder/rec-1/tail-3-103.bin', start: 3, end: 103 }],
   generation: 1,
