@@ -126,6 +126,8 @@ export class RecorderController implements RecorderControllerApi {
           this.#emitNotice({ id: 'recording-orphaned', audience: 'everyone' });
         }
       },
+      // The recording page answers with its state as it is now (phase, elapsed time).
+      heardAgain: () => this.#sync.requestState(),
       rival: (id, page, name) => void this.#checkRival(id, page, name),
     });
 

@@ -46,6 +46,11 @@ export interface SuccessionWatchDeps {
   /** The recording page is gone and no page can continue: it ends where it was kept (X1). */
   orphaned: (recordingId: string) => void;
   /**
+   * A recording this page judged orphaned beats again: its page was only starved or cut off
+   * for a while, and this page must mirror it again (so the stop's notice is the true one).
+   */
+  heardAgain?: (recordingId: string) => void;
+  /**
    * On the recording page: another page beats for the same recording (it took it over while
    * this page was frozen or cut off). `name`: what that page called itself when it claimed it.
    */
@@ -64,6 +69,8 @@ export class SuccessionWatch {
   #claim: { recordingId: string; better: boolean } | null = null;
   /** The names pages gave when they claimed a recording, by page. */
   readonly #claimants = new Map<string, string>();
+  /** Recordings this page judged orphaned (a later beat takes the verdict back). */
+  readonly #orphaned = new Set<string>();
   #disposed = false;
 
   constructor(deps: SuccessionWatchDeps) {
@@ -92,6 +99,7 @@ export class SuccessionWatch {
         this.#lastBeat.set(message.recordingId, { at: now, page: message.page });
         // The recording page is alive after all (only its beats were lost): no second writer.
         if (this.#claim?.recordingId === message.recordingId) this.#claim.better = true;
+        if (this.#orphaned.delete(message.recordingId)) this.#d.heardAgain?.(message.recordingId);
         return;
       }
       case 'state':
@@ -216,6 +224,7 @@ export class SuccessionWatch {
     const candidates = this.#d.sync.pages.filter((p) => p.page !== gone);
     const chosen = chooseSuccessor(candidates, this.#d.policy);
     if (!chosen) {
+      this.#orphaned.add(recordingId);
       this.#d.orphaned(recordingId);
       return;
     }

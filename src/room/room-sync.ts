@@ -244,6 +244,15 @@ export class RoomSync {
     return true;
   }
 
+  /**
+   * Asks the room for its current state again, e.g. after this page stopped mirroring a
+   * recording it believed gone. The page that records answers (at most once per interval).
+   */
+  requestState(): void {
+    if (this.#closed || !this.#unsubscribe) return;
+    this.#channel.publish({ v: ROOM_PROTOCOL_VERSION, kind: 'snapshot-request' });
+  }
+
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends keyof RoomSyncEvents>(event: K, listener: RoomSyncEvents[K]): () => void {
     return this.#events.on(event, listener);

@@ -455,6 +455,8 @@ export class SessionMachine {
     this.startedAtMonotonic = null;
     this.capDeadline = null;
     this.hostAwayDeadline = null;
+    // Should the recording turn out alive after all, this page is told again that it records.
+    this.startedNoticed.delete(recordingId);
     this.emitChange();
     return OK;
   }

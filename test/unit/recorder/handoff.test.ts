@@ -3,7 +3,7 @@
  * recording when its page leaves or dies, and what every page sees. The engines record
  * nothing (the browser tests and the headless run cover the media and storage side).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecorderController } from '../../../src/recorder/controller.js';
 import type {
   EngineEvents,
@@ -415,6 +415,30 @@ describe('handoff in the room (X9)', () => {
     expect(guest.c.view.phase).toBe('idle');
     expect(guest.c.view.indicator.shown).toBe(false);
     expect(ids(guest.notices).at(-1)).toBe('recording-orphaned');
+  });
+
+  it('a page that judged the recording orphaned mirrors it again once it beats, and is told the true end', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const { host, guest } = await hostAndGuest(clock);
+    clock.advance(30_000);
+    // A starved recording page: its beats do not reach the room for longer than the silence.
+    host.lose((data) => data.includes('"heartbeat"'));
+    clock.advance(SILENCE_MS + 1_000);
+    await settle();
+    expect(ids(guest.notices).at(-1)).toBe('recording-orphaned');
+    expect(guest.c.view.indicator.shown).toBe(false);
+    host.lose(() => false);
+    clock.advance(1_000);
+    // The recording page answers one page's requests at most twice a second, on real time.
+    await vi.waitFor(() => expect(guest.c.view.phase).toBe('recording'), { timeout: 5_000 });
+    expect(guest.c.view.indicator.shown).toBe(true);
+    expect(ids(guest.notices).at(-1)).toBe('recording-started');
+    // The counter goes on from the recording's start, not from the verdict.
+    expect(guest.c.view.startedAtMonotonic).toBe(host.c.view.startedAtMonotonic);
+    host.c.requestStop();
+    await host.c.confirmStop();
+    await settle();
+    expect(ids(guest.notices).at(-1)).toBe('recording-completed');
   });
 
   it('a page that stood still past the silence hears the stop it missed, and is not told the recording was lost', async () => {
