@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, statSync, createReadStream, readFileSync } 
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { promisify } from 'node:util';
+import { LOCAL_S3, startS3Server } from '../../scripts/lib/s3-server.mjs';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'rr-browser-'));
@@ -46,6 +47,40 @@ export function fileMiddleware() {
     }
     return undefined;
   };
+}
+
+/**
+ * S3 servers of a test's own (`s3-own`), which it stops and starts again on the same port and
+ * folder (`s3-own-down`, `s3-own-up`): an outage of the storage process itself, which the
+ * shared server every other test uses must not have.
+ */
+const ownS3 = new Map();
+
+async function ownS3Command(command, payload) {
+  if (command === 's3-own') {
+    const directory = mkdtempSync(join(dir, 's3-'));
+    const server = await startS3Server({ directory, quiet: true });
+    const id = randomUUID();
+    ownS3.set(id, { directory, port: server.port, server });
+    return { id, endpoint: server.endpoint, bucket: LOCAL_S3.bucket };
+  }
+  const own = ownS3.get(payload?.id);
+  if (!own) throw new Error(`${command}: no such S3 server of a test (${payload?.id})`);
+  if (command === 's3-own-down') {
+    await own.server?.stop();
+    own.server = null;
+    return true;
+  }
+  if (command === 's3-own-up') {
+    own.server ??= await startS3Server({ directory: own.directory, port: own.port, quiet: true });
+    return true;
+  }
+  if (command === 's3-own-close') {
+    await own.server?.stop();
+    ownS3.delete(payload.id);
+    return true;
+  }
+  return undefined;
 }
 
 export function serverCommandsPlugin() {
@@ -113,6 +148,7 @@ export function serverCommandsPlugin() {
         });
         return true;
       }
+      if (command.startsWith('s3-own')) return ownS3Command(command, payload);
       if (command === 's3-config') {
         return process.env.RR_S3_ENDPOINT
           ? {

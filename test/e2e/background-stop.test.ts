@@ -6,12 +6,14 @@
  * hears it, with nothing waiting for a frame to be drawn.
  *
  * The host's browser is driven by puppeteer-core: its tabs share one window, so the one
- * behind is really hidden (Playwright emulates focus and keeps every page visible).
+ * behind is really hidden (Playwright emulates focus and keeps every page visible), and it
+ * runs without the flags puppeteer adds to keep background pages unthrottled, so the hidden
+ * page's timers wake at most once a second, as in a host's browser.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import puppeteer, { type Browser as TabsBrowser, type Page as Tab } from 'puppeteer-core';
-import { CHROMIUM_ARGS, executablePath, launchBrowser } from './browser.js';
+import { BACKGROUND_UNTHROTTLED, CHROMIUM_ARGS, executablePath, launchBrowser } from './browser.js';
 import './demo-window.js';
 
 describe('the recording page in the background', () => {
@@ -27,7 +29,13 @@ describe('the recording page in the background', () => {
   const hidden = (page: Tab) => page.evaluate(() => document.visibilityState === 'hidden');
 
   beforeAll(async () => {
-    tabs = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    tabs = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      // Puppeteer turns Chromium's background throttling off; a user's browser has it on.
+      ignoreDefaultArgs: [...BACKGROUND_UNTHROTTLED],
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {

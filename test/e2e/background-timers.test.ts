@@ -21,20 +21,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import puppeteer, { type Browser as TabsBrowser, type Page as Tab } from 'puppeteer-core';
-import { CHROMIUM_ARGS, executablePath, launchBrowser } from './browser.js';
+import { BACKGROUND_UNTHROTTLED, CHROMIUM_ARGS, executablePath, launchBrowser } from './browser.js';
 import './demo-window.js';
 import { downloadStored } from './stored-file.js';
 
 const run = promisify(execFile);
-/**
- * Flags puppeteer adds that keep a hidden page running as if in front: without them a hidden
- * page's timers wake at most once a second, as in the browser a host uses.
- */
-const BACKGROUND_UNTHROTTLED = [
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--disable-renderer-backgrounding',
-] as const;
 /** One tick of the recording's 30-fps clock: a stop lands between two. */
 const FRAME_SEC = 1 / 30;
 

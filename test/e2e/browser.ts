@@ -17,6 +17,17 @@ import { emulateLink as emulateLinkImpl } from '../../scripts/lib/network.mjs';
 export const CHROMIUM_ARGS = ARGS as string[];
 export const executablePath = chromiumPath as string;
 
+/**
+ * Flags puppeteer adds that keep a hidden page running as if in front: launched without them
+ * (`ignoreDefaultArgs`), a hidden page's timers wake at most once a second, as in the browser
+ * a host uses.
+ */
+export const BACKGROUND_UNTHROTTLED = [
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+];
+
 /** Debian's Chromium, headless. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });

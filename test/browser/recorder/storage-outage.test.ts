@@ -1,7 +1,7 @@
 /**
- * X11 and X2 against the real stack: the engine records into the local S3 while every request
- * to storage fails (msw answers each with a network error) for longer than the uploader's
- * retries, then storage answers again. The recording must never stop, the upload must catch up
+ * X11 and X2 against the real stack: the engine records into the local S3 while storage is
+ * gone for longer than the uploader's retries (every request a network error by msw, or the
+ * S3 server's process stopped and started again), then storage answers again. The recording must never stop, the upload must catch up
  * while recording (not all at once after Stop), and the stored file must be whole.
  */
 import { expect } from '@esm-bundle/chai';
@@ -12,7 +12,8 @@ import { BrowserRecordingEngine } from '../../../src/recorder/browser-engine.js'
 import type { EngineHealth, StoredRecording } from '../../../src/recorder/engine.js';
 import { MIN_TEST_FPS, ffmpegDecodeErrors, ffprobe, fileFps, saveFile } from '../helpers.js';
 import { COLOURS, h264Supported } from '../media/fixtures.js';
-import { SMALL_PLAN, SMALL_RULES, getObject, localS3 } from '../upload/fixtures.js';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { SMALL_PLAN, SMALL_RULES, getObject, localS3, type LocalS3 } from '../upload/fixtures.js';
 import { engineOptions, newMeta, roomSources } from './handoff-setup.js';
 
 describe('X11: storage down mid-recording', function () {
@@ -20,19 +21,23 @@ describe('X11: storage down mid-recording', function () {
   const worker = setupWorker();
   after(() => worker.stop());
 
-  it('records on while storage is unreachable, catches up once it is back, and stores the whole file', async () => {
+  /** How storage goes away and comes back in one test. */
+  interface Outage {
+    s3: LocalS3;
+    down(): Promise<void>;
+    up(): Promise<void>;
+    /** Requests storage refused while down, where they are counted. */
+    refused(): number | null;
+  }
+
+  /**
+   * Records while `outage` holds storage down until more than 250 kB wait for it (several
+   * parts of the small plan: they fail for good, retries spent), then brings it back: the
+   * recording never stops, the upload catches up while it records, the file is whole.
+   */
+  async function recordThroughOutage(label: string, outage: Outage) {
     expect(await h264Supported(), 'Chromium encodes H.264 here').to.equal(true);
-    const s3 = await localS3();
-    let down = false;
-    let refused = 0;
-    worker.use(
-      http.all(`${s3.endpoint}/*`, () => {
-        if (!down) return passthrough();
-        refused++;
-        return HttpResponse.error();
-      }),
-    );
-    await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
+    const { s3 } = outage;
     const roomId = `outage-${crypto.randomUUID().slice(0, 8)}`;
     const setup = {
       endpoint: s3.endpoint,
@@ -73,14 +78,14 @@ describe('X11: storage down mid-recording', function () {
     // (The first start in a test page loads the S3 client through the dev server's unbundled
     // modules: seconds here, a single chunk in a build.)
     const t0 = performance.now() - elapsedMs;
-    console.log(`[outage] start took ${Math.round(t0 - calledAt)} ms`);
+    console.log(`[outage] ${label}: start took ${Math.round(t0 - calledAt)} ms`);
     await healthWhere((h) => h.bytesWritten > 100_000);
 
     // Storage goes away until several parts' worth waits for it.
-    down = true;
+    await outage.down();
     const downAt = performance.now();
     const peak = await healthWhere((h) => h.uploadBacklogBytes > 250_000);
-    down = false;
+    await outage.up();
     const upAt = performance.now();
     // Back: the upload catches up while the recording goes on (in seconds; a minute is the
     // verdict's bound, not a figure: parts left for Stop never catch up at all).
@@ -93,17 +98,18 @@ describe('X11: storage down mid-recording', function () {
       `the upload caught up once storage was back (${latest!.uploadBacklogBytes} bytes still waiting after a minute)`,
     ).to.equal(true);
     const caughtUpAt = performance.now();
+    const refused = outage.refused();
     console.log(
-      `[outage] storage down ${((upAt - downAt) / 1000).toFixed(1)} s (${refused} requests refused), ${(peak.uploadBacklogBytes / 1e6).toFixed(2)} MB waiting; caught up ${((caughtUpAt - upAt) / 1000).toFixed(1)} s after it was back`,
+      `[outage] ${label}: storage down ${((upAt - downAt) / 1000).toFixed(1)} s${refused === null ? '' : ` (${refused} requests refused)`}, ${(peak.uploadBacklogBytes / 1e6).toFixed(2)} MB waiting; caught up ${((caughtUpAt - upAt) / 1000).toFixed(1)} s after it was back`,
     );
-    expect(refused, 'storage was asked while down').to.be.above(0);
+    if (refused !== null) expect(refused, 'storage was asked while down').to.be.above(0);
 
     await engine.stop('user');
     const stopAt = performance.now();
     const stored = await engine.whenStored();
     const span = (stopAt - t0) / 1000;
     console.log(
-      `[outage] file ${stored.durationSec.toFixed(2)} s for ${span.toFixed(2)} s recorded, stored ${Math.round(performance.now() - stopAt)} ms after Stop`,
+      `[outage] ${label}: file ${stored.durationSec.toFixed(2)} s for ${span.toFixed(2)} s recorded, stored ${Math.round(performance.now() - stopAt)} ms after Stop`,
     );
     expect(faults, 'the recording never stopped on its own').to.deep.equal([]);
     const saved = await saveFile(
@@ -113,9 +119,48 @@ describe('X11: storage down mid-recording', function () {
     const probe = await ffprobe(saved.path, ['-count_frames']);
     const duration = Number(probe.format.duration);
     expect(duration).to.be.within(span - 1.5, span + 0.5);
-    console.log(`[outage] ${fileFps(probe).toFixed(2)} fps in the file`);
+    console.log(`[outage] ${label}: ${fileFps(probe).toFixed(2)} fps in the file`);
     expect(fileFps(probe)).to.be.within(MIN_TEST_FPS, 30.5);
     expect(await ffmpegDecodeErrors(saved.path)).to.equal('');
+  }
+
+  it('records on while storage is unreachable, catches up once it is back, and stores the whole file', async () => {
+    const s3 = await localS3();
+    let down = false;
+    let refused = 0;
+    worker.use(
+      http.all(`${s3.endpoint}/*`, () => {
+        if (!down) return passthrough();
+        refused++;
+        return HttpResponse.error();
+      }),
+    );
+    await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
+    await recordThroughOutage('network', {
+      s3,
+      down: async () => {
+        down = true;
+      },
+      up: async () => {
+        down = false;
+      },
+      refused: () => refused,
+    });
+  });
+
+  it('records on while the storage process is stopped, and its parts go again once it runs', async () => {
+    // A server of this test's own: the shared one serves the other tests meanwhile.
+    const own = await executeServerCommand<LocalS3 & { id: string }, undefined>('s3-own');
+    try {
+      await recordThroughOutage('S3 process stopped', {
+        s3: own,
+        down: () => executeServerCommand('s3-own-down', { id: own.id }).then(() => undefined),
+        up: () => executeServerCommand('s3-own-up', { id: own.id }).then(() => undefined),
+        refused: () => null,
+      });
+    } finally {
+      await executeServerCommand('s3-own-close', { id: own.id });
+    }
   });
 
   it('storage down at Stop: the recording is kept, tried again while the page is open, and stored once storage is back', async () => {
