@@ -5,32 +5,24 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecorderController } from '../../../src/recorder/controller.js';
-import type {
-  EngineEvents,
-  RecordingEngine,
-  RecordingMeta,
-  StoredRecording,
-} from '../../../src/recorder/engine.js';
+import type { RecordingMeta } from '../../../src/recorder/engine.js';
 import { SILENCE_MS, CLAIM_WINDOW_MS } from '../../../src/recorder/succession-watch.js';
 import { CallbackRoom, type SenderInfo } from '../../../src/room/index.js';
 import type { Clock, TimerHandle } from '../../../src/session/clock.js';
-import { Emitter } from '../../../src/shared/emitter.js';
-import type { Notice, Role, StopCause } from '../../../src/session/types.js';
+import type { Notice, Role } from '../../../src/session/types.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { ScriptedEngine } from './scripted-engine.js';
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
 /** An engine that records nothing but can be handed a recording over. */
-class HandoffEngine implements RecordingEngine {
-  readonly events = new Emitter<EngineEvents>();
-  started: RecordingMeta | null = null;
+class HandoffEngine extends ScriptedEngine {
   continued: Array<{ recordingId: string; elapsedMs: number }> = [];
   /** What each continuation was told to wait for. */
   handedOver: Array<{ checkpoint: number } | undefined> = [];
   left = 0;
-  stops: StopCause[] = [];
   /** What storage would say: another page's document is newer than this page's. */
   superseded = false;
   standDowns = 0;
@@ -42,13 +34,6 @@ class HandoffEngine implements RecordingEngine {
   async standDown() {
     this.standDowns++;
     return this.superseded ? { part: null } : null;
-  }
-  async preflight() {
-    return { ok: true, problems: [] };
-  }
-  async start(meta: RecordingMeta) {
-    this.started = meta;
-    return { elapsedMs: 0 };
   }
   async continueRecording(
     recordingId: string,
@@ -68,27 +53,6 @@ class HandoffEngine implements RecordingEngine {
   checkpoint() {
     return this.started ? 7 : null;
   }
-  updateSources() {}
-  async stop(cause: StopCause) {
-    this.stops.push(cause);
-  }
-  async whenStored(): Promise<StoredRecording> {
-    return {
-      recordingId: 'x',
-      objectKey: 'k',
-      fileName: 'f.mp4',
-      bytes: 1,
-      durationSec: 1,
-      url: 'https://x/f.mp4',
-    };
-  }
-  async recover() {
-    return [];
-  }
-  on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]) {
-    return this.events.on(event, listener);
-  }
-  async dispose() {}
 }
 
 interface Page {
