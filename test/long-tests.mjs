@@ -58,8 +58,8 @@ export const RELIABILITY_E2E = [
 
 /**
  * E2E files no suite runs, only a command naming them: `test/e2e/frozen-page.test.ts` (the page
- * frozen, then woken), because in about half the runs the woken page does not answer CDP within
- * 10 s (FAULTS.md, found and not fixed).
+ * frozen, then woken), because freezing the recording page crashes Chromium's renderer in
+ * about one freeze in five here (FAULTS.md, found and not fixed).
  */
 export const BY_HAND_E2E = ['test/e2e/frozen-page.test.ts'];
 
