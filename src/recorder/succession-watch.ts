@@ -18,6 +18,13 @@ import {
 export const HEARTBEAT_MS = 1_000;
 /** Beats missed for this long mean the recording page is gone. */
 export const SILENCE_MS = 4_000;
+/**
+ * Silence after which a page that finds no page able to continue the recording says it ended
+ * where it was kept. Longer than SILENCE_MS: such a verdict starts nothing, only a notice, and
+ * under load a recording page's beats can stall for several seconds (a page that hears them
+ * again takes the verdict back, but the room has been told something untrue meanwhile).
+ */
+export const ORPHAN_SILENCE_MS = 10_000;
 /** A claim waits this long for a better-placed one before the recording continues here. */
 export const CLAIM_WINDOW_MS = 750;
 /** A tick this late means this page itself stood still (a starved or frozen main thread). */
@@ -185,7 +192,11 @@ export class SuccessionWatch {
       this.#lastBeat.set(rec.recordingId, { at: now, page: '' });
       return;
     }
-    if (now - beat.at < SILENCE_MS) {
+    const silence = now - beat.at;
+    if (
+      silence < SILENCE_MS ||
+      (silence < ORPHAN_SILENCE_MS && !this.#anyoneCanContinue(beat.page))
+    ) {
       this.#deferred = false;
       return;
     }
@@ -199,6 +210,12 @@ export class SuccessionWatch {
     this.#deferred = false;
     this.#lastBeat.delete(rec.recordingId);
     this.#succeed(rec.recordingId, beat.page);
+  }
+
+  /** Whether the rule would pick a page to continue a recording whose page `gone` is silent. */
+  #anyoneCanContinue(gone: string): boolean {
+    const candidates = this.#d.sync.pages.filter((p) => p.page !== gone);
+    return chooseSuccessor(candidates, this.#d.policy) !== null;
   }
 
   #beat(recordingId: string): void {
