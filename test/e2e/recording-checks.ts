@@ -106,11 +106,6 @@ export function regionStats(frame: Frame, r: Rect): RegionStats {
   };
 }
 
-/** Euclidean distance between two mean colours. */
-export function colourDistance(a: RegionStats, b: RegionStats): number {
-  return Math.hypot(a.mean[0] - b.mean[0], a.mean[1] - b.mean[1], a.mean[2] - b.mean[2]);
-}
-
 /** The file's duration in seconds, as ffprobe reads it. */
 export function durationOf(file: string): number {
   const out = execFileSync(

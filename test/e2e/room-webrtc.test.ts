@@ -11,14 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
 import { computeLayout } from '../../src/media/layout.js';
 import { launchBrowser, launchFirefox } from './browser.js';
-import {
-  colourDistance,
-  durationOf,
-  frameFromEnd,
-  inner,
-  regionStats,
-  toneIn,
-} from './recording-checks.js';
+import { durationOf, frameFromEnd, inner, regionStats, toneIn } from './recording-checks.js';
 import './demo-window.js';
 
 // Pages are polled every 250 ms, not on every animation frame: polling on each frame would
@@ -293,12 +286,16 @@ describe('the WebSocket room with WebRTC media: host in Chromium, participants i
       // Firefox's fake camera is one flat, saturated colour that drifts through the hues;
       // Chromium's is a dark green field with a bright moving shape and a clock.
       const fx = stats['firefox-1']!;
-      expect(fx.lumaStd, 'the Firefox tile is one flat colour').toBeLessThan(20);
+      // Flat to the last grey level (0 in every run seen), where Chromium's picture, which
+      // always holds its clock, varied by 17-45 in the host's tile. Colour cannot tell them
+      // apart: Firefox's hue passes through green, and a green Firefox tile was 58 from the
+      // host's in a fresh-clone run.
+      expect(fx.lumaStd, 'the Firefox tile is one flat colour').toBeLessThan(5);
       expect(fx.chroma, 'the Firefox tile is a saturated colour').toBeGreaterThan(80);
       expect(
-        colourDistance(fx, stats['host-1']!),
-        'the Firefox tile is not the host’s camera',
-      ).toBeGreaterThan(60);
+        stats['host-1']!.lumaStd,
+        'the host’s tile is the Chromium camera’s picture, not flat',
+      ).toBeGreaterThan(8);
 
       // Its microphone is in the mix: Firefox's fake one is a steady 1 kHz tone (Chromium's
       // beeps at 400 Hz), loud from its return to the end against the frequencies beside it.
