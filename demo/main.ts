@@ -166,9 +166,12 @@ async function main(): Promise<void> {
       return;
     }
     // The room's media and channel stay open for the recording, which this page still makes.
+    // Its own line: the room's status goes on counting the others, whose media is still recorded.
     leave.hidden = true;
-    els.status.textContent =
+    const left = document.getElementById('left-note')!;
+    left.textContent =
       'You left the room. This page goes on recording until the recording stops: keep it open.';
+    left.hidden = false;
     const unsubscribe = controller.subscribe((view) => {
       if (view.recordsHere) return;
       unsubscribe();

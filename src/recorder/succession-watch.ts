@@ -195,7 +195,7 @@ export class SuccessionWatch {
     const silence = now - beat.at;
     if (
       silence < SILENCE_MS ||
-      (silence < ORPHAN_SILENCE_MS && !this.#anyoneCanContinue(beat.page))
+      (silence < ORPHAN_SILENCE_MS && this.#successorFor(beat.page) === null)
     ) {
       this.#deferred = false;
       return;
@@ -212,10 +212,10 @@ export class SuccessionWatch {
     this.#succeed(rec.recordingId, beat.page);
   }
 
-  /** Whether the rule would pick a page to continue a recording whose page `gone` is silent. */
-  #anyoneCanContinue(gone: string): boolean {
+  /** The page the rule picks to continue a recording whose page `gone` left or died. */
+  #successorFor(gone: string): RecorderCandidate | null {
     const candidates = this.#d.sync.pages.filter((p) => p.page !== gone);
-    return chooseSuccessor(candidates, this.#d.policy) !== null;
+    return chooseSuccessor(candidates, this.#d.policy);
   }
 
   #beat(recordingId: string): void {
@@ -238,8 +238,7 @@ export class SuccessionWatch {
   #succeed(recordingId: string, gone: string): void {
     const rec = this.#d.recording();
     if (!rec || rec.recordingId !== recordingId || rec.recordsHere || this.#claim) return;
-    const candidates = this.#d.sync.pages.filter((p) => p.page !== gone);
-    const chosen = chooseSuccessor(candidates, this.#d.policy);
+    const chosen = this.#successorFor(gone);
     if (!chosen) {
       this.#orphaned.add(recordingId);
       this.#d.orphaned(recordingId);

@@ -3,7 +3,14 @@
 // page's network through DevTools, and tell tests where the local S3 server is.
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, statSync, createReadStream, readFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  writeFileSync,
+  statSync,
+  createReadStream,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +85,7 @@ async function ownS3Command(command, payload) {
   if (command === 's3-own-close') {
     await own.server?.stop();
     ownS3.delete(payload.id);
+    rmSync(own.directory, { recursive: true, force: true });
     return true;
   }
   return undefined;

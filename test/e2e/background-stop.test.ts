@@ -12,8 +12,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import puppeteer, { type Browser as TabsBrowser, type Page as Tab } from 'puppeteer-core';
-import { BACKGROUND_UNTHROTTLED, CHROMIUM_ARGS, executablePath, launchBrowser } from './browser.js';
+import type { Browser as TabsBrowser, Page as Tab } from 'puppeteer-core';
+import { launchBrowser, launchTabs } from './browser.js';
 import './demo-window.js';
 
 describe('the recording page in the background', () => {
@@ -29,13 +29,8 @@ describe('the recording page in the background', () => {
   const hidden = (page: Tab) => page.evaluate(() => document.visibilityState === 'hidden');
 
   beforeAll(async () => {
-    tabs = await puppeteer.launch({
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      // Puppeteer turns Chromium's background throttling off; a user's browser has it on.
-      ignoreDefaultArgs: [...BACKGROUND_UNTHROTTLED],
-    });
+    // Puppeteer turns Chromium's background throttling off; a user's browser has it on.
+    tabs = await launchTabs({ throttled: true });
     browser = await launchBrowser();
   });
   afterAll(async () => {

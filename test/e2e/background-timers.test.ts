@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import puppeteer, { type Browser as TabsBrowser, type Page as Tab } from 'puppeteer-core';
-import { BACKGROUND_UNTHROTTLED, CHROMIUM_ARGS, executablePath, launchBrowser } from './browser.js';
+import type { Browser as TabsBrowser, Page as Tab } from 'puppeteer-core';
+import { launchBrowser, launchTabs } from './browser.js';
 import './demo-window.js';
 import { downloadStored } from './stored-file.js';
 
@@ -53,13 +53,8 @@ describe('the recording page in the background while the timers stop it (B9, B11
   const hidden = (page: Tab) => page.evaluate(() => document.visibilityState === 'hidden');
 
   beforeAll(async () => {
-    tabs = await puppeteer.launch({
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      // Puppeteer turns Chromium's background throttling off; a user's browser has it on.
-      ignoreDefaultArgs: [...BACKGROUND_UNTHROTTLED],
-    });
+    // Puppeteer turns Chromium's background throttling off; a user's browser has it on.
+    tabs = await launchTabs({ throttled: true });
     browser = await launchBrowser();
     dir = mkdtempSync(join(tmpdir(), 'rr-e2e-timers-'));
   });
@@ -148,8 +143,9 @@ describe('the recording page in the background while the timers stop it (B9, B11
    * The stored file against the limit that stopped it, by the recorder's own clock (from the
    * file's time zero, `startedAtMonotonic`, whatever the wall clock did): it holds the whole
    * limit, to two frames of the 30-fps clock, and goes past it by no more than the stop came
-   * after the deadline (two frames more), so nothing after the timer waited for the page to
-   * come back to the front. How late the stop came in the hidden page is printed, not judged:
+   * after the deadline and the worker took to read the stop (it finishes the frames in hand
+   * first: up to 10 frames allowed, 2.2 seen under load), so nothing after the timer waited for
+   * the page to come back to the front. How late the stop came in the hidden page is printed, not judged:
    * it is the page's main thread's, and the machine's load's.
    */
   async function checkFile(
@@ -174,7 +170,7 @@ describe('the recording page in the background while the timers stop it (B9, B11
     expect(file.keys.some((k) => k.endsWith('.mp4'))).toBe(true);
     for (const durationSec of [file.durationSec, lastRecording.durationSec]) {
       expect(durationSec).toBeGreaterThanOrEqual(stop.deadlineSec - 2 * FRAME_SEC);
-      expect(durationSec).toBeLessThanOrEqual(stoppedSec + 2 * FRAME_SEC);
+      expect(durationSec).toBeLessThanOrEqual(stoppedSec + 10 * FRAME_SEC);
     }
     expect(await decodeErrors(file.file), 'ffmpeg decodes the file without error').toBe('');
     return file;
@@ -250,7 +246,7 @@ describe('the recording page in the background while the timers stop it (B9, B11
       return at;
     });
     await host.waitForFunction(
-      () => document.getElementById('room-status')?.textContent?.startsWith('You left the room.'),
+      () => document.getElementById('left-note')?.textContent?.startsWith('You left the room.'),
       { timeout: 10_000, polling: 100 },
     );
     const left = await host.evaluate(() => {
@@ -261,7 +257,7 @@ describe('the recording page in the background while the timers stop it (B9, B11
         startedAt: view.startedAtMonotonic!,
         phase: view.phase,
         recordsHere: view.recordsHere,
-        status: document.getElementById('room-status')!.textContent!,
+        status: document.getElementById('left-note')!.textContent!,
       };
     });
     expect(left).toMatchObject({ phase: 'recording', recordsHere: true });

@@ -5,7 +5,10 @@ import {
   type CDPSession,
   type Page,
 } from 'playwright-core';
-import type { Browser as FirefoxBrowser } from 'puppeteer-core';
+import puppeteer, {
+  type Browser as FirefoxBrowser,
+  type Browser as TabsBrowser,
+} from 'puppeteer-core';
 
 // @ts-expect-error: plain ESM script without types
 import { CHROMIUM_ARGS as ARGS, chromiumPath } from '../../scripts/lib/chromium.mjs';
@@ -22,11 +25,25 @@ export const executablePath = chromiumPath as string;
  * (`ignoreDefaultArgs`), a hidden page's timers wake at most once a second, as in the browser
  * a host uses.
  */
-export const BACKGROUND_UNTHROTTLED = [
+const BACKGROUND_UNTHROTTLED = [
   '--disable-background-timer-throttling',
   '--disable-backgrounding-occluded-windows',
   '--disable-renderer-backgrounding',
 ];
+
+/**
+ * Debian's Chromium through puppeteer-core, whose tabs share one window, so the one behind is
+ * really hidden (Playwright emulates focus and keeps every page visible). `throttled`: without
+ * puppeteer's flags that keep background pages running, as in a host's browser.
+ */
+export function launchTabs({ throttled }: { throttled: boolean }): Promise<TabsBrowser> {
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ...(throttled ? { ignoreDefaultArgs: BACKGROUND_UNTHROTTLED } : {}),
+  });
+}
 
 /** Debian's Chromium, headless. */
 export function launchBrowser(): Promise<Browser> {

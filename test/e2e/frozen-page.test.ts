@@ -13,13 +13,9 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import puppeteer, {
-  type Browser as TabsBrowser,
-  type CDPSession,
-  type Page as Tab,
-} from 'puppeteer-core';
+import type { Browser as TabsBrowser, CDPSession, Page as Tab } from 'puppeteer-core';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, executablePath, launchBrowser } from './browser.js';
+import { launchBrowser, launchTabs } from './browser.js';
 import { downloadStored } from './stored-file.js';
 import './demo-window.js';
 
@@ -134,7 +130,7 @@ describe('the recording page frozen in the background', () => {
   };
 
   beforeAll(async () => {
-    tabs = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    tabs = await launchTabs({ throttled: false });
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -1,8 +1,9 @@
 /**
  * X11 and X2 against the real stack: the engine records into the local S3 while storage is
  * gone for longer than the uploader's retries (every request a network error by msw, or the
- * S3 server's process stopped and started again), then storage answers again. The recording must never stop, the upload must catch up
- * while recording (not all at once after Stop), and the stored file must be whole.
+ * S3 server's process stopped and started again), then storage answers again. The recording
+ * must never stop, the upload must catch up while recording (not all at once after Stop), and
+ * the stored file must be whole.
  */
 import { expect } from '@esm-bundle/chai';
 import { http, HttpResponse, passthrough } from 'msw';
