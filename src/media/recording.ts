@@ -143,9 +143,14 @@ export class Recording {
   private lastVideoUs = 0;
   private lastAudioUs = 0;
   private heapStartMB: number | null = null;
-  /** Frames of a continuation's gap fill not yet out of the encoder, and where the fill ends. */
-  private fillPending = 0;
-  private fillUntilUs = 0;
+  /**
+   * While a continuation's gap fill is being encoded (by an encoder of its own, see
+   * `fillGap`): the live encoder's packets, held back until the fill's are written.
+   */
+  private heldVideo: Array<{ chunk: EncodedVideoChunk; meta?: EncodedVideoChunkMetadata }> | null =
+    null;
+  /** Settles once the gap fill is written (at once without one). */
+  private filled: Promise<void> = Promise.resolve();
   /** The newest composite, re-sent while nothing changes. */
   private lastComposite: VideoFrame | null = null;
   private lastFps = 0;
@@ -422,7 +427,14 @@ export class Recording {
   }
 
   private onVideoChunk(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void {
-    if (this.fillPending > 0 && chunk.timestamp < this.fillUntilUs) this.fillPending--;
+    if (this.heldVideo) {
+      this.heldVideo.push(meta ? { chunk, meta } : { chunk });
+      return;
+    }
+    this.writeVideo(chunk, meta);
+  }
+
+  private writeVideo(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void {
     this.counts.encoded++;
     this.lastVideoUs = chunk.timestamp;
     this.write((w) => w.addVideoChunk(chunk, meta));
@@ -479,10 +491,7 @@ export class Recording {
   private tickRealtime(): void {
     if (this.stopping) return;
     const plans = this.pacer.plan((performance.now() - this.t0) * 1000, {
-      // A continuation's gap fill is queued at once and takes the encoder a second or two;
-      // meanwhile ticks get repeats (cheap: no copy) and a new composite every half second,
-      // never drops, so the file stays constant-rate across the switch.
-      queue: this.fillPending > 0 ? MAX_ENCODER_QUEUE : (this.video?.queueSize ?? 0),
+      queue: this.video?.queueSize ?? 0,
       sinkBusy: this.pendingWrites >= MAX_PENDING_WRITES,
     });
     // Push sources answer after this tick; their pictures are shown from the next one.
@@ -561,7 +570,7 @@ export class Recording {
     try {
       if (!this.begun) {
         this.begun = true;
-        this.fillGap(enc, frame);
+        this.fillGap(frame);
       }
       enc.encode(frame, plan.index);
     } catch (e) {
@@ -592,23 +601,52 @@ export class Recording {
    * A continuation's gap, from where the file's media ended to `first` (this recording's first
    * frame): `first`'s picture again at the file's frame rate, so the video has no hole (some
    * demuxers ignore a fragment's start time, or only a large jump of it) and keeps its rate.
+   *
+   * A second encoder makes it, beside the live one: a gap of seconds is tens of frames, and
+   * queued in front of the live frames they held the room's picture still for a second or
+   * more after the switch (the pacer repeats while the encoder is busy). Each encoder's first
+   * packet is a keyframe with its own SPS and PPS in band (avc3), so the stream may change
+   * encoder there; the live packets wait until the fill's are written.
    */
-  private fillGap(enc: RecordingVideoEncoder, first: VideoFrame): void {
+  private fillGap(first: VideoFrame): void {
     const fps = this.msg.video.framerate;
     const duration = Math.round(1e6 / fps);
+    let fill: RecordingVideoEncoder | null = null;
     for (let k = 0; ; k++) {
       const timestamp = this.fillFromUs + frameTimestampUs(k, fps);
       // A last frame shorter than half a frame is left to the one before.
       if (timestamp > first.timestamp - duration / 2) break;
+      fill ??= new RecordingVideoEncoder(this.msg.video, {
+        output: (chunk, meta) => this.writeVideo(chunk, meta),
+        error: (e) => this.fail('video-encoder-error', `The video encoder failed: ${e.message}`),
+        dequeue: () => undefined,
+      });
       const copy = new VideoFrame(first, { timestamp, duration });
       try {
-        enc.encode(copy, -1);
-        this.fillPending++;
-        this.fillUntilUs = first.timestamp;
+        fill.encode(copy, -1);
       } finally {
         copy.close();
       }
     }
+    if (!fill) return;
+    const encoder = fill;
+    this.heldVideo = [];
+    this.filled = encoder.flush().then(
+      () => {
+        encoder.close();
+        const held = this.heldVideo ?? [];
+        this.heldVideo = null;
+        for (const h of held) this.writeVideo(h.chunk, h.meta);
+      },
+      (e: unknown) => {
+        encoder.close();
+        this.heldVideo = null;
+        this.fail(
+          'video-encoder-error',
+          `Encoding the switch's gap failed: ${(e as Error).message}`,
+        );
+      },
+    );
   }
 
   /** `final`: the last report, at stop (its second is not whole: the previous fps stands). */
@@ -686,6 +724,8 @@ export class Recording {
     try {
       // A failed encoder is closed already; a healthy one gives out what it holds.
       if (v && !error) await v.flush();
+      // The live packets held behind a gap fill are written once it is.
+      await this.filled;
       if (a) await a.flush().catch(() => undefined);
     } catch (e) {
       error ??= new PipelineError(
