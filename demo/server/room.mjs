@@ -82,22 +82,48 @@ export function createRoomServer(opts = {}) {
     }
   };
 
-  /** The recorder's channel: stamp, then pass to everyone else in the room. */
+  /**
+   * The recorder's channel: stamp, then pass to everyone else in the room. When a connection
+   * closes, the pages it announced are said to have left (`presence` 'left', stamped as the
+   * connection's), so the room hears at once of a browser killed or cut off (X9 then starts
+   * within seconds rather than after the missed heartbeats).
+   */
   function recorder(socket, who) {
     const r = room(who.roomId);
     r.recorder.add(socket);
     const from = { userId: who.userId, role: who.role };
-    socket.on('message', (data, isBinary) => {
-      const envelope = parse(data, isBinary);
-      if (!envelope || !('message' in envelope)) return;
+    /** The page ids this connection announced in its presence messages. */
+    const pages = new Set();
+    const relay = (envelope, except) => {
       // Whatever the page claimed, the server says who sent it.
       const text = JSON.stringify({ ...envelope, from });
       for (const other of r.recorder) {
-        if (other !== socket && other.readyState === other.OPEN) other.send(text);
+        if (other !== except && other.readyState === other.OPEN) other.send(text);
       }
+    };
+    socket.on('message', (data, isBinary) => {
+      const envelope = parse(data, isBinary);
+      if (!envelope || !('message' in envelope)) return;
+      const m = envelope.message;
+      if (m?.kind === 'presence' && typeof m.page === 'string' && pages.size < 16) {
+        if (m.status === 'left') pages.delete(m.page);
+        else pages.add(m.page);
+      }
+      relay(envelope, socket);
     });
     socket.on('close', () => {
       r.recorder.delete(socket);
+      for (const page of pages) {
+        const message = {
+          v: 1,
+          kind: 'presence',
+          userId: who.userId,
+          role: who.role,
+          status: 'left',
+          page,
+        };
+        relay({ message, origin: `relay-${page}` }, null);
+      }
       forget(who.roomId);
     });
   }

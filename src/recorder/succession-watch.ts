@@ -25,6 +25,13 @@ export const SILENCE_MS = 4_000;
  * again takes the verdict back, but the room has been told something untrue meanwhile).
  */
 export const ORPHAN_SILENCE_MS = 10_000;
+/**
+ * Silence after which a recording page the room reported gone (`presence` 'left': its page
+ * said so, or the room server saw its connection close, as when the browser was killed) is
+ * taken for gone. Not at once: a page that only lost its connection for a moment reconnects
+ * (half a second) and beats again before this.
+ */
+export const GONE_SILENCE_MS = 1_500;
 /** A claim waits this long for a better-placed one before the recording continues here. */
 export const CLAIM_WINDOW_MS = 750;
 /** A tick this late means this page itself stood still (a starved or frozen main thread). */
@@ -78,6 +85,8 @@ export class SuccessionWatch {
   readonly #claimants = new Map<string, string>();
   /** Recordings this page judged orphaned (a later beat takes the verdict back). */
   readonly #orphaned = new Set<string>();
+  /** Pages the room said left: their silence counts against GONE_SILENCE_MS. */
+  readonly #gone = new Set<string>();
   #disposed = false;
 
   constructor(deps: SuccessionWatchDeps) {
@@ -104,6 +113,7 @@ export class SuccessionWatch {
           return;
         }
         this.#lastBeat.set(message.recordingId, { at: now, page: message.page });
+        this.#gone.delete(message.page);
         // The recording page is alive after all (only its beats were lost): no second writer.
         if (this.#claim?.recordingId === message.recordingId) this.#claim.better = true;
         if (this.#orphaned.delete(message.recordingId)) this.#d.heardAgain?.(message.recordingId);
@@ -113,6 +123,11 @@ export class SuccessionWatch {
         // A state from the recording page is as good as a beat (it also starts the watch).
         if (message.snapshot.recordingId !== null) {
           this.#lastBeat.set(message.snapshot.recordingId, { at: now, page: message.source });
+        }
+        return;
+      case 'presence':
+        if (message.status === 'left' && message.page !== undefined) {
+          this.#pageLeft(message.page, now);
         }
         return;
       case 'leaving':
@@ -192,9 +207,40 @@ export class SuccessionWatch {
       this.#lastBeat.set(rec.recordingId, { at: now, page: '' });
       return;
     }
+    this.#judge(rec.recordingId, beat, now, stood);
+  }
+
+  /**
+   * The room says `page` left. When it is the page that records, its silence is judged
+   * GONE_SILENCE_MS after its last beat rather than at the next ticks.
+   */
+  #pageLeft(page: string, now: number): void {
+    const rec = this.#d.recording();
+    const beat = rec ? this.#lastBeat.get(rec.recordingId) : undefined;
+    if (!rec || rec.recordsHere || beat?.page !== page) return;
+    this.#gone.add(page);
+    this.#d.clock.setTimeout(
+      () => {
+        const again = this.#lastBeat.get(rec.recordingId);
+        if (!this.#disposed && again === beat) {
+          this.#judge(rec.recordingId, beat, this.#d.clock.monotonicMs(), false);
+        }
+      },
+      Math.max(0, beat.at + GONE_SILENCE_MS - now),
+    );
+  }
+
+  /** Whether the silence of `beat`'s page means it is gone; if so, the succession starts. */
+  #judge(
+    recordingId: string,
+    beat: { at: number; page: string },
+    now: number,
+    stood: boolean,
+  ): void {
     const silence = now - beat.at;
+    const limit = this.#gone.has(beat.page) ? GONE_SILENCE_MS : SILENCE_MS;
     if (
-      silence < SILENCE_MS ||
+      silence < limit ||
       (silence < ORPHAN_SILENCE_MS && this.#successorFor(beat.page) === null)
     ) {
       this.#deferred = false;
@@ -208,8 +254,9 @@ export class SuccessionWatch {
       return;
     }
     this.#deferred = false;
-    this.#lastBeat.delete(rec.recordingId);
-    this.#succeed(rec.recordingId, beat.page);
+    this.#lastBeat.delete(recordingId);
+    this.#gone.delete(beat.page);
+    this.#succeed(recordingId, beat.page);
   }
 
   /** The page the rule picks to continue a recording whose page `gone` left or died. */

@@ -73,6 +73,12 @@ export interface WebSocketRoomOptions {
    * from another room is dropped (a misrouting server must not stop another room's recording).
    */
   roomId?: string;
+  /**
+   * Where the page's lifecycle events (`freeze`, `resume`) fire; default `globalThis.document`
+   * when there is one. Frozen, the page closes its connection itself and opens it again on
+   * `resume` (see the class).
+   */
+  lifecycle?: EventTarget;
 }
 
 const OPEN = 1;
@@ -106,6 +112,11 @@ export function defaultAnnounce(self: SenderInfo): RoomMessage[] {
  * While disconnected it queues what is published (bounded; only the newest `state` is
  * kept, since it supersedes the others), reconnects with capped, jittered exponential
  * backoff, then re-announces itself and flushes the queue.
+ *
+ * A page the browser freezes (Page Lifecycle `freeze`) closes its connection itself and
+ * connects again at once on `resume`: a frozen page answers nothing, so the room may as well
+ * see it go, and the browser then has no open socket of its own to close during the freeze
+ * (Chromium did so, and its renderer sometimes crashed there: FAULTS.md).
  */
 export class WebSocketRoom implements RoomChannel {
   readonly #url: string;
@@ -127,6 +138,8 @@ export class WebSocketRoom implements RoomChannel {
   #attempt = 0;
   #everOpened = false;
   #status: WebSocketRoomStatus = 'connecting';
+  readonly #lifecycle: EventTarget | undefined;
+  #frozen = false;
 
   constructor(options: WebSocketRoomOptions) {
     let protocol = '';
@@ -166,6 +179,10 @@ export class WebSocketRoom implements RoomChannel {
     this.#announce = options.announce ?? defaultAnnounce;
     this.#onStatus = options.onStatusChange;
     this.#random = options.random ?? Math.random;
+    this.#lifecycle =
+      options.lifecycle ?? (globalThis as { document?: EventTarget }).document ?? undefined;
+    this.#lifecycle?.addEventListener('freeze', this.#onFreeze);
+    this.#lifecycle?.addEventListener('resume', this.#onResume);
     this.#connect();
   }
 
@@ -205,18 +222,38 @@ export class WebSocketRoom implements RoomChannel {
   close(): void {
     if (this.#status === 'closed') return;
     this.#setStatus('closed');
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#lifecycle?.removeEventListener('freeze', this.#onFreeze);
+    this.#lifecycle?.removeEventListener('resume', this.#onResume);
     this.#queue.length = 0;
     this.#listeners.clear();
+    this.#drop(1000, 'room closed');
+  }
+
+  readonly #onFreeze = (): void => {
+    if (this.#status === 'closed') return;
+    this.#frozen = true;
+    this.#drop(1001, 'page frozen');
+    this.#setStatus('connecting');
+  };
+
+  readonly #onResume = (): void => {
+    if (this.#status === 'closed' || !this.#frozen) return;
+    this.#frozen = false;
+    this.#attempt = 0;
+    this.#connect();
+  };
+
+  /** Closes the connection without reconnecting (its close event is ignored). */
+  #drop(code: number, reason: string): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
     const socket = this.#socket;
     this.#socket = null;
-    if (socket) {
-      try {
-        socket.close(1000, 'room closed');
-      } catch {
-        // Closing a socket that is still connecting may throw in some runtimes; it is gone either way.
-      }
+    if (!socket) return;
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Closing a socket that is still connecting may throw in some runtimes; it is gone either way.
     }
   }
 
@@ -243,7 +280,7 @@ export class WebSocketRoom implements RoomChannel {
 
   #connect(): void {
     this.#timer = null;
-    if (this.#status === 'closed') return;
+    if (this.#status === 'closed' || this.#frozen) return;
     this.#setStatus('connecting');
     let socket: WebSocketLike;
     try {
@@ -307,7 +344,7 @@ export class WebSocketRoom implements RoomChannel {
   }
 
   #scheduleReconnect(): void {
-    if (this.#status === 'closed') return;
+    if (this.#status === 'closed' || this.#frozen) return;
     this.#setStatus('connecting');
     const delay = backoffDelay(this.#attempt, this.#backoff, this.#random);
     this.#attempt += 1;

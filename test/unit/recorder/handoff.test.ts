@@ -8,6 +8,7 @@ import { RecorderController } from '../../../src/recorder/controller.js';
 import type { RecordingMeta } from '../../../src/recorder/engine.js';
 import {
   CLAIM_WINDOW_MS,
+  GONE_SILENCE_MS,
   ORPHAN_SILENCE_MS,
   SILENCE_MS,
 } from '../../../src/recorder/succession-watch.js';
@@ -290,6 +291,47 @@ describe('handoff in the room (X9)', () => {
     await settle();
     expect(mod.engine!.continued).toHaveLength(1);
     expect(mod.c.view.phase).toBe('recording');
+  });
+
+  it('a killed recording page the room says left (the server saw its connection close): the moderator continues without waiting out the heartbeats', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = await recording(clock);
+    const hostSelf: SenderInfo = { userId: 'host-1', role: 'host' };
+    const left = {
+      v: 1,
+      kind: 'presence',
+      ...hostSelf,
+      status: 'left',
+      page: pageOf(r.sent, 'host-1'),
+    };
+    r.host.kill();
+    r.inject(JSON.stringify(left), r.host, hostSelf);
+    // Its last beat was at most a second ago: well before SILENCE_MS, the moderator goes on.
+    clock.advance(GONE_SILENCE_MS + CLAIM_WINDOW_MS + 100);
+    await settle();
+    expect(GONE_SILENCE_MS + CLAIM_WINDOW_MS + 100).toBeLessThan(SILENCE_MS);
+    expect(r.mod.engine!.continued).toHaveLength(1);
+    expect(r.mod.c.view.phase).toBe('recording');
+  });
+
+  it('a recording page the room says left but that still beats (its connection came back) is not taken over', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
+    const r = await recording(clock);
+    const hostSelf: SenderInfo = { userId: 'host-1', role: 'host' };
+    const left = {
+      v: 1,
+      kind: 'presence',
+      ...hostSelf,
+      status: 'left',
+      page: pageOf(r.sent, 'host-1'),
+    };
+    r.inject(JSON.stringify(left), r.host, hostSelf);
+    for (let s = 0; s < 6; s++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    expect(r.mod.engine!.continued).toEqual([]);
+    expect(r.host.c.view.phase).toBe('recording');
   });
 
   it('two moderators: exactly one continues (the same rule on both pages)', async () => {

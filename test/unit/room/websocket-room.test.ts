@@ -236,6 +236,44 @@ describe('WebSocketRoom against a real ws relay', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('frozen (Page Lifecycle), it closes its connection itself; on resume it connects again at once, re-announces and sends what waited', async () => {
+    const relay = await startRelay();
+    cleanup.push(() => relay.stop());
+    const lifecycle = new EventTarget();
+    const sockets: WebSocket[] = [];
+    const Counting = class extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+    // A backoff far longer than the test: only the resume can bring it back in time.
+    const a = client(relay, host, {
+      WebSocket: Counting,
+      lifecycle,
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+    });
+    const b = client(relay, participant);
+    await until(() => a.room.status === 'open' && b.room.status === 'open', 'both open');
+
+    lifecycle.dispatchEvent(new Event('freeze'));
+    expect(a.room.status).toBe('connecting');
+    await until(() => sockets[0]!.readyState === WebSocket.CLOSED, 'its socket closed');
+    a.room.publish(stopRequestMessage('r1'));
+    expect(a.room.queued).toBe(1);
+
+    lifecycle.dispatchEvent(new Event('resume'));
+    await until(() => a.room.status === 'open', 'open again');
+    expect(sockets).toHaveLength(2);
+    await until(() => b.received.some(([m]) => m.kind === 'stop-request'), 'the waiting message');
+    expect(b.received.map(([m]) => m.kind)).toEqual([
+      'presence',
+      'snapshot-request',
+      'stop-request',
+    ]);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it('close() stops reconnecting and drops the queue', async () => {
     const relay = await startRelay();
     const attempts: number[] = [];
