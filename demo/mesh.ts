@@ -112,28 +112,11 @@ export class Mesh {
   #iceServers: RTCIceServer[] = [];
   #attempt = 0;
   #closed = false;
-  #frozen = false;
   #selfId: string | null = null;
 
   constructor(options: MeshOptions) {
     this.#url = options.url;
     this.#local = { ...options.local };
-    // Frozen, the page leaves the room's signalling itself, as the recorder's room channel
-    // does (see WebSocketRoom), and joins again on resume as a newcomer.
-    document.addEventListener('freeze', () => {
-      if (this.#closed) return;
-      this.#frozen = true;
-      const socket = this.#socket;
-      this.#socket = null;
-      socket?.close(1001, 'page frozen');
-      this.#dropAll();
-    });
-    document.addEventListener('resume', () => {
-      if (this.#closed || !this.#frozen) return;
-      this.#frozen = false;
-      this.#attempt = 0;
-      this.#connect();
-    });
     this.#connect();
   }
 
@@ -178,7 +161,7 @@ export class Mesh {
   }
 
   #connect(): void {
-    if (this.#closed || this.#frozen) return;
+    if (this.#closed) return;
     const socket = new WebSocket(this.#url);
     this.#socket = socket;
     socket.onopen = () => (this.#attempt = 0);

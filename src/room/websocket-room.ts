@@ -114,9 +114,10 @@ export function defaultAnnounce(self: SenderInfo): RoomMessage[] {
  * backoff, then re-announces itself and flushes the queue.
  *
  * A page the browser freezes (Page Lifecycle `freeze`) closes its connection itself and
- * connects again at once on `resume`: a frozen page answers nothing, so the room may as well
- * see it go, and the browser then has no open socket of its own to close during the freeze
- * (Chromium did so, and its renderer sometimes crashed there: FAULTS.md).
+ * connects again at once on `resume`: a frozen page answers nothing, and a room server that
+ * reports closed connections (README, "Wiring your own room server") then tells the room at
+ * once, so another page continues a frozen recording page's recording (X9) without waiting
+ * out its heartbeats.
  */
 export class WebSocketRoom implements RoomChannel {
   readonly #url: string;
