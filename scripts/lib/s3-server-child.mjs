@@ -48,7 +48,12 @@ const server = new S3rver({
 });
 const { port } = await server.run();
 process.stdout.write(`RR_S3_LISTENING ${port}\n`);
-const close = () => server.close().finally(() => process.exit(0));
+// server.close() waits for every open connection, and a browser's keep-alive ones (or its
+// retries) can hold it for tens of seconds: what is written is on disk, so exit soon anyway.
+const close = () => {
+  setTimeout(() => process.exit(0), 2_000).unref();
+  return server.close().finally(() => process.exit(0));
+};
 process.on('SIGTERM', close);
 process.on('SIGINT', close);
 // Die with the parent: an orphaned S3 server would hold the port.

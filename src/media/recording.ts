@@ -427,6 +427,8 @@ export class Recording {
   }
 
   private onVideoChunk(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void {
+    // Where the video stands is where the live encoder is, held or not (audio drift, X5).
+    this.lastVideoUs = Math.max(this.lastVideoUs, chunk.timestamp);
     if (this.heldVideo) {
       this.heldVideo.push(meta ? { chunk, meta } : { chunk });
       return;
@@ -436,7 +438,7 @@ export class Recording {
 
   private writeVideo(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void {
     this.counts.encoded++;
-    this.lastVideoUs = chunk.timestamp;
+    this.lastVideoUs = Math.max(this.lastVideoUs, chunk.timestamp);
     this.write((w) => w.addVideoChunk(chunk, meta));
   }
 
