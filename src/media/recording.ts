@@ -426,10 +426,15 @@ export class Recording {
     this.post({ type: 'fault', code: 'audio-encoder-error', message, fatal: false });
   }
 
-  private onVideoChunk(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void {
-    // Where the video stands is where the live encoder is, held or not (audio drift, X5).
+  /** A packet of the live encoder, or (`fill`) of a continuation's gap fill. */
+  private onVideoChunk(
+    chunk: EncodedVideoChunk,
+    meta?: EncodedVideoChunkMetadata,
+    fill = false,
+  ): void {
+    // Where the video stands is where the encoders are, held or not (audio drift, X5).
     this.lastVideoUs = Math.max(this.lastVideoUs, chunk.timestamp);
-    if (this.heldVideo) {
+    if (!fill && this.heldVideo) {
       this.heldVideo.push(meta ? { chunk, meta } : { chunk });
       return;
     }
@@ -438,7 +443,6 @@ export class Recording {
 
   private writeVideo(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void {
     this.counts.encoded++;
-    this.lastVideoUs = Math.max(this.lastVideoUs, chunk.timestamp);
     this.write((w) => w.addVideoChunk(chunk, meta));
   }
 
@@ -619,7 +623,7 @@ export class Recording {
       // A last frame shorter than half a frame is left to the one before.
       if (timestamp > first.timestamp - duration / 2) break;
       fill ??= new RecordingVideoEncoder(this.msg.video, {
-        output: (chunk, meta) => this.writeVideo(chunk, meta),
+        output: (chunk, meta) => this.onVideoChunk(chunk, meta, true),
         error: (e) => this.fail('video-encoder-error', `The video encoder failed: ${e.message}`),
         dequeue: () => undefined,
       });

@@ -144,9 +144,9 @@ describe('the recording page in the background while the timers stop it (B9, B11
    * file's time zero, `startedAtMonotonic`, whatever the wall clock did): it holds the whole
    * limit, to two frames of the 30-fps clock, and goes past it by no more than the stop came
    * after the deadline and the worker took to read the stop (it finishes the frames in hand
-   * first: up to 10 frames allowed, 2.2 seen under load), so nothing after the timer waited for
-   * the page to come back to the front. How late the stop came in the hidden page is printed, not judged:
-   * it is the page's main thread's, and the machine's load's.
+   * first: up to 10 frames allowed, 2.2 seen under load), so nothing after the timer waited
+   * for the page to come back to the front. How late the stop came in the hidden page is
+   * printed, not judged: it is the page's main thread's, and the machine's load's.
    */
   async function checkFile(
     what: string,

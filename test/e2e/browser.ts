@@ -5,10 +5,7 @@ import {
   type CDPSession,
   type Page,
 } from 'playwright-core';
-import puppeteer, {
-  type Browser as FirefoxBrowser,
-  type Browser as TabsBrowser,
-} from 'puppeteer-core';
+import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
 
 // @ts-expect-error: plain ESM script without types
 import { CHROMIUM_ARGS as ARGS, chromiumPath } from '../../scripts/lib/chromium.mjs';
@@ -36,7 +33,7 @@ const BACKGROUND_UNTHROTTLED = [
  * really hidden (Playwright emulates focus and keeps every page visible). `throttled`: without
  * puppeteer's flags that keep background pages running, as in a host's browser.
  */
-export function launchTabs({ throttled }: { throttled: boolean }): Promise<TabsBrowser> {
+export function launchTabs({ throttled }: { throttled: boolean }): Promise<PuppeteerBrowser> {
   return puppeteer.launch({
     executablePath,
     headless: true,
@@ -60,8 +57,8 @@ export function launchPersistent(userDataDir: string): Promise<BrowserContext> {
 }
 
 /** Debian's Firefox ESR, headless, through puppeteer-core over WebDriver BiDi (fake media). */
-export function launchFirefox(): Promise<FirefoxBrowser> {
-  return launchFirefoxImpl() as Promise<FirefoxBrowser>;
+export function launchFirefox(): Promise<PuppeteerBrowser> {
+  return launchFirefoxImpl() as Promise<PuppeteerBrowser>;
 }
 
 /** The page's link as CDP emulates it, in Mb/s (scripts/lib/network.mjs); absent: unlimited. */

@@ -293,19 +293,19 @@ describe('handoff in the room (X9)', () => {
     expect(mod.c.view.phase).toBe('recording');
   });
 
+  /** The room server says the host's page left, as it does when its connection closes. */
+  const roomSaysHostLeft = (r: Awaited<ReturnType<typeof recording>>) => {
+    const hostSelf: SenderInfo = { userId: 'host-1', role: 'host' };
+    const page = pageOf(r.sent, 'host-1');
+    const left = { v: 1, kind: 'presence', ...hostSelf, status: 'left', page };
+    r.inject(JSON.stringify(left), r.host, hostSelf);
+  };
+
   it('a killed recording page the room says left (the server saw its connection close): the moderator continues without waiting out the heartbeats', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
     const r = await recording(clock);
-    const hostSelf: SenderInfo = { userId: 'host-1', role: 'host' };
-    const left = {
-      v: 1,
-      kind: 'presence',
-      ...hostSelf,
-      status: 'left',
-      page: pageOf(r.sent, 'host-1'),
-    };
     r.host.kill();
-    r.inject(JSON.stringify(left), r.host, hostSelf);
+    roomSaysHostLeft(r);
     // Its last beat was at most a second ago: well before SILENCE_MS, the moderator goes on.
     clock.advance(GONE_SILENCE_MS + CLAIM_WINDOW_MS + 100);
     await settle();
@@ -317,15 +317,7 @@ describe('handoff in the room (X9)', () => {
   it('a recording page the room says left but that still beats (its connection came back) is not taken over', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 14, 0, 0));
     const r = await recording(clock);
-    const hostSelf: SenderInfo = { userId: 'host-1', role: 'host' };
-    const left = {
-      v: 1,
-      kind: 'presence',
-      ...hostSelf,
-      status: 'left',
-      page: pageOf(r.sent, 'host-1'),
-    };
-    r.inject(JSON.stringify(left), r.host, hostSelf);
+    roomSaysHostLeft(r);
     for (let s = 0; s < 6; s++) {
       clock.advance(1_000);
       await settle();
